@@ -1,0 +1,532 @@
+"""What happened, and the law as data.
+
+Only events are stored (documents received, forwardings, reports, reasons). Obligations
+and their status are derived from duty rules and these events by
+`compliance.obligations`; nothing here stores a status.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNameMixin:
+    """`name` in the active language, falling back to Korean."""
+
+    @property
+    def name(self):
+        if (get_language() or "ko").startswith("en") and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name_ko
+
+
+# --- The law ------------------------------------------------------------------------
+
+
+class LegalInstrument(BilingualNameMixin, models.Model):
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("legal instrument")
+        verbose_name_plural = _("legal instruments")
+
+    def __str__(self):
+        return self.name_ko
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Versions in force on `day`: see `Provision.is_in_force`."""
+        return [p for p in self if p.is_in_force(day, siblings=self)]
+
+
+class Provision(models.Model):
+    """One version of one article/paragraph.
+
+    A version with `is_proposed` and no `effective_from` is a bill (e.g. the 2024
+    amendment of 17⑤): never in force until an administrator sets its effective date.
+    A version with no `effective_from` that is not proposed is the text in force since
+    before tracking began. On a given day the version in force is the latest one whose
+    effective date has come.
+    """
+
+    instrument = models.ForeignKey(LegalInstrument, on_delete=models.PROTECT, related_name="provisions")
+    article = models.CharField(_("article"), max_length=16)
+    paragraph = models.CharField(_("paragraph"), max_length=16, blank=True)
+    version_label = models.CharField(_("version"), max_length=64)
+    text_ko = models.TextField(_("text (Korean)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    is_proposed = models.BooleanField(_("proposed (not enacted)"), default=False)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProvisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("provision version")
+        verbose_name_plural = _("provision versions")
+        ordering = ["instrument", "article", "paragraph", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "article", "paragraph", "version_label"], name="unique_provision_version"
+            )
+        ]
+
+    def __str__(self):
+        para = f"({self.paragraph})" if self.paragraph else ""
+        return f"제{self.article}조{para} [{self.version_label}]"
+
+    @property
+    def text(self):
+        if (get_language() or "ko").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text_ko
+
+    @property
+    def citation(self):
+        circled = "①②③④⑤⑥⑦⑧⑨⑩"
+        para = ""
+        if self.paragraph.isdigit() and 1 <= int(self.paragraph) <= 10:
+            para = circled[int(self.paragraph) - 1]
+        return f"제{self.article}조{para}"
+
+    def clean(self):
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The end date is before the start date.")})
+
+    def starts_on(self, what_if=False, what_if_from=None):
+        """First day in force, `datetime.date.min` for the base text, None if never."""
+        if self.effective_from:
+            return self.effective_from
+        if self.is_proposed:
+            return (what_if_from or datetime.date.min) if what_if else None
+        return datetime.date.min
+
+    def is_in_force(self, day, siblings, what_if=False, what_if_from=None):
+        start = self.starts_on(what_if, what_if_from)
+        if start is None or start > day:
+            return False
+        if self.effective_to and day > self.effective_to:
+            return False
+        for other in siblings:
+            if other.pk == self.pk or (other.instrument_id, other.article, other.paragraph) != (
+                self.instrument_id,
+                self.article,
+                self.paragraph,
+            ):
+                continue
+            other_start = other.starts_on(what_if, what_if_from)
+            # A later version that has started supersedes this one; between two versions
+            # starting on the same day, the proposed one wins (it is the what-if).
+            if other_start is not None and other_start <= day:
+                if other_start > start or (other_start == start and other.is_proposed and not self.is_proposed):
+                    return False
+        return True
+
+
+# --- Parties and the council calendar ------------------------------------------------
+
+
+class Party(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        SECRETARIAT = "secretariat", _("WeGO secretariat")
+        CITY = "city", _("Seoul Metropolitan Government")
+        COUNCIL = "council", _("Seoul Metropolitan Council")
+        COMMITTEE = "committee", _("Standing committee")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    # Committees change names and remits: the competent committee on a day is the one
+    # whose period covers it.
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    is_competent_committee = models.BooleanField(_("competent committee for Article 17"), default=False)
+    email = models.EmailField(_("e-mail"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["kind", "code"]
+
+    def __str__(self):
+        return self.name_ko
+
+
+class CouncilSession(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular session (정례회)")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary session (임시회)")
+
+    number = models.PositiveIntegerField(_("session number"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("council session")
+        verbose_name_plural = _("council sessions")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="session_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"제{self.number}회 {self.get_kind_display()} ({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d})"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A session cannot end before it starts.")})
+
+
+class HolidayOverride(models.Model):
+    """A correction to the `holidays` package's Korean calendar.
+
+    E.g. a temporary public holiday announced after the pinned release (관공서의 공휴일에
+    관한 규정 제2조 제11호), or a day the package lists in error.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("Add a public holiday")
+        REMOVE = "remove", _("Remove a listed holiday")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.ADD)
+    name_ko = models.CharField(_("name (Korean)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday override")
+        verbose_name_plural = _("holiday overrides")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name_ko} ({self.get_kind_display()})"
+
+
+# --- Duties as data -----------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    PLAN_DRAFT = "plan_draft", _("Business plan (draft)")
+    PLAN_FINAL = "plan_final", _("Business plan (final)")
+    PLAN_REVISION = "plan_revision", _("Business plan (revised resubmission)")
+    RESULTS = "results", _("Business results")
+    SETTLEMENT = "settlement", _("Settlement statement")
+    OTHER = "other", _("Other")
+
+
+class DutyRule(BilingualNameMixin, models.Model):
+    """One duty of Article 17 as data; `compliance.deadlines` turns it into dates."""
+
+    class Anchor(models.TextChoices):
+        FISCAL_YEAR_START = "fiscal_year_start", _("Start of the fiscal year (counted back)")
+        MONTH_END = "month_end", _("End of a month after the fiscal year (fixed date)")
+        RECEIPT = "receipt", _("Receipt of a document (without delay)")
+        FORWARDING = "forwarding", _("Forwarding to the Council (next committee session)")
+
+    class Direction(models.TextChoices):
+        BACKWARD = "backward", _("Counted back from the anchor")
+        FORWARD = "forward", _("Counted forward from the anchor")
+
+    class HolidayRule(models.TextChoices):
+        NO_ROLL = "no_roll", _("Does not move (advisory: previous business day)")
+        ROLL_FORWARD = "roll_forward", _("Moves to the next business day")
+        BUSINESS_DAYS = "business_days", _("Counted in business days")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    actor = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="duties", verbose_name=_("actor"))
+    recipient = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="duties_received", verbose_name=_("recipient")
+    )
+    document_kinds = models.JSONField(_("document kinds"), default=list)
+    anchor = models.CharField(_("anchor"), max_length=24, choices=Anchor.choices)
+    direction = models.CharField(_("counting direction"), max_length=16, choices=Direction.choices)
+    offset_months = models.IntegerField(_("offset in months"), default=0)
+    anchor_month = models.PositiveSmallIntegerField(_("month of the fixed date"), null=True, blank=True)
+    anchor_year_offset = models.SmallIntegerField(_("years after the fiscal year"), default=0)
+    holiday_rule = models.CharField(_("weekend and holiday rule"), max_length=16, choices=HolidayRule.choices)
+    grace_business_days = models.PositiveSmallIntegerField(_("grace in business days"), default=10)
+    provisions = models.ManyToManyField(Provision, related_name="duty_rules", verbose_name=_("provision versions"))
+    ordering = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("duty rule")
+        verbose_name_plural = _("duty rules")
+        ordering = ["ordering", "code"]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        errors = {}
+        for kind in self.document_kinds or []:
+            if kind not in DocumentKind.values:
+                errors["document_kinds"] = _("Unknown document kind: %(kind)s") % {"kind": kind}
+        if self.anchor == self.Anchor.MONTH_END and not (self.anchor_month and 1 <= self.anchor_month <= 12):
+            errors["anchor_month"] = _("A fixed month-end deadline needs a month between 1 and 12.")
+        if self.anchor == self.Anchor.FISCAL_YEAR_START and self.direction != self.Direction.BACKWARD:
+            errors["direction"] = _("A deadline before the fiscal year starts is counted back.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_event_driven(self):
+        return self.anchor in {self.Anchor.RECEIPT, self.Anchor.FORWARDING}
+
+
+# --- Events --------------------------------------------------------------------------
+
+
+class Submission(models.Model):
+    """One receipt by the city: one or several documents that arrived together."""
+
+    received_on = models.DateField(_("received on"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True, null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions"
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self):
+        return f"{self.receipt_number or self.pk} ({self.received_on:%Y-%m-%d})"
+
+
+class Document(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    title = models.CharField(_("title"), max_length=300)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["submission__received_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Forwarding(models.Model):
+    """The Mayor (Digital Policy Officer) sends documents to the Council (17⑤)."""
+
+    forwarded_on = models.DateField(_("forwarded on"))
+    document_number = models.CharField(_("official document number"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("forwarding to the Council")
+        verbose_name_plural = _("forwardings to the Council")
+        ordering = ["forwarded_on", "pk"]
+
+    def __str__(self):
+        return f"{self.forwarded_on:%Y-%m-%d} {self.document_number}".strip()
+
+
+class ForwardingItem(models.Model):
+    """One document in a forwarding.
+
+    `document` is empty when the record names something the receipt records do not
+    hold (the seed's 2024-02-06 forwarding of the FY2024 plan is such a case); such an
+    item is shown but fulfils no duty.
+    """
+
+    forwarding = models.ForeignKey(Forwarding, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="forwarding_items"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("forwarded document")
+        verbose_name_plural = _("forwarded documents")
+        ordering = ["forwarding__forwarded_on", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class CommitteeReport(models.Model):
+    """The Mayor reports forwarded documents to the competent committee (amended 17⑤)."""
+
+    committee = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="reports")
+    session = models.ForeignKey(CouncilSession, on_delete=models.PROTECT, null=True, blank=True)
+    reported_on = models.DateField(_("reported on"))
+    documents = models.ManyToManyField(Document, related_name="committee_reports")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("committee report")
+        verbose_name_plural = _("committee reports")
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self):
+        return f"{self.reported_on:%Y-%m-%d} {self.committee}"
+
+
+class DelayReason(models.Model):
+    """Why a "without delay" duty took longer than its grace period."""
+
+    obligation_key = models.CharField(_("obligation"), max_length=120, db_index=True)
+    reason = models.TextField(_("reason"))
+    recorded_on = models.DateField(_("recorded on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delay reason")
+        verbose_name_plural = _("delay reasons")
+        ordering = ["obligation_key", "created_at"]
+
+    def __str__(self):
+        return f"{self.obligation_key}: {self.reason[:40]}"
+
+
+class Evaluation(models.Model):
+    """The Mayor's performance evaluation of results and settlement (17④)."""
+
+    class Outcome(models.TextChoices):
+        SATISFACTORY = "satisfactory", _("Satisfactory")
+        IMPROVEMENT = "improvement", _("Improvement required")
+        UNSATISFACTORY = "unsatisfactory", _("Unsatisfactory")
+
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    evaluated_on = models.DateField(_("evaluated on"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    summary = models.TextField(_("summary"))
+    measures = models.TextField(_("measures (e.g. suspending support)"), blank=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="evaluations")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("performance evaluation")
+        verbose_name_plural = _("performance evaluations")
+        ordering = ["fiscal_year", "evaluated_on"]
+
+    def __str__(self):
+        return f"FY{self.fiscal_year} {self.get_outcome_display()}"
+
+
+class InspectionRequest(models.Model):
+    """An inspection of the secretariat or a request for a report (17②)."""
+
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", _("Inspection")
+        REPORT = "report", _("Request for a report")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    requested_on = models.DateField(_("requested on"))
+    subject = models.TextField(_("subject"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection or report request")
+        verbose_name_plural = _("inspections and report requests")
+        ordering = ["requested_on"]
+
+    def __str__(self):
+        return f"{self.requested_on:%Y-%m-%d} {self.get_kind_display()}"
+
+
+# --- Funding (the figures the Council's review report discusses) ---------------------
+
+
+class FundingYear(models.Model):
+    """WeGO budget, Seoul's support (국제부담금) and membership dues, in thousand won."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    total_budget = models.BigIntegerField(_("total budget (thousand won)"))
+    seoul_support = models.BigIntegerField(_("Seoul support (thousand won)"))
+    membership_dues = models.BigIntegerField(_("membership dues (thousand won)"))
+    dues_ratio = models.DecimalField(_("dues ratio (%) as stated"), max_digits=5, decimal_places=1, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("budget and dues")
+        verbose_name_plural = _("budget and dues")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class SeoulSupport(models.Model):
+    """Seoul's international contribution and seconded staff per year (붙임3)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    amount = models.BigIntegerField(_("amount (thousand won)"))
+    seconded_staff = models.CharField(_("seconded staff"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("Seoul support")
+        verbose_name_plural = _("Seoul support")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class DuesCollection(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    targets = models.PositiveIntegerField(_("members billed"))
+    payers = models.PositiveIntegerField(_("members who paid"))
+    rate = models.DecimalField(_("collection rate (%) as stated"), max_digits=5, decimal_places=1)
+    amount = models.BigIntegerField(_("amount collected (thousand won)"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("dues collection")
+        verbose_name_plural = _("dues collection")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+# Dashboard links and admin "view on site" go through the derived obligation's key.
+def obligation_url(key):
+    return reverse("obligation_detail", args=[key])

@@ -1,0 +1,429 @@
+"""Obligations: duty rules applied to what happened, with a status as of a date.
+
+`generate()` is pure: it takes rules, provisions, events and a calendar as plain
+objects, and returns `Obligation`s. `load_history()` reads everything it needs from the
+database in a fixed number of queries, however many years of data there are, so the
+dashboard's query count stays flat.
+
+An obligation is identified by a stable key: ``<duty>-<fiscal year>`` for duties tied
+to a fiscal year, ``<duty>-<fiscal year>-d<document id>`` for duties triggered by a
+received document.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from . import deadlines
+from .deadlines import Deadline, HolidayCalendar, Step
+
+
+class Status:
+    ON_TIME = "on_time"
+    LATE = "late"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    UPCOMING = "upcoming"
+
+    ALL = (OVERDUE, DUE_SOON, UPCOMING, LATE, ON_TIME)
+    LABELS = {
+        OVERDUE: _("Overdue"),
+        DUE_SOON: _("Due soon"),
+        UPCOMING: _("Upcoming"),
+        LATE: _("Fulfilled late"),
+        ON_TIME: _("Fulfilled on time"),
+    }
+    # Dashboard order: what needs action first.
+    ORDER = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2, LATE: 3, ON_TIME: 4}
+
+
+def status_as_of(
+    due: datetime.date, fulfilled_on: datetime.date | None, as_of: datetime.date, due_soon_days: int
+) -> str:
+    """The status vocabulary of DOMAIN.md; a fulfilment after `as_of` has not happened yet."""
+    if fulfilled_on is not None and fulfilled_on <= as_of:
+        return Status.ON_TIME if fulfilled_on <= due else Status.LATE
+    if as_of > due:
+        return Status.OVERDUE
+    if (due - as_of).days <= due_soon_days:
+        return Status.DUE_SOON
+    return Status.UPCOMING
+
+
+# --- Plain records the engine works on ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocRec:
+    id: int
+    kind: str
+    fiscal_year: int
+    title: str
+    received_on: datetime.date
+    supersedes_id: int | None = None
+    submission_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ForwardRec:
+    id: int
+    forwarded_on: datetime.date
+    document_number: str
+    doc_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReportRec:
+    id: int
+    reported_on: datetime.date
+    doc_ids: tuple[int, ...]
+    label: str = ""
+
+
+@dataclass
+class History:
+    """Everything the engine needs, loaded once."""
+
+    rules: list
+    provisions: list
+    documents: list[DocRec]
+    forwardings: list[ForwardRec]
+    reports: list[ReportRec]
+    sessions: list[tuple[datetime.date, datetime.date, str]]
+    reasons: dict[str, list]
+    calendar: HolidayCalendar
+    tracking_start: datetime.date
+
+    def documents_by_id(self):
+        return {d.id: d for d in self.documents}
+
+
+@dataclass
+class Obligation:
+    key: str
+    rule: object
+    fiscal_year: int
+    deadline: Deadline
+    status: str
+    trigger_date: datetime.date | None = None
+    document: DocRec | None = None
+    fulfilled_on: datetime.date | None = None
+    fulfilled_by: str = ""
+    provisions: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)
+    as_of: datetime.date | None = None
+
+    @property
+    def duty(self):
+        return self.rule.code
+
+    @property
+    def due_date(self):
+        return self.deadline.due
+
+    @property
+    def days_late(self) -> int | None:
+        """Calendar days past due: when fulfilled late, or so far when still overdue."""
+        if self.status == Status.LATE:
+            return (self.fulfilled_on - self.due_date).days
+        if self.status == Status.OVERDUE:
+            return (self.as_of - self.due_date).days
+        return None
+
+    @property
+    def is_grace_duty(self):
+        """'Without delay' duties: past the grace they are delayed, never a violation."""
+        return self.rule.is_event_driven
+
+    @property
+    def needs_reason(self):
+        return self.is_grace_duty and self.status in (Status.OVERDUE, Status.LATE) and not self.reasons
+
+    @property
+    def status_label(self):
+        if self.is_grace_duty and self.status in (Status.OVERDUE, Status.LATE):
+            if self.reasons:
+                return _("Delayed — reason recorded")
+            return _("Delayed — reason required")
+        return Status.LABELS[self.status]
+
+    @property
+    def document_kind(self) -> str | None:
+        if self.document is not None:
+            return self.document.kind
+        kinds = list(self.rule.document_kinds)
+        return kinds[0] if len(kinds) == 1 else None
+
+    def as_json(self) -> dict:
+        """The command-line contract of DOMAIN.md."""
+        return {
+            "duty": self.duty,
+            "fiscal_year": self.fiscal_year,
+            "due_date": self.due_date.isoformat(),
+            "status": self.status,
+            "fulfilled_on": self.fulfilled_on.isoformat() if self.fulfilled_on else None,
+            "days_late": self.days_late,
+            "trigger_date": self.trigger_date.isoformat() if self.trigger_date else None,
+            "document": self.document_kind,
+        }
+
+
+# --- Generation ---------------------------------------------------------------------
+
+
+def rule_in_force(rule, day, provisions, what_if=False, what_if_from=None):
+    """A rule applies on `day` when one of its provision versions is in force then."""
+    return [
+        p for p in rule.provisions.all() if p.is_in_force(day, provisions, what_if=what_if, what_if_from=what_if_from)
+    ]
+
+
+def _successors(documents):
+    """doc id -> the ids of the document and every later version that supersedes it."""
+    children = defaultdict(list)
+    for doc in documents:
+        if doc.supersedes_id:
+            children[doc.supersedes_id].append(doc.id)
+    result = {}
+    for doc in documents:
+        seen, stack = {doc.id}, [doc.id]
+        while stack:
+            for child in children[stack.pop()]:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        result[doc.id] = seen
+    return result
+
+
+def _first_event(events, doc_ids, not_before):
+    """The earliest (date, event) whose documents include any of `doc_ids`."""
+    for day, event in events:
+        if day >= not_before and doc_ids.intersection(event.doc_ids):
+            return day, event
+    return None, None
+
+
+def generate(
+    history: History,
+    as_of: datetime.date,
+    due_soon_days: int = 30,
+    horizon_days: int = 366,
+    what_if: bool = False,
+) -> list[Obligation]:
+    """All obligations that arise from the rules and the events known on `as_of`.
+
+    Events dated after `as_of` are ignored, so the result is what one would have seen on
+    that day. Obligations due before the tracking start are not generated.
+    """
+    provisions = history.provisions
+    what_if_from = history.tracking_start
+    cal = history.calendar
+    docs = sorted((d for d in history.documents if d.received_on <= as_of), key=lambda d: (d.received_on, d.id))
+    successors = _successors(docs)
+    forwardings = sorted((f.forwarded_on, f) for f in history.forwardings if f.forwarded_on <= as_of)
+    forwardings = [(day, f) for day, f in sorted(forwardings, key=lambda x: (x[0], x[1].id))]
+    reports = [(r.reported_on, r) for r in sorted(history.reports, key=lambda r: (r.reported_on, r.id))]
+    reports = [(day, r) for day, r in reports if day <= as_of]
+    horizon = as_of + datetime.timedelta(days=horizon_days)
+    result = []
+
+    def make(key, rule, fy, deadline, in_force, trigger=None, document=None, fulfilled_on=None, fulfilled_by=""):
+        result.append(
+            Obligation(
+                key=key,
+                rule=rule,
+                fiscal_year=fy,
+                deadline=deadline,
+                status=status_as_of(deadline.due, fulfilled_on, as_of, due_soon_days),
+                trigger_date=trigger,
+                document=document,
+                fulfilled_on=fulfilled_on,
+                fulfilled_by=fulfilled_by,
+                provisions=in_force,
+                reasons=history.reasons.get(key, []),
+                as_of=as_of,
+            )
+        )
+
+    for rule in history.rules:
+        kinds = set(rule.document_kinds)
+        if rule.anchor in ("fiscal_year_start", "month_end"):
+            for fy in range(history.tracking_start.year - 2, as_of.year + 3):
+                if rule.anchor == "fiscal_year_start":
+                    deadline = deadlines.months_before_fiscal_year(fy, -rule.offset_months, cal)
+                else:
+                    deadline = deadlines.end_of_month_after_fiscal_year(
+                        fy, rule.anchor_month, rule.anchor_year_offset, cal
+                    )
+                if deadline.due < history.tracking_start or deadline.due > horizon:
+                    continue
+                in_force = rule_in_force(rule, deadline.due, provisions, what_if, what_if_from)
+                if not in_force:
+                    continue
+                first = next((d for d in docs if d.fiscal_year == fy and d.kind in kinds), None)
+                make(
+                    f"{rule.code}-{fy}",
+                    rule,
+                    fy,
+                    deadline,
+                    in_force,
+                    document=first,
+                    fulfilled_on=first.received_on if first else None,
+                    fulfilled_by=first.title if first else "",
+                )
+        elif rule.anchor == "receipt":
+            label = Step("접수일", "Received")
+            for doc in docs:
+                if doc.kind not in kinds:
+                    continue
+                in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
+                if not in_force:
+                    continue
+                deadline = deadlines.without_delay(doc.received_on, rule.grace_business_days, cal, label)
+                if deadline.due < history.tracking_start:
+                    continue
+                day, event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                make(
+                    f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
+                    rule,
+                    doc.fiscal_year,
+                    deadline,
+                    in_force,
+                    trigger=doc.received_on,
+                    document=doc,
+                    fulfilled_on=day,
+                    fulfilled_by=(event.document_number or str(day)) if event else "",
+                )
+        elif rule.anchor == "forwarding":
+            label = Step("시의회 제출일", "Forwarded to the Council")
+            for doc in docs:
+                if doc.kind not in kinds:
+                    continue
+                forwarded_on, _event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                if forwarded_on is None:
+                    continue
+                in_force = rule_in_force(rule, forwarded_on, provisions, what_if, what_if_from)
+                if not in_force:
+                    continue
+                deadline = deadlines.next_session_or_grace(
+                    forwarded_on, history.sessions, rule.grace_business_days, cal, label
+                )
+                if deadline.due < history.tracking_start:
+                    continue
+                day, event = _first_event(reports, successors[doc.id], forwarded_on)
+                make(
+                    f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
+                    rule,
+                    doc.fiscal_year,
+                    deadline,
+                    in_force,
+                    trigger=forwarded_on,
+                    document=doc,
+                    fulfilled_on=day,
+                    fulfilled_by=event.label if event else "",
+                )
+    result.sort(key=lambda o: (o.due_date, o.rule.ordering, o.fiscal_year, o.key))
+    return result
+
+
+def dashboard_order(obligations):
+    """Overdue first (oldest first), then due soon (soonest first), then the rest."""
+    return sorted(obligations, key=lambda o: (Status.ORDER[o.status], o.due_date, o.key))
+
+
+# --- Loading from the database ------------------------------------------------------
+
+
+def load_history(tracking_start: datetime.date | None = None) -> History:
+    """Read rules and events in a constant number of queries."""
+    from django.conf import settings
+
+    from .models import (
+        CommitteeReport,
+        CouncilSession,
+        DelayReason,
+        Document,
+        DutyRule,
+        ForwardingItem,
+        HolidayOverride,
+        Provision,
+    )
+
+    provisions = list(Provision.objects.all())
+    rules = list(DutyRule.objects.select_related("actor", "recipient").prefetch_related("provisions"))
+    documents = [
+        DocRec(
+            id=d["id"],
+            kind=d["kind"],
+            fiscal_year=d["fiscal_year"],
+            title=d["title"],
+            received_on=d["submission__received_on"],
+            supersedes_id=d["supersedes_id"],
+            submission_id=d["submission_id"],
+        )
+        for d in Document.objects.values(
+            "id", "kind", "fiscal_year", "title", "submission__received_on", "supersedes_id", "submission_id"
+        )
+    ]
+    items = defaultdict(list)
+    forward_meta = {}
+    for item in ForwardingItem.objects.values(
+        "forwarding_id", "forwarding__forwarded_on", "forwarding__document_number", "document_id"
+    ):
+        forward_meta[item["forwarding_id"]] = (item["forwarding__forwarded_on"], item["forwarding__document_number"])
+        if item["document_id"]:
+            items[item["forwarding_id"]].append(item["document_id"])
+    forwardings = [
+        ForwardRec(id=fid, forwarded_on=day, document_number=number, doc_ids=tuple(items[fid]))
+        for fid, (day, number) in forward_meta.items()
+    ]
+    report_docs = defaultdict(list)
+    report_meta = {}
+    for row in CommitteeReport.documents.through.objects.values(
+        "committeereport_id", "document_id", "committeereport__reported_on", "committeereport__committee__name_ko"
+    ):
+        report_meta[row["committeereport_id"]] = (
+            row["committeereport__reported_on"],
+            row["committeereport__committee__name_ko"],
+        )
+        report_docs[row["committeereport_id"]].append(row["document_id"])
+    reports = [
+        ReportRec(id=rid, reported_on=day, doc_ids=tuple(report_docs[rid]), label=f"{name} {day.isoformat()}")
+        for rid, (day, name) in report_meta.items()
+    ]
+    sessions = [(s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()]
+    reasons = defaultdict(list)
+    for reason in DelayReason.objects.all():
+        reasons[reason.obligation_key].append(reason)
+    calendar = deadlines.calendar_from_overrides(
+        HolidayOverride.objects.values_list("date", "kind", "name_ko", "name_en")
+    )
+    return History(
+        rules=rules,
+        provisions=provisions,
+        documents=documents,
+        forwardings=forwardings,
+        reports=reports,
+        sessions=sessions,
+        reasons=dict(reasons),
+        calendar=calendar,
+        tracking_start=tracking_start or settings.WEGO_TRACKING_START,
+    )
+
+
+def obligations_as_of(as_of, what_if=False, history=None):
+    from django.conf import settings
+
+    history = history or load_history()
+    return generate(
+        history,
+        as_of,
+        due_soon_days=settings.WEGO_DUE_SOON_DAYS,
+        horizon_days=settings.WEGO_HORIZON_DAYS,
+        what_if=what_if,
+    )
