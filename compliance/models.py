@@ -530,3 +530,31 @@ class DuesCollection(models.Model):
 # Dashboard links and admin "view on site" go through the derived obligation's key.
 def obligation_url(key):
     return reverse("obligation_detail", args=[key])
+
+
+class DocumentFile(models.Model):
+    """A file of a received document, stored privately under its content hash.
+
+    Served only through the permission-checked download view; see `compliance.storage`.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type (sniffed)"), max_length=100)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
+        ordering = ["document", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def open(self):
+        from .storage import open_blob
+
+        return open_blob(self.sha256)

@@ -1,13 +1,12 @@
 """Settings for the WeGO Article 17 compliance tracker.
 
 Everything comes from the environment, with embedded defaults (SQLite, no server to
-install) for a person trying the app out. Production (DEBUG off) refuses to start
-without SECRET_KEY.
+install, console e-mail) for a person trying the app out. With WEGO_PRODUCTION=1 the
+app refuses to start without SECRET_KEY and turns on the secure defaults.
 """
 
 import datetime
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -29,15 +28,14 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-RUNNING_TESTS = "pytest" in sys.modules
 
+PRODUCTION = env_bool("WEGO_PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or RUNNING_TESTS:
-        SECRET_KEY = "insecure-local-development-key-not-for-production"
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if PRODUCTION:
+        raise ImproperlyConfigured("SECRET_KEY must be set when WEGO_PRODUCTION=1.")
+    SECRET_KEY = "insecure-local-development-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -124,12 +122,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not (DEBUG or RUNNING_TESTS)
+            if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploaded submissions are private: never under STATIC or a public MEDIA URL.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("WEGO_PRIVATE_STORAGE", VAR_DIR / "private"))
@@ -139,7 +137,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wego-tracker@localhos
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not RUNNING_TESTS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -1,0 +1,90 @@
+from django.contrib import admin
+
+from . import models
+
+
+@admin.register(models.LegalInstrument)
+class LegalInstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ko", "name_en"]
+
+
+@admin.register(models.Provision)
+class ProvisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "instrument", "is_proposed", "effective_from", "effective_to"]
+    list_filter = ["instrument", "is_proposed", "article"]
+
+
+@admin.register(models.Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "name_ko", "effective_from", "effective_to", "is_competent_committee"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.CouncilSession)
+class CouncilSessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name_ko", "name_en"]
+
+
+@admin.register(models.DutyRule)
+class DutyRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ko", "actor", "recipient", "anchor", "holiday_rule", "grace_business_days"]
+    filter_horizontal = ["provisions"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = models.Document
+    fk_name = "submission"
+    extra = 0
+
+
+@admin.register(models.Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "receipt_number", "submitted_by", "source"]
+    inlines = [DocumentInline]
+
+
+@admin.register(models.Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "fiscal_year", "submission", "supersedes"]
+    list_filter = ["kind", "fiscal_year"]
+
+
+class ForwardingItemInline(admin.TabularInline):
+    model = models.ForwardingItem
+    extra = 0
+
+
+@admin.register(models.Forwarding)
+class ForwardingAdmin(admin.ModelAdmin):
+    list_display = ["forwarded_on", "document_number", "source"]
+    inlines = [ForwardingItemInline]
+
+
+@admin.register(models.CommitteeReport)
+class CommitteeReportAdmin(admin.ModelAdmin):
+    list_display = ["reported_on", "committee", "session"]
+
+
+@admin.register(models.DelayReason)
+class DelayReasonAdmin(admin.ModelAdmin):
+    list_display = ["obligation_key", "recorded_on", "recorded_by"]
+
+
+@admin.register(models.Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["fiscal_year", "evaluated_on", "outcome"]
+
+
+@admin.register(models.InspectionRequest)
+class InspectionRequestAdmin(admin.ModelAdmin):
+    list_display = ["requested_on", "kind", "fiscal_year", "answered_on"]
+
+
+for model in (models.FundingYear, models.SeoulSupport, models.DuesCollection):
+    admin.site.register(model)

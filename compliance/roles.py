@@ -1,0 +1,40 @@
+"""The roles of the product, as Django groups.
+
+council_staff read everything; wego_secretariat submit their own documents; the
+digital_policy_officer records the city's actions; administrators are superusers.
+"""
+
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+
+COUNCIL_STAFF = "council_staff"
+WEGO = "wego_secretariat"
+DPO = "digital_policy_officer"
+ADMIN = "admin"
+
+ROLE_GROUPS = {
+    COUNCIL_STAFF: _("Council staff"),
+    WEGO: _("WeGO secretariat"),
+    DPO: _("Digital Policy Officer"),
+}
+ROLE_LABELS = {**ROLE_GROUPS, ADMIN: _("Administrator")}
+
+
+def ensure_groups():
+    return {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
+
+
+def role_of(user):
+    """The user's role, or None. Cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return ADMIN
+    if not hasattr(user, "_wego_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._wego_role = next((role for role in (DPO, WEGO, COUNCIL_STAFF) if role in names), None)
+    return user._wego_role
+
+
+def has_role(user, *roles):
+    return role_of(user) in roles

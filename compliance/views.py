@@ -1,0 +1,157 @@
+from collections import Counter
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .forms import ObligationFilterForm
+from .obligations import Status, dashboard_order, load_history, obligations_as_of
+
+
+def _as_of(request):
+    """`as_of` from the query string (validated), else today in Asia/Seoul."""
+    field = forms.DateField(required=False)
+    raw = request.GET.get("as_of", "")
+    try:
+        value = field.clean(raw)
+    except forms.ValidationError:
+        return None, _("Enter a valid date (YYYY-MM-DD).")
+    return value or timezone.localdate(), None
+
+
+@login_required
+def dashboard(request):
+    as_of, error = _as_of(request)
+    what_if = request.GET.get("what_if") in {"1", "on", "true"}
+    history = load_history()
+    obligations = obligations_as_of(as_of or timezone.localdate(), what_if=what_if, history=history)
+    parties = {r.actor.code: r.actor for r in history.rules}.values()
+    form = ObligationFilterForm(
+        request.GET or None,
+        fiscal_years=sorted({o.fiscal_year for o in obligations}),
+        rules=[r for r in history.rules if any(o.rule is r for o in obligations)] or history.rules,
+        parties=parties,
+    )
+    status_code = 200
+    shown = []
+    counts = Counter()
+    if error or (request.GET and not form.is_valid()):
+        status_code = 400
+    else:
+        data = form.cleaned_data if request.GET else {}
+        scoped = [
+            o
+            for o in obligations
+            if (not data.get("fiscal_year") or o.fiscal_year == data["fiscal_year"])
+            and (not data.get("duty") or o.duty == data["duty"])
+            and (not data.get("party") or o.rule.actor.code == data["party"])
+        ]
+        counts = Counter(o.status for o in scoped)
+        shown = dashboard_order(o for o in scoped if not data.get("status") or o.status == data["status"])
+    context = {
+        "form": form,
+        "as_of": as_of,
+        "what_if": what_if,
+        "obligations": shown,
+        "counts": [(s, Status.LABELS[s], counts.get(s, 0)) for s in Status.ALL],
+        "total": sum(counts.values()),
+        "query": request.GET.urlencode(),
+    }
+    template = "compliance/_obligation_table.html" if request.htmx else "compliance/dashboard.html"
+    return render(request, template, context, status=status_code)
+
+
+@login_required
+def obligation_detail(request, key):
+    as_of, error = _as_of(request)
+    if error:
+        return render(request, "compliance/error.html", {"message": error}, status=400)
+    what_if = request.GET.get("what_if") in {"1", "on", "true"}
+    history = load_history()
+    obligation = next(
+        (o for o in obligations_as_of(as_of, what_if=what_if, history=history) if o.key == key),
+        None,
+    )
+    if obligation is None:
+        raise Http404(_("No such obligation."))
+    arises_on = obligation.trigger_date or obligation.due_date
+    article = [
+        p
+        for p in history.provisions
+        if p.article == "17" and p.is_in_force(arises_on, history.provisions, what_if, history.tracking_start)
+    ]
+    article.sort(key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
+    context = {
+        "obligation": obligation,
+        "as_of": as_of,
+        "what_if": what_if,
+        "article": article,
+        "proposed": [p for p in history.provisions if p.is_proposed and not p.effective_from],
+        "trail": document_trail(obligation, history, as_of),
+    }
+    return render(request, "compliance/obligation_detail.html", context)
+
+
+def document_trail(obligation, history, as_of):
+    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
+    → committee. Delays to the Council and committee are in business days."""
+    cal = history.calendar
+    if obligation.document is not None and obligation.rule.is_event_driven:
+        docs = [obligation.document]
+    else:
+        kinds = set(obligation.rule.document_kinds)
+        docs = [
+            d
+            for d in history.documents
+            if d.fiscal_year == obligation.fiscal_year and d.kind in kinds and d.received_on <= as_of
+        ]
+    docs.sort(key=lambda d: (d.received_on, d.id))
+    forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
+    reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
+    later = {}
+    for d in history.documents:
+        if d.supersedes_id:
+            later.setdefault(d.supersedes_id, []).append(d.id)
+
+    def lineage(doc_id):
+        ids, stack = {doc_id}, [doc_id]
+        while stack:
+            for nxt in later.get(stack.pop(), []):
+                if nxt not in ids:
+                    ids.add(nxt)
+                    stack.append(nxt)
+        return ids
+
+    rows = []
+    for doc in docs:
+        ids = lineage(doc.id)
+        fwd = next((f for f in forwardings if ids & set(f.doc_ids) and f.forwarded_on >= doc.received_on), None)
+        rep = None
+        if fwd:
+            rep = next((r for r in reports if ids & set(r.doc_ids) and r.reported_on >= fwd.forwarded_on), None)
+        rows.append(
+            {
+                "doc": doc,
+                "kind_label": dict(_document_kinds()).get(doc.kind, doc.kind),
+                "forwarding": fwd,
+                "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
+                "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on)
+                if fwd
+                else None,
+                "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
+                "report": rep,
+                "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on)
+                if rep
+                else None,
+            }
+        )
+    return rows
+
+
+def _document_kinds():
+    from .models import DocumentKind
+
+    return DocumentKind.choices
