@@ -1,0 +1,60 @@
+"""Fixtures shared by every test: the seed history and one user per role."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from compliance.roles import COUNCIL_STAFF, DPO, WEGO, ensure_groups
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+# Every test user has this password, so browser tests can sign in through the form.
+PASSWORD = "wego-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seed(db):
+    """The real history from fixtures/*.json (law, parties, duty rules, events, funding)."""
+    call_command("loaddata", *sorted(str(path) for path in FIXTURES_DIR.glob("*.json")), verbosity=0)
+
+
+def make_user(username, role=None, **extra):
+    """A user in the group of `role` (a `compliance.roles` constant), or a superuser if None."""
+    User = get_user_model()
+    if role is None:
+        return User.objects.create_superuser(username, f"{username}@example.invalid", PASSWORD, **extra)
+    user = User.objects.create_user(username, f"{username}@example.invalid", PASSWORD, **extra)
+    user.groups.add(ensure_groups()[role])
+    return user
+
+
+@pytest.fixture
+def council_user(db):
+    return make_user("council", COUNCIL_STAFF, first_name="시의회 직원")
+
+
+@pytest.fixture
+def wego_user(db):
+    return make_user("wego", WEGO, first_name="WeGO 사무국")
+
+
+@pytest.fixture
+def dpo_user(db):
+    return make_user("dpo", DPO, first_name="디지털정책관")
+
+
+@pytest.fixture
+def admin_user(db):
+    """A superuser (overrides pytest-django's fixture of the same name, same password as the others)."""
+    return make_user("admin")
+
+
+@pytest.fixture
+def users(council_user, wego_user, dpo_user, admin_user):
+    return {COUNCIL_STAFF: council_user, WEGO: wego_user, DPO: dpo_user, "admin": admin_user}
