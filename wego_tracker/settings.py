@@ -155,3 +155,30 @@ WEGO_TRACKING_START = datetime.date.fromisoformat(os.environ.get("WEGO_TRACKING_
 WEGO_DUE_SOON_DAYS = int(os.environ.get("WEGO_DUE_SOON_DAYS", "30"))
 # How far ahead of "as of" calendar duties are listed as upcoming.
 WEGO_HORIZON_DAYS = int(os.environ.get("WEGO_HORIZON_DAYS", "366"))
+
+# --- Celery ---------------------------------------------------------------------------
+# Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/, which
+# needs no server (the demo runs `celery worker -B --pool=solo` on it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_BROKER_DIR = VAR_DIR / "broker"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "processed_folder": str(_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_EAGER_PROPAGATES = True
