@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import models
 
@@ -88,3 +89,91 @@ class InspectionRequestAdmin(admin.ModelAdmin):
 
 for model in (models.FundingYear, models.SeoulSupport, models.DuesCollection):
     admin.site.register(model)
+
+
+# --- Alerts ----------------------------------------------------------------------------
+
+
+@admin.register(models.AlertStage)
+class AlertStageAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "duty_rule",
+        "kind",
+        "offset_days",
+        "repeat_every_days",
+        "notify_responsible",
+        "notify_dpo",
+        "notify_council_staff",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "duty_rule"]
+    list_editable = ["offset_days", "notify_responsible", "notify_dpo", "notify_council_staff", "is_active"]
+
+
+@admin.register(models.AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    """Failed sends are listed here with their error and the next retry; nothing is dropped."""
+
+    list_display = [
+        "obligation_key",
+        "stage",
+        "recipient",
+        "alert_date",
+        "status",
+        "via_digest",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "via_digest", "stage__code"]
+    search_fields = ["obligation_key", "recipient__username", "last_error"]
+    list_select_related = ["stage", "stage__duty_rule", "recipient"]
+    readonly_fields = [f.name for f in models.AlertDelivery._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        from django.db import transaction
+        from django.utils import timezone
+
+        from .alerts import _enqueue
+
+        rows = queryset.filter(status__in=[models.AlertDelivery.Status.FAILED, models.AlertDelivery.Status.PENDING])
+        with transaction.atomic():
+            changed = rows.update(next_attempt_at=timezone.now())
+            sendable = list(
+                models.AlertDelivery.objects.sendable(timezone.now())
+                .filter(pk__in=queryset.values("pk"))
+                .values_list("pk", "via_digest", "recipient_id")
+            )
+            transaction.on_commit(lambda: _enqueue(sendable))
+        self.message_user(request, _("%(n)d alert(s) queued again.") % {"n": changed})
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title_ko", "recipient", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["delivery"]
+
+
+@admin.register(models.AlertPreference)
+class AlertPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "mode", "language", "has_calendar"]
+    exclude = ["ical_token"]
+
+    @admin.display(boolean=True, description=_("calendar address"))
+    def has_calendar(self, obj):
+        return bool(obj.ical_token)
+
+
+@admin.register(models.AlertScan)
+class AlertScanAdmin(admin.ModelAdmin):
+    list_display = ["as_of", "started_at", "finished_at", "created", "enqueued", "error"]
+    readonly_fields = [f.name for f in models.AlertScan._meta.fields]

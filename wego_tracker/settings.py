@@ -182,3 +182,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# --- Alerts (compliance/alerts.py) ------------------------------------------------------
+# One-off alert stages older than this many days are not sent at a scan (a scan missed for
+# a few days still sends everything; the first deployment on years of history does not
+# flood inboxes: the weekly digest covers what is still overdue).
+WEGO_ALERT_CATCH_UP_DAYS = int(os.environ.get("WEGO_ALERT_CATCH_UP_DAYS", "30"))
+# Weekly digests go out on this weekday (0 = Monday).
+WEGO_ALERT_DIGEST_WEEKDAY = int(os.environ.get("WEGO_ALERT_DIGEST_WEEKDAY", "0"))
+# Links in e-mails and the calendar feed point here.
+WEGO_BASE_URL = os.environ.get("WEGO_BASE_URL", "http://127.0.0.1:8000")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("compliance.context_processors.unread_notifications")
+# Publishing to a broker that is down must not hang a user's request for long.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long the health endpoint tolerates no successful scan before reporting it stale.
+WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", "26"))

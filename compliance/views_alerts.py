@@ -1,0 +1,211 @@
+"""The alert inbox, alert preferences, the personal calendar feed and the health check."""
+
+import datetime
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from icalendar import Alarm, Calendar, Event
+
+from . import alerts, roles
+from .models import AlertPreference, AlertScan, Notification
+from .obligations import Status, obligations_as_of
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = AlertPreference
+        fields = ["mode", "language"]
+        widgets = {"mode": forms.RadioSelect}
+        labels = {"mode": gettext_lazy("Alert e-mails"), "language": gettext_lazy("Language of e-mails and calendar")}
+
+
+# --- Inbox -------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "compliance/alerts/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    """Mark one notification (``id``) or all of the user's notifications read."""
+    raw = request.POST.get("id")
+    if raw is not None and not raw.isdigit():
+        return render(request, "compliance/error.html", {"message": _("Unknown notification.")}, status=400)
+    changed = alerts.do_mark_read(request.user, [int(raw)] if raw else None)
+    if request.htmx:
+        return render(
+            request, "compliance/alerts/_unread_badge.html", {"unread_notifications": alerts.unread_count(request.user)}
+        )
+    if raw is None and changed:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("alerts_inbox")
+
+
+# --- Preferences and the calendar token ----------------------------------------------------
+
+
+@login_required
+def preferences(request):
+    pref = alerts.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, _("Your alert preferences are saved."))
+            return redirect("alerts_preferences")
+        status = 400
+    feed_url = (
+        request.build_absolute_uri(reverse("alerts_calendar_feed", args=[pref.ical_token])) if pref.ical_token else ""
+    )
+    return render(request, "compliance/alerts/preferences.html", {"form": form, "feed_url": feed_url}, status=status)
+
+
+@login_required
+@require_POST
+def calendar_token(request):
+    """``action=new`` makes a new secret feed URL (the old one stops working); ``revoke`` removes it."""
+    action = request.POST.get("action")
+    if action not in {"new", "revoke"}:
+        return render(request, "compliance/error.html", {"message": _("Unknown action.")}, status=400)
+    pref = alerts.preference_for(request.user)
+    with transaction.atomic():
+        pref.ical_token = secrets.token_urlsafe(32) if action == "new" else ""
+        pref.save(update_fields=["ical_token"])
+    messages.success(
+        request,
+        _("A new calendar link was created; the old one no longer works.")
+        if action == "new"
+        else _("The calendar link was revoked."),
+    )
+    return redirect("alerts_preferences")
+
+
+# --- The calendar feed ---------------------------------------------------------------------
+
+
+def obligations_for_user(user, as_of):
+    """The obligations whose alerts would reach `user`, with the reminder stages of each."""
+    role = roles.role_of(user)
+    stages_for = alerts.load_stages()
+    result = []
+    for ob in obligations_as_of(as_of):
+        responsible = alerts.responsible_role(ob.rule)
+        if role and alerts.user_cares_about(role, ob.duty, stages_for, responsible):
+            reminders = [s for s in stages_for(ob.duty) if s.kind == alerts.REMINDER and s.offset_days < 0]
+            result.append((ob, reminders))
+    return result
+
+
+@require_GET
+@never_cache
+def calendar_feed(request, token):
+    """A user's deadlines as iCalendar, for Outlook or Google Calendar. The URL is the secret.
+
+    A wrong or revoked token is a plain 404, the same as any unknown URL.
+    """
+    if not token:
+        raise Http404
+    pref = AlertPreference.objects.select_related("user").filter(ical_token=token, user__is_active=True).first()
+    if pref is None or not secrets.compare_digest(pref.ical_token, token):
+        raise Http404
+    as_of = timezone.localdate()
+    cal = Calendar()
+    cal.add("prodid", "-//Seoul Metropolitan Government//WeGO Article 17 tracker//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    with translation.override(pref.language):
+        cal.add("x-wr-calname", _("WeGO Article 17 deadlines"))
+        cal.add("x-wr-timezone", settings.TIME_ZONE)
+        stamp = timezone.now()
+        for ob, reminders in obligations_for_user(pref.user, as_of):
+            event = Event()
+            event.add("uid", f"{ob.key}@wego-tracker")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", ob.due_date)
+            event.add("dtend", ob.due_date + datetime.timedelta(days=1))
+            event.add("summary", f"[{_('Article 17')}] {ob.rule.name} (FY{ob.fiscal_year})")
+            lines = [str(ob.status_label), *ob.deadline.derivation(pref.language)]
+            event.add("description", "\n".join(lines))
+            event.add("url", alerts.absolute_url(reverse("obligation_detail", args=[ob.key])))
+            event.add("transp", "TRANSPARENT")
+            fulfilled = ob.status in (Status.ON_TIME, Status.LATE)
+            if not fulfilled and ob.due_date >= as_of:
+                for stage in reminders:
+                    alarm = Alarm()
+                    alarm.add("action", "DISPLAY")
+                    alarm.add("description", f"{ob.rule.name} (FY{ob.fiscal_year})")
+                    alarm.add("trigger", datetime.timedelta(days=stage.offset_days))
+                    event.add_component(alarm)
+            cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="wego-article17.ics"'
+    return response
+
+
+# --- Health ---------------------------------------------------------------------------------
+
+
+def _check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+def _check_broker():
+    from wego_tracker.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+@require_GET
+@never_cache
+def health(request):
+    """JSON for load balancers and docker-compose: 200 when the database and broker answer, else 503."""
+    database = _check_database()
+    broker = _check_broker()
+    last = None
+    if database == "ok":
+        last = (
+            AlertScan.objects.filter(finished_at__isnull=False, error="")
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+    stale_after = datetime.timedelta(hours=settings.WEGO_ALERT_SCAN_STALE_HOURS)
+    body = {
+        "database": database,
+        "broker": broker,
+        "last_successful_scan": last.isoformat() if last else None,
+        "scan_stale": last is None or timezone.now() - last > stale_after,
+    }
+    ok = database == "ok" and broker == "ok"
+    body["status"] = "ok" if ok else "error"
+    return JsonResponse(body, status=200 if ok else 503)
