@@ -471,7 +471,9 @@ def do_send_delivery(delivery_id, now=None):
         "preferences_url": absolute_url(reverse("alerts_preferences")),
     }
     try:
-        emails.send("alert", [delivery.recipient.email], context, pref.language)
+        emails.send(
+            "alert", [delivery.recipient.email], context, pref.language, headers={"X-WeGO-Alert": delivery.obligation_key}
+        )
     except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
         _fail(ids, exc, now)
         return int(retry_delay(delivery.attempts).total_seconds())
@@ -514,7 +516,7 @@ def do_send_digest(user_id, now=None):
         "preferences_url": absolute_url(reverse("alerts_preferences")),
     }
     try:
-        emails.send("digest", [user.email], context, pref.language)
+        emails.send("digest", [user.email], context, pref.language, headers={"X-WeGO-Digest": as_of.isoformat()})
     except Exception as exc:
         _fail(done, exc, now)
         return int(retry_delay(max(r.attempts for r in rows)).total_seconds())
