@@ -141,3 +141,11 @@ def test_dashboard_query_count_stays_flat_as_obligations_grow(client, seed, coun
     with django_assert_num_queries(len(small)):
         response = client.get(reverse("dashboard"), {"as_of": AS_OF})
     assert len(rows(response.content.decode())) == small_rows + 60
+
+
+def test_law_page_shows_current_text_in_force_and_the_bill_as_proposed(client, seed, council_user):
+    client.force_login(council_user)
+    html = client.get(reverse("provisions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count("Proposed — not in force") == 1
+    assert html.count(">In force<") == 5
+    assert "report them to the competent standing committee" in html
