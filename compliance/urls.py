@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("obligations/<str:key>/", views.obligation_detail, name="obligation_detail"),
 ]
+urlpatterns += [path("law/", views.provisions, name="provisions")]
 
 # --- Alerts (compliance/views_alerts.py) ---
 from . import views_alerts  # noqa: E402
