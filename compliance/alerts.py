@@ -307,8 +307,14 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 def safe_enqueue(task, *args):
     """Queue a task; a broker that is down is logged, not raised: the next scan re-enqueues."""
+    from wego_tracker.celery import app
+
     try:
-        task.apply_async(args=args, retry=False)
+        # Fail fast: Celery's default would retry the connection for minutes, holding up
+        # the user's request (or the scan) while Redis is down.
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=app.conf.broker_connection_timeout)
+            task.apply_async(args=args, connection=conn, retry=False)
         return True
     except Exception as exc:  # kombu/redis connection errors: outside our control
         log.warning("Could not queue %s%r (broker down?): %s", task.name, args, exc)
@@ -472,7 +478,11 @@ def do_send_delivery(delivery_id, now=None):
     }
     try:
         emails.send(
-            "alert", [delivery.recipient.email], context, pref.language, headers={"X-WeGO-Alert": delivery.obligation_key}
+            "alert",
+            [delivery.recipient.email],
+            context,
+            pref.language,
+            headers={"X-WeGO-Alert": delivery.obligation_key},
         )
     except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
         _fail(ids, exc, now)

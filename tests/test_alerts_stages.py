@@ -251,6 +251,7 @@ class TestScan:
         old_url, old_eager, old_timeout = conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout
         conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout = "redis://127.0.0.1:1/4", False, 0.5
         celery_app._pool = None
+        celery_app.amqp._producer_pool = None
         try:
             with time_machine.travel(datetime.datetime(2027, 1, 31, 10, tzinfo=SEOUL), tick=False):
                 with django_capture_on_commit_callbacks(execute=True):
@@ -263,6 +264,7 @@ class TestScan:
         finally:
             conf.broker_url, conf.broker_connection_timeout = old_url, old_timeout
             celery_app._pool = None
+            celery_app.amqp._producer_pool = None
         conf.task_always_eager = True
         try:
             scan(D(2027, 2, 1), django_capture_on_commit_callbacks)  # broker back: the scan re-enqueues

@@ -152,9 +152,11 @@ def test_health_reports_database_broker_and_last_scan(client, settings, seed):
     old = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/4"
     app._pool = None
+    app.amqp._producer_pool = None
     try:
         down = client.get(reverse("health"))
     finally:
         app.conf.broker_url = old
         app._pool = None
+        app.amqp._producer_pool = None
     assert down.status_code == 503 and down.json()["broker"].startswith("error")

@@ -26,12 +26,14 @@ def redis_app():
     saved = conf.broker_url, conf.broker_transport_options, conf.task_always_eager
     conf.broker_url, conf.broker_transport_options, conf.task_always_eager = REDIS_URL, {}, False
     app._pool = None
+    app.amqp._producer_pool = None
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=3)
         conn.default_channel.client.flushdb()  # this test's own Redis database
     yield app
     conf.broker_url, conf.broker_transport_options, conf.task_always_eager = saved
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.worker
