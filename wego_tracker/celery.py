@@ -17,7 +17,7 @@ def ensure_broker_folders():
     """The filesystem transport fails on missing folders: create them (no-op on Redis)."""
     if str(app.conf.broker_url).startswith("filesystem://"):
         options = app.conf.broker_transport_options or {}
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 

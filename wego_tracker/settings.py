@@ -198,3 +198,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTIO
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # How long the health endpoint tolerates no successful scan before reporting it stale.
 WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", "26"))
+# kombu's filesystem transport keeps its control (pidbox) files in ./control unless told:
+# keep them with the queue under var/.
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("control_folder", str(_BROKER_DIR / "control"))
