@@ -225,8 +225,11 @@ def generate(
     cal = history.calendar
     docs = sorted((d for d in history.documents if d.received_on <= as_of), key=lambda d: (d.received_on, d.id))
     successors = _successors(docs)
-    forwardings = sorted((f.forwarded_on, f) for f in history.forwardings if f.forwarded_on <= as_of)
-    forwardings = [(day, f) for day, f in sorted(forwardings, key=lambda x: (x[0], x[1].id))]
+    forwardings = [
+        (f.forwarded_on, f)
+        for f in sorted(history.forwardings, key=lambda f: (f.forwarded_on, f.id))
+        if f.forwarded_on <= as_of
+    ]
     reports = [(r.reported_on, r) for r in sorted(history.reports, key=lambda r: (r.reported_on, r.id))]
     reports = [(day, r) for day, r in reports if day <= as_of]
     horizon = as_of + datetime.timedelta(days=horizon_days)
@@ -396,9 +399,7 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
         ReportRec(id=rid, reported_on=day, doc_ids=tuple(report_docs[rid]), label=f"{name} {day.isoformat()}")
         for rid, (day, name) in report_meta.items()
     ]
-    sessions = [
-        (s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()
-    ]
+    sessions = [(s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()]
     reasons = defaultdict(list)
     for reason in DelayReason.objects.all():
         reasons[reason.obligation_key].append(reason)
