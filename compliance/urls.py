@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("obligations/<str:key>/", views.obligation_detail, name="obligation_detail"),
 ]
+urlpatterns += [path("law/", views.provisions, name="provisions")]
 
 # --- Submissions and the city's workflow (issue 3) ---
 from . import views_workflow as wf  # noqa: E402
