@@ -233,6 +233,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
+        instance._audit_raw = True  # loaddata: its m2m rows that follow are not recorded either
         return
     new = _field_values(instance)
     old = getattr(instance, "_audit_old", None)
@@ -252,7 +253,7 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if reverse or action not in {"post_add", "post_remove", "post_clear"} or kwargs.get("raw"):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"} or getattr(instance, "_audit_raw", False):
         return
     field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
     ids = sorted(pk_set or [])
