@@ -13,7 +13,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=1000)
-        broken = audit.verify(entries)
+        try:
+            broken = audit.verify(entries)
+        finally:
+            entries.close()  # release the server-side cursor now, not at garbage collection
         if broken is not None:
             entry, problem = broken
             raise CommandError(
