@@ -34,7 +34,11 @@ def events(seed, wego_user, dpo_user):
     spec = services.DocSpec("plan_draft", 2026, "계획(안)", [validate_upload("p.pdf", samples.pdf())])
     doc = services.do_receive_submission(by=wego_user, documents=[spec], ip="203.0.113.7").obj.documents.get()
     services.do_forward_to_council(
-        by=dpo_user, forwarded_on=doc.submission.received_on, documents=[doc], document_number="디지털정책담당관-1", ip="198.51.100.2"
+        by=dpo_user,
+        forwarded_on=doc.submission.received_on,
+        documents=[doc],
+        document_number="디지털정책담당관-1",
+        ip="198.51.100.2",
     )
     return doc
 

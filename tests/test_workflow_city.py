@@ -165,7 +165,8 @@ def test_delay_reason_only_for_a_delayed_duty(client, seed, received, dpo_user):
     assert "delayed beyond its grace period" in response.content.decode()
     delayed = next(o for o in obligations_as_of(TODAY) if o.needs_reason)
     response = client.post(
-        reverse("delay_reason_new"), {"obligation_key": delayed.key, "reason": "의회 일정 (synthetic)", "form_token": "2"}
+        reverse("delay_reason_new"),
+        {"obligation_key": delayed.key, "reason": "의회 일정 (synthetic)", "form_token": "2"},
     )
     assert response.status_code == 302
     assert DelayReason.objects.get().obligation_key == delayed.key

@@ -58,8 +58,9 @@ def assert_nothing_saved(private_storage):
     assert blobs(private_storage) == []
 
 
-def test_wego_uploads_a_plan_and_gets_a_receipt(client, seed, wego_user, dpo_user, private_storage,
-                                                 django_capture_on_commit_callbacks):
+def test_wego_uploads_a_plan_and_gets_a_receipt(
+    client, seed, wego_user, dpo_user, private_storage, django_capture_on_commit_callbacks
+):
     client.force_login(wego_user)
     content = samples.pdf("synthetic FY2026 plan")
     with django_capture_on_commit_callbacks(execute=True):

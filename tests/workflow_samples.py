@@ -65,7 +65,9 @@ def ole(streams: dict[str, bytes]) -> bytes:
         right = i + 2 if i + 1 < len(bodies) else NOSTREAM
         entries.append(entry(name, 2, right=right, start=start, size=len(body)))
     while len(entries) < 4:
-        entries.append(bytes(64) + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", NOSTREAM, NOSTREAM, NOSTREAM) + bytes(48))
+        entries.append(
+            bytes(64) + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", NOSTREAM, NOSTREAM, NOSTREAM) + bytes(48)
+        )
     directory = b"".join(entries)
     fat_bytes = b"".join(struct.pack("<I", v) for v in fat)
     return bytes(header) + fat_bytes + directory + b"".join(body for _n, body in bodies)
@@ -144,4 +146,8 @@ def encrypted_zip() -> bytes:
     return _zip([("plan.pdf", pdf())], flag_encrypted=True)
 
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 200 + b"This program cannot be run in DOS mode."
+EXE = (
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+    + b"\0" * 200
+    + b"This program cannot be run in DOS mode."
+)
