@@ -113,7 +113,7 @@ def hwpx() -> bytes:
         [
             ("mimetype", b"application/hwp+zip", True),
             ("META-INF/container.xml", b"<container/>"),
-            ("Contents/section0.xml", "<p>synthetic test HWPX</p>".encode()),
+            ("Contents/section0.xml", b"<p>synthetic test HWPX</p>"),
         ]
     )
 
