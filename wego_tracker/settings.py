@@ -182,3 +182,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# --- Council submission packets (compliance/packets.py) --------------------------------
+# Packets whose estimated size (documents' pages + the generated pages) is at most this
+# many pages are built during the request; larger ones run as a Celery task with progress.
+WEGO_PACKET_SYNC_MAX_PAGES = int(os.environ.get("WEGO_PACKET_SYNC_MAX_PAGES", "30"))
+# Korean needs a font with Hangul (apt: fonts-nanum). Used on <html> and in @page boxes.
+WEGO_PACKET_FONT_FAMILY = os.environ.get(
+    "WEGO_PACKET_FONT_FAMILY", '"NanumGothic", "Nanum Gothic", "Noto Sans CJK KR", sans-serif'
+)
