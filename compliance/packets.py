@@ -193,10 +193,10 @@ def collect(req: PacketRequest) -> PacketContent:
     """Everything the packet shows; `EmptyScope` if nothing was due, received or forwarded."""
     from .models import (
         Document,
+        DuesCollection,
         Evaluation,
         ForwardingItem,
         FundingYear,
-        DuesCollection,
         LegalInstrument,
         Party,
         SeoulSupport,
@@ -213,7 +213,9 @@ def collect(req: PacketRequest) -> PacketContent:
     if req.scope in ("plan", "results"):
         fy = req.fiscal_year
         obligations = [o for o in everything if o.fiscal_year == fy and set(o.rule.document_kinds) <= kinds]
-        doc_ids = {d.id for d in history.documents if d.fiscal_year == fy and d.kind in kinds and d.received_on <= req.as_of}
+        doc_ids = {
+            d.id for d in history.documents if d.fiscal_year == fy and d.kind in kinds and d.received_on <= req.as_of
+        }
         items = [i for i in items if i.fiscal_year == fy and i.kind in kinds]
     else:
         items = [i for i in items if req.date_from <= i.forwarding.forwarded_on <= req.date_to]
@@ -357,7 +359,9 @@ def inspect_files(content: PacketContent) -> list[FileEntry]:
                 reader = PdfReader(io.BytesIO(raw), strict=False)
                 if reader.is_encrypted:
                     entry.disposition = "encrypted"
-                    entry.note = _("Encrypted PDF: it cannot be appended; the original is embedded as an attached file.")
+                    entry.note = _(
+                        "Encrypted PDF: it cannot be appended; the original is embedded as an attached file."
+                    )
                     continue
                 writer = PdfWriter()
                 writer.append(reader, import_outline=False)
@@ -430,7 +434,12 @@ def manifest(content: PacketContent) -> dict:
         ],
         "files": [e.as_manifest() for e in content.files],
         "evaluations": [
-            {"fiscal_year": e.fiscal_year, "evaluated_on": day(e.evaluated_on), "outcome": e.outcome, "summary": e.summary}
+            {
+                "fiscal_year": e.fiscal_year,
+                "evaluated_on": day(e.evaluated_on),
+                "outcome": e.outcome,
+                "summary": e.summary,
+            }
             for e in content.evaluations
         ],
         "funding": content.funding,
@@ -477,7 +486,10 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "plan": _("Business plan of fiscal year %(fy)s") % {"fy": req.fiscal_year},
         "results": _("Business results and settlement of fiscal year %(fy)s") % {"fy": req.fiscal_year},
         "range": _("Documents forwarded from %(start)s to %(end)s")
-        % {"start": req.date_from.isoformat() if req.date_from else "", "end": req.date_to.isoformat() if req.date_to else ""},
+        % {
+            "start": req.date_from.isoformat() if req.date_from else "",
+            "end": req.date_to.isoformat() if req.date_to else "",
+        },
     }
     records = []
     cal = content.history.calendar
@@ -541,9 +553,7 @@ def _render_stamps(content: PacketContent, title, total_pages):
         if not entry.is_appended:
             continue
         for i in range(entry.page_count):
-            stamps.append(
-                {"label": _("Attachment %(n)s") % {"n": entry.number}, "page": entry.first_page + i}
-            )
+            stamps.append({"label": _("Attachment %(n)s") % {"n": entry.number}, "page": entry.first_page + i})
     if not stamps:
         return None
     html = render_to_string(
@@ -713,9 +723,12 @@ def run_build(build_id: int):
     builds = PacketBuild.objects.filter(pk=build_id)
     # Claim with a conditional update that must change exactly one row, so a task
     # delivered twice builds once.
-    if builds.filter(state=PacketBuild.State.QUEUED).update(
-        state=PacketBuild.State.RUNNING, started_at=timezone.now(), progress=1
-    ) != 1:
+    if (
+        builds.filter(state=PacketBuild.State.QUEUED).update(
+            state=PacketBuild.State.RUNNING, started_at=timezone.now(), progress=1
+        )
+        != 1
+    ):
         return builds.first()
     build = builds.get()
 
