@@ -580,10 +580,10 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(entry.data)), import_outline=False)
         if parent is None:
-            parent = writer.add_outline_item(_("Attached documents"), start)
+            parent = writer.add_outline_item(title=_("Attached documents"), page_number=start)
         writer.add_outline_item(
-            f"{_('Attachment %(n)s') % {'n': entry.number}}. {entry.document.title} ({entry.file.original_name})",
-            start,
+            title=f"{_('Attachment %(n)s') % {'n': entry.number}}. {entry.document.title} ({entry.file.original_name})",
+            page_number=start,
             parent=parent,
         )
         for page in writer.pages[start:]:
