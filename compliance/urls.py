@@ -10,3 +10,4 @@ urlpatterns = [
     path("packets/<int:pk>/", views_packets.packet_detail, name="packet_detail"),
     path("packets/<int:pk>/download/", views_packets.packet_download, name="packet_download"),
 ]
+urlpatterns += [path("law/", views.provisions, name="provisions")]
