@@ -83,6 +83,9 @@ class PacketForm(forms.Form):
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        for field in self.fields.values():  # KRDS form controls
+            css = "krds-form-select" if isinstance(field, forms.ChoiceField) else "krds-input"
+            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         from .packets import InvalidRequest, PacketRequest
