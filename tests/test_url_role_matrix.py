@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
 from compliance import services
-from compliance.models import DocumentFile
+from compliance.models import DocumentFile, PacketBuild
 from compliance.obligations import obligations_as_of
+from compliance.storage import store_bytes
 from compliance.uploads import validate_upload
 from tests import workflow_samples as samples
 from tests.conftest import PASSWORD
@@ -50,6 +51,10 @@ EXPECTED = {
     "inspection_new": row(LOGIN, 403, 403, 403, 200, 200),
     "audit_log": row(LOGIN, 403, 200, 403, 200, 200),
     "audit_export": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_list": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_create": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -60,6 +65,7 @@ EXPECTED_POST = {
     "delay_reason_new": row(LOGIN, 403, 403, 403, 400, 400),
     "evaluation_new": row(LOGIN, 403, 403, 403, 400, 400),
     "inspection_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "packet_create": row(LOGIN, 403, 403, 403, 400, 400),
 }
 # Admin URLs that an administrator gets a non-2xx/3xx for when called without their
 # parameters (the autocomplete endpoint needs a model and field).
@@ -109,6 +115,11 @@ def sample_kwargs(clients):
     spec = services.DocSpec("plan_draft", 2026, "synthetic", [validate_upload("p.pdf", samples.pdf())])
     submission = services.do_receive_submission(by=clients["wego_secretariat"], documents=[spec]).obj
     obligation = obligations_as_of(submission.received_on)[0]
+    sha256, size, _ = store_bytes(samples.pdf())
+    packet = PacketBuild.objects.create(
+        scope="plan", fiscal_year=2024, as_of=submission.received_on, params_key="plan-2024-ko", version=1,
+        state=PacketBuild.State.DONE, sha256=sha256, size=size, page_count=1,
+    )
     return {
         "key": obligation.key,
         "object_id": "1",
@@ -117,6 +128,7 @@ def sample_kwargs(clients):
         "id": "1",
         "submission": submission.pk,
         "file": DocumentFile.objects.get(document__submission=submission).pk,
+        "packet": packet.pk,
     }
 
 
@@ -126,7 +138,12 @@ def url_for(name, pattern, kwargs):
     wanted = {}
     for param in pattern.pattern.regex.groupindex:
         if param == "pk":
-            wanted[param] = kwargs["file"] if name == "file_download" else kwargs["submission"]
+            if name == "file_download":
+                wanted[param] = kwargs["file"]
+            elif name.startswith("packet_"):
+                wanted[param] = kwargs["packet"]
+            else:
+                wanted[param] = kwargs["submission"]
         else:
             wanted[param] = kwargs[param]
     return reverse(name, kwargs=wanted)

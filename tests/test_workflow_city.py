@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 import time_machine
 from django.urls import reverse
 
@@ -23,6 +24,14 @@ from compliance.uploads import validate_upload
 from tests import workflow_samples as samples
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; Korean is checked in test_refusals_are_in_korean_by_default."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 TODAY = datetime.date(2025, 7, 15)
 
 

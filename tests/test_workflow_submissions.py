@@ -5,6 +5,7 @@ import hashlib
 import io
 
 import pytest
+from django.utils import translation
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,14 @@ from compliance.uploads import validate_upload
 from tests import workflow_samples as samples
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; Korean is checked in test_refusals_are_in_korean_by_default."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 NOW = datetime.datetime(2025, 7, 15, 10, 30, tzinfo=datetime.UTC)  # 19:30 KST
 

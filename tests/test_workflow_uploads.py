@@ -1,10 +1,20 @@
 """Content sniffing of uploads: pure, no database."""
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 
 from compliance.uploads import safe_filename, sniff, validate_upload
 from tests import workflow_samples as samples
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; Korean is checked in test_refusals_are_in_korean_by_default."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.mark.parametrize(
@@ -132,3 +142,10 @@ def test_long_names_keep_their_extension():
 
 def test_sniff_needs_no_extension():
     assert sniff(samples.hwpx()) == "hwpx"
+
+
+def test_refusals_are_in_korean_by_default():
+    with translation.override("ko"):
+        code, message = _refusal("plan.pdf", samples.EXE)
+    assert code == "type"
+    assert "Windows 실행 파일" in message

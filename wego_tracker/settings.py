@@ -197,3 +197,11 @@ WEGO_TRUST_X_FORWARDED_FOR = env_bool("WEGO_TRUST_X_FORWARDED_FOR", False)
 MIDDLEWARE += ["compliance.audit.AuditContextMiddleware"]
 # Absolute address of the app, for links in e-mails.
 WEGO_SITE_URL = os.environ.get("WEGO_SITE_URL", "http://localhost:8000")
+# --- Council submission packets (compliance/packets.py) --------------------------------
+# Packets whose estimated size (documents' pages + the generated pages) is at most this
+# many pages are built during the request; larger ones run as a Celery task with progress.
+WEGO_PACKET_SYNC_MAX_PAGES = int(os.environ.get("WEGO_PACKET_SYNC_MAX_PAGES", "30"))
+# Korean needs a font with Hangul (apt: fonts-nanum). Used on <html> and in @page boxes.
+WEGO_PACKET_FONT_FAMILY = os.environ.get(
+    "WEGO_PACKET_FONT_FAMILY", '"NanumGothic", "Nanum Gothic", "Noto Sans CJK KR", sans-serif'
+)
