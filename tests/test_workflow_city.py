@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from compliance import services
 from compliance.models import (

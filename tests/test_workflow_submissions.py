@@ -5,12 +5,12 @@ import hashlib
 import io
 
 import pytest
-from django.utils import translation
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from compliance import services

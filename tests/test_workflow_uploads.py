@@ -1,8 +1,8 @@
 """Content sniffing of uploads: pure, no database."""
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from compliance.uploads import safe_filename, sniff, validate_upload
 from tests import workflow_samples as samples
