@@ -266,7 +266,9 @@ class ImportReport:
         return not self.file_errors and not self.refused
 
     def summary(self):
-        return _("%(total)s rows: %(new)s to create, %(update)s to update, %(skip)s unchanged, %(refused)s refused.") % {
+        return _(
+            "%(total)s rows: %(new)s to create, %(update)s to update, %(skip)s unchanged, %(refused)s refused."
+        ) % {
             "total": len(self.rows),
             "new": self.created,
             "update": self.updated,
@@ -323,7 +325,8 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
     report = ImportReport(resource=resource_name, filename=filename, dry_run=dry_run)
     if resource_name not in IMPORTABLE:
         report.file_errors.append(
-            _("“%(name)s” cannot be imported. Importable: %(names)s.") % {"name": resource_name, "names": ", ".join(IMPORTABLE)}
+            _("“%(name)s” cannot be imported. Importable: %(names)s.")
+            % {"name": resource_name, "names": ", ".join(IMPORTABLE)}
         )
         return report
     resource = RESOURCES[resource_name]()
@@ -339,7 +342,12 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
         )
         for index, (row_result, raw) in enumerate(zip(result.rows, dataset.dict, strict=False), start=2):
             report.rows.append(
-                RowReport(line=index, action=row_result.import_type, key=resource.key_text(raw), messages=_row_messages(row_result))
+                RowReport(
+                    line=index,
+                    action=row_result.import_type,
+                    key=resource.key_text(raw),
+                    messages=_row_messages(row_result),
+                )
             )
         for error in result.base_errors:
             report.file_errors.append(str(error.error))

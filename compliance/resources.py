@@ -181,7 +181,9 @@ class ListWidget(TextWidget):
         text = super().clean(value, row, **kwargs)
         if not text:
             return []
-        parts = text.splitlines() if self.separator == "\n" else text.replace("\n", self.separator).split(self.separator)
+        parts = (
+            text.splitlines() if self.separator == "\n" else text.replace("\n", self.separator).split(self.separator)
+        )
         return [p.strip() for p in parts if p.strip()]
 
     def render(self, value, obj=None, **kwargs):
@@ -298,9 +300,15 @@ class NaturalKeyResource(resources.ModelResource):
         key = tuple(values[k] for k in self.key)
         if key in self._seen:
             raise ValidationError(
-                {NON_FIELD_ERRORS: [_("Duplicate of row %(row)s (same %(key)s).") % {"row": self._seen[key], "key": ", ".join(self.key)}]}
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Duplicate of row %(row)s (same %(key)s).")
+                        % {"row": self._seen[key], "key": ", ".join(self.key)}
+                    ]
+                }
             )
-        self._seen[key] = row_number
+        # Reported as spreadsheet rows: the header is row 1.
+        self._seen[key] = (row_number or 0) + 1
         self._key = key
 
     def get_instance(self, instance_loader, row):
@@ -319,6 +327,13 @@ class NaturalKeyResource(resources.ModelResource):
 
     def assign(self, instance, values):
         raise NotImplementedError
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A row with bad cells is reported by its cells only, not also by the model's
+        # complaints about the fields those cells could not fill.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None or original is None:
@@ -354,7 +369,9 @@ class DocumentResource(NaturalKeyResource):
     key = ("received_on", "fiscal_year", "kind", "title")
 
     received_on = Col("submission__received_on", DateWidget(), required=True, ko="접수일", column_name="received_on")
-    receipt_number = Col("submission__receipt_number", TextWidget(null=True), ko="접수번호", column_name="receipt_number")
+    receipt_number = Col(
+        "submission__receipt_number", TextWidget(null=True), ko="접수번호", column_name="receipt_number"
+    )
     fiscal_year = Col("fiscal_year", IntegerWidget(1900, 2200), required=True, ko="회계연도", column_name="fiscal_year")
     kind = Col("kind", ChoiceWidget(models.DocumentKind), required=True, ko="문서 종류", column_name="kind")
     title = Col("title", required=True, ko="제목", column_name="title")
@@ -570,9 +587,7 @@ class CommitteeReportResource(NaturalKeyResource):
         docs = getattr(obj, "_pending_m2m", {}).get("documents")
         if docs is None:
             docs = obj.documents.all() if obj.pk else []
-        return "\n".join(
-            sorted(_doc_key_text(d.submission.received_on, d.fiscal_year, d.kind, d.title) for d in docs)
-        )
+        return "\n".join(sorted(_doc_key_text(d.submission.received_on, d.fiscal_year, d.kind, d.title) for d in docs))
 
     def prepare(self):
         self._committees = {p.code: p for p in models.Party.objects.filter(kind=models.Party.Kind.COMMITTEE)}
@@ -774,16 +789,28 @@ class DutyRuleResource(NaturalKeyResource):
     name_en = Col("name_en", ko="명칭(영문)", column_name="name_en")
     actor = Col("actor__code", required=True, ko="이행 주체 코드", column_name="actor")
     recipient = Col("recipient__code", required=True, ko="상대방 코드", column_name="recipient")
-    document_kinds = Col(None, ListWidget(","), ko="문서 종류", column_name="document_kinds", dehydrate_method="dehydrate_document_kinds")
+    document_kinds = Col(
+        None, ListWidget(","), ko="문서 종류", column_name="document_kinds", dehydrate_method="dehydrate_document_kinds"
+    )
     anchor = Col("anchor", ChoiceWidget(models.DutyRule.Anchor), required=True, ko="기산점", column_name="anchor")
-    direction = Col("direction", ChoiceWidget(models.DutyRule.Direction), required=True, ko="계산 방향", column_name="direction")
+    direction = Col(
+        "direction", ChoiceWidget(models.DutyRule.Direction), required=True, ko="계산 방향", column_name="direction"
+    )
     offset_months = Col("offset_months", IntegerWidget(-60, 60), ko="개월 수", column_name="offset_months")
     anchor_month = Col("anchor_month", IntegerWidget(1, 12), ko="기준 월", column_name="anchor_month")
-    anchor_year_offset = Col("anchor_year_offset", IntegerWidget(-5, 5), ko="회계연도 후 연수", column_name="anchor_year_offset")
-    holiday_rule = Col(
-        "holiday_rule", ChoiceWidget(models.DutyRule.HolidayRule), required=True, ko="공휴일 규칙", column_name="holiday_rule"
+    anchor_year_offset = Col(
+        "anchor_year_offset", IntegerWidget(-5, 5), ko="회계연도 후 연수", column_name="anchor_year_offset"
     )
-    grace_business_days = Col("grace_business_days", IntegerWidget(0, 365), ko="유예 영업일", column_name="grace_business_days")
+    holiday_rule = Col(
+        "holiday_rule",
+        ChoiceWidget(models.DutyRule.HolidayRule),
+        required=True,
+        ko="공휴일 규칙",
+        column_name="holiday_rule",
+    )
+    grace_business_days = Col(
+        "grace_business_days", IntegerWidget(0, 365), ko="유예 영업일", column_name="grace_business_days"
+    )
     provisions = Col(
         None,
         ListWidget("\n"),
@@ -817,15 +844,15 @@ class DutyRuleResource(NaturalKeyResource):
         import_id_fields = ("code",)
 
     def get_queryset(self):
-        return models.DutyRule.objects.select_related("actor", "recipient").prefetch_related(
-            "provisions__instrument"
-        )
+        return models.DutyRule.objects.select_related("actor", "recipient").prefetch_related("provisions__instrument")
 
     def natural_key(self, obj):
         return (obj.code,)
 
     def unknown_key_message(self, key):
-        return _("Unknown duty code “%(code)s”. Known codes: %(known)s. New duties are added by an administrator, not by import.") % {
+        return _(
+            "Unknown duty code “%(code)s”. Known codes: %(known)s. New duties are added by an administrator, not by import."
+        ) % {
             "code": key[0],
             "known": ", ".join(sorted(k[0] for k in self._existing)),
         }
@@ -841,9 +868,7 @@ class DutyRuleResource(NaturalKeyResource):
 
     def prepare(self):
         self._parties = {p.code: p for p in models.Party.objects.all()}
-        self._provisions = {
-            _provision_text(p): p for p in models.Provision.objects.select_related("instrument")
-        }
+        self._provisions = {_provision_text(p): p for p in models.Provision.objects.select_related("instrument")}
 
     def assign(self, instance, values):
         errors = {}
@@ -878,7 +903,12 @@ class DutyRuleResource(NaturalKeyResource):
             raise ValidationError(errors)
         for name in ("name_ko", "name_en", "anchor", "direction", "holiday_rule", "note"):
             setattr(instance, name, values[name])
-        for name, default in (("offset_months", 0), ("anchor_year_offset", 0), ("grace_business_days", 10), ("ordering", 0)):
+        for name, default in (
+            ("offset_months", 0),
+            ("anchor_year_offset", 0),
+            ("grace_business_days", 10),
+            ("ordering", 0),
+        ):
             setattr(instance, name, default if values[name] is None else values[name])
         instance.anchor_month = values["anchor_month"]
         instance.document_kinds = values["document_kinds"]
