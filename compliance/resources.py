@@ -113,6 +113,8 @@ class IntegerWidget(widgets.Widget):
             number = value
         else:
             text = str(value).strip().replace(",", "").replace(" ", "")
+            if text[:2] in ("'-", "'+"):  # a number that went through our formula escaping as text
+                text = text[1:]
             if re.fullmatch(r"[-+]?\d+(\.0+)?", text) is None:
                 raise ValueError(_("“%(value)s” is not a whole number.") % {"value": str(value).strip()})
             number = int(Decimal(text))
@@ -276,10 +278,10 @@ class NaturalKeyResource(resources.ModelResource):
         """Load what rows refer to, once per import (constant number of queries)."""
 
     def before_import(self, dataset, **kwargs):
-        self.normalise_headers(dataset)
         self._seen = {}
         self._existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
         self.prepare()
+        self.normalise_headers(dataset)
 
     def before_import_row(self, row, row_number=None, **kwargs):
         values, errors = {}, {}
