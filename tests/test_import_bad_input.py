@@ -144,7 +144,7 @@ def test_fifty_thousand_rows_are_refused_quickly_and_clearly(before):
     report = run("seoul_support", SEOUL_HEADERS + body)
     elapsed = time.perf_counter() - started
     assert report.file_errors == [
-        "The file has more than 20,000 data rows (50,000 counted); split it into smaller files."
+        "The file has more than 10,000 data rows (50,000 counted); split it into smaller files."
     ]
     assert elapsed < 5
     assert counts() == before

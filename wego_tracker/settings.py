@@ -185,8 +185,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 # --- Import and export (compliance.resources / compliance.dataio) ---------------------
 # Larger files are refused with a clear message before any row is read into the database:
-# split them. 20,000 rows import in well under a minute on the reference machine.
-IMPORT_MAX_ROWS = int(os.environ.get("WEGO_IMPORT_MAX_ROWS", "20000"))
+# split them. 10,000 rows take about 13 s to check and 13 s to import on the reference
+# machine (bench/import_10k.py), so each step of the browser import stays within a request.
+IMPORT_MAX_ROWS = int(os.environ.get("WEGO_IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_BYTES", str(10 * 2**20)))
 # A workbook is a ZIP: refuse one that unpacks to more than this (a "zip bomb").
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 2**20)))
