@@ -225,8 +225,11 @@ def generate(
     cal = history.calendar
     docs = sorted((d for d in history.documents if d.received_on <= as_of), key=lambda d: (d.received_on, d.id))
     successors = _successors(docs)
-    forwardings = sorted((f.forwarded_on, f) for f in history.forwardings if f.forwarded_on <= as_of)
-    forwardings = [(day, f) for day, f in sorted(forwardings, key=lambda x: (x[0], x[1].id))]
+    forwardings = [
+        (f.forwarded_on, f)
+        for f in sorted(history.forwardings, key=lambda f: (f.forwarded_on, f.id))
+        if f.forwarded_on <= as_of
+    ]
     reports = [(r.reported_on, r) for r in sorted(history.reports, key=lambda r: (r.reported_on, r.id))]
     reports = [(day, r) for day, r in reports if day <= as_of]
     horizon = as_of + datetime.timedelta(days=horizon_days)

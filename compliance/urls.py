@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("obligations/<str:key>/", views.obligation_detail, name="obligation_detail"),
 ]
+urlpatterns += [path("law/", views.provisions, name="provisions")]
 
 # --- Import/export and funding (issue 6) ---
 from . import views_data, views_funding  # noqa: E402

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .forms import ObligationFilterForm
+from .models import Provision
 from .obligations import Status, dashboard_order, load_history, obligations_as_of
 
 
@@ -155,3 +156,21 @@ def _document_kinds():
     from .models import DocumentKind
 
     return DocumentKind.choices
+
+
+@login_required
+def provisions(request):
+    """Article 17 as data: every version, which one is in force today, and the bill."""
+    today = timezone.localdate()
+    versions = list(
+        Provision.objects.select_related("instrument").prefetch_related("duty_rules").order_by("article", "paragraph", "pk")
+    )
+    rows = [
+        {
+            "provision": p,
+            "in_force": p.is_in_force(today, versions),
+            "rules": [r.name for r in p.duty_rules.all()],
+        }
+        for p in versions
+    ]
+    return render(request, "compliance/provisions.html", {"rows": rows, "today": today})

@@ -1,0 +1,37 @@
+"""Shared set-up for benchmarks: a separate database, migrated and loaded with the seed.
+
+Benchmarks never touch the app's own database: DATABASE_URL defaults to
+postgres://postgres@127.0.0.1:5432/wego_bench (created if missing).
+"""
+
+import os
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wego_tracker.settings")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wego_bench")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+
+
+warnings.filterwarnings("ignore", message="No directory at")
+
+
+def setup():
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("loaddata", *sorted(str(p) for p in (ROOT / "fixtures").glob("*.json")), verbosity=0)

@@ -1,0 +1,151 @@
+"""The overdue dashboard and the obligation page, per role (PostgreSQL)."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from compliance.models import Document, Forwarding, Submission
+
+pytestmark = pytest.mark.django_db
+AS_OF = "2024-06-30"
+
+
+def rows(html):
+    return re.findall(r'<tr data-status="(\w+)" data-key="([\w-]+)"', html)
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, seed):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ["council_staff", "wego_secretariat", "digital_policy_officer", "admin"])
+def test_every_role_sees_overdue_obligations_first(client, seed, users, role):
+    client.force_login(users[role])
+    response = client.get(reverse("dashboard"), {"as_of": AS_OF})
+    assert response.status_code == 200
+    statuses = [status for status, _key in rows(response.content.decode())]
+    assert statuses[:2] == ["overdue", "overdue"]
+    order = {"overdue": 0, "due_soon": 1, "upcoming": 2, "late": 3, "on_time": 4}
+    assert [order[s] for s in statuses] == sorted(order[s] for s in statuses)
+
+
+def test_counts_by_status_tell_the_true_story(client, seed, council_user):
+    client.force_login(council_user)
+    html = client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
+    counts = dict(re.findall(r'data-status-count="(\w+)">\s*<span[^>]*>[^<]*</span>\s*<span[^>]*>(\d+)</span>', html))
+    assert counts == {"overdue": "2", "due_soon": "0", "upcoming": "3", "late": "6", "on_time": "8"}
+
+
+def test_filters_narrow_the_table(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(reverse("dashboard"), {"as_of": AS_OF, "fiscal_year": 2023, "duty": "plan_to_mayor"})
+    assert rows(response.content.decode()) == [("late", "plan_to_mayor-2023")]
+    response = client.get(reverse("dashboard"), {"as_of": AS_OF, "party": "wego_secretariat", "status": "upcoming"})
+    keys = [key for _s, key in rows(response.content.decode())]
+    assert keys == ["plan_to_mayor-2025", "results_to_mayor-2024", "settlement_to_mayor-2024"]
+
+
+def test_htmx_filtering_returns_only_the_table(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(reverse("dashboard"), {"as_of": AS_OF, "status": "overdue"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="obligation-results"' in html
+    assert {s for s, _k in rows(html)} == {"overdue"}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"as_of": "2024-13-45"}, "Enter a valid date"),
+        ({"fiscal_year": "1990"}, "Select a valid choice"),
+        ({"status": "violated"}, "Select a valid choice"),
+        ({"duty": "<script>"}, "Select a valid choice"),
+    ],
+)
+def test_unknown_filter_values_are_a_clear_400(client, seed, council_user, params, message):
+    client.force_login(council_user)
+    response = client.get(reverse("dashboard"), params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "<script>" not in response.content.decode().split("</header>")[-1].replace("&lt;script&gt;", "")
+
+
+def test_unknown_filter_values_are_explained_in_korean(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(reverse("dashboard"), {"fiscal_year": "1990"}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 400
+    assert "올바르게 선택해 주세요" in response.content.decode()
+
+
+def test_korean_is_the_default_and_english_is_a_switch(client, seed, council_user):
+    client.force_login(council_user)
+    html = client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
+    assert '<html lang="ko">' in html and "기한 경과" in html and "2022. 7. 31.(일)" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
+    assert '<html lang="en">' in html and "Overdue" in html and "Sun 31 Jul 2022" in html
+
+
+def test_obligation_page_shows_derivation_law_and_each_hop(client, seed, council_user):
+    client.force_login(council_user)
+    url = reverse("obligation_detail", args=["plan_to_mayor-2023"])
+    html = client.get(url, {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "2022. 7. 31.(일)" in html and "일요일" in html and "옮겨지지 않습니다" in html
+    assert "사업 연도 개시 5개월 전까지" in html  # 17③ text in force
+    assert "2022. 8. 16.(화)" in html and "2022. 11. 7.(월)" in html  # received, forwarded
+    assert "55" in html  # business days from receipt to the Council
+    assert "2024 개정안" in html  # the proposed version, shown as not in force
+
+
+def test_forwarding_page_asks_for_a_reason_when_delayed(client, seed, council_user):
+    client.force_login(council_user)
+    url = reverse("obligation_detail", args=["forward_plan_to_council-2022-d1"])
+    response = client.get(url, {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Delayed — reason required" in response.content.decode()
+
+
+def test_unknown_obligation_is_404(client, seed, council_user):
+    client.force_login(council_user)
+    assert client.get(reverse("obligation_detail", args=["plan_to_mayor-1990"])).status_code == 404
+    assert client.get(reverse("obligation_detail", args=["x"]), {"as_of": "bad"}).status_code == 400
+
+
+def _add_synthetic_forwarded_plans(count, start):
+    """Synthetic test data (not the seed): received and forwarded plan drafts."""
+    sub = Submission.objects.create(received_on=datetime.date(2024, 3, 4), source="synthetic test data")
+    for i in range(start, start + count):
+        doc = Document.objects.create(
+            submission=sub, kind="plan_draft", fiscal_year=2025, title=f"synthetic plan {i}", source="synthetic"
+        )
+        forwarding = Forwarding.objects.create(forwarded_on=datetime.date(2024, 3, 8), source="synthetic")
+        forwarding.items.create(document=doc, description="synthetic", kind="plan_draft", fiscal_year=2025)
+
+
+def test_dashboard_query_count_stays_flat_as_obligations_grow(client, seed, council_user, django_assert_num_queries):
+    client.force_login(council_user)
+    client.get(reverse("dashboard"), {"as_of": AS_OF})  # warm the session and auth caches
+    _add_synthetic_forwarded_plans(5, 0)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(reverse("dashboard"), {"as_of": AS_OF})
+    small_rows = len(rows(response.content.decode()))
+    _add_synthetic_forwarded_plans(60, 5)
+    with django_assert_num_queries(len(small)):
+        response = client.get(reverse("dashboard"), {"as_of": AS_OF})
+    assert len(rows(response.content.decode())) == small_rows + 60
+
+
+def test_law_page_shows_current_text_in_force_and_the_bill_as_proposed(client, seed, council_user):
+    client.force_login(council_user)
+    html = client.get(reverse("provisions"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count("Proposed — not in force") == 1
+    assert html.count(">In force<") == 5
+    assert "report them to the competent standing committee" in html
