@@ -38,7 +38,7 @@ def test_charts_are_inline_svg_and_fetch_nothing(client, seed, council_user):
     client.force_login(council_user)
     html = client.get(reverse("funding")).content.decode()
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"') == 3
-    assert "<script src=\"http" not in html and "cdn" not in html.lower()
+    assert '<script src="http' not in html and "cdn" not in html.lower()
 
 
 @pytest.mark.django_db

@@ -64,7 +64,11 @@ def test_dotted_korean_dates_are_accepted(before):
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("-5", "-5 is below the smallest allowed value, 0."), ("abc", "“abc” is not a whole number."), ("1.5", "“1.5” is not a whole number.")],
+    [
+        ("-5", "-5 is below the smallest allowed value, 0."),
+        ("abc", "“abc” is not a whole number."),
+        ("1.5", "“1.5” is not a whole number."),
+    ],
 )
 def test_negative_or_non_numeric_amount_is_refused(before, amount, message):
     report = run("seoul_support", SEOUL_HEADERS + f"2030,{amount},,SYNTHETIC\n")
@@ -124,7 +128,9 @@ def test_zip_that_is_not_a_workbook_is_refused(before):
         archive.writestr("notes.txt", "synthetic")
         archive.writestr("photo.png", b"\x89PNG")
     report = run("seoul_support", buf.getvalue(), "figures.xlsx")
-    assert report.file_errors == ["The file is a ZIP archive but not an Excel workbook (it holds: notes.txt, photo.png)."]
+    assert report.file_errors == [
+        "The file is a ZIP archive but not an Excel workbook (it holds: notes.txt, photo.png)."
+    ]
     assert counts() == before
 
 
@@ -164,7 +170,7 @@ def test_utf8_with_bom_imports(before):
 
 @pytest.mark.parametrize("encoding", ["cp949", "euc-kr"])
 def test_cp949_and_euc_kr_csv_import(before, encoding):
-    text = "연도,국제부담금(천원),파견 인력,출처\n2030,\"1,000\",5급(1명),합성 자료 (시험용)\n"
+    text = '연도,국제부담금(천원),파견 인력,출처\n2030,"1,000",5급(1명),합성 자료 (시험용)\n'
     report = run("seoul_support", text.encode(encoding), "korean.csv")
     assert report.applied, report.as_text()
     assert report.info["encoding"] == "CP949/EUC-KR"

@@ -71,7 +71,16 @@ def test_unknown_resource_and_missing_file_are_errors_with_code_2(seed, tmp_path
 @pytest.mark.django_db
 def test_export_with_korean_headers_to_a_file(seed, tmp_path):
     path = tmp_path / "dues.xlsx"
-    call_command("export_records", "dues_collection", "--format", "xlsx", "--korean-headers", "-o", str(path), stderr=io.StringIO())
+    call_command(
+        "export_records",
+        "dues_collection",
+        "--format",
+        "xlsx",
+        "--korean-headers",
+        "-o",
+        str(path),
+        stderr=io.StringIO(),
+    )
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["연도", "징수 대상(회원)", "납부 회원"]
     assert sheet["A2"].value == 2019 and sheet["E2"].value == 188551

@@ -23,11 +23,19 @@ SYNTHETIC = "SYNTHETIC TEST DATA"
 def full(seed):
     """The seed plus synthetic rows for the tables the seed leaves empty."""
     session = models.CouncilSession.objects.create(
-        number=900, kind="regular", starts_on=datetime.date(2030, 6, 10), ends_on=datetime.date(2030, 6, 20), source=SYNTHETIC
+        number=900,
+        kind="regular",
+        starts_on=datetime.date(2030, 6, 10),
+        ends_on=datetime.date(2030, 6, 20),
+        source=SYNTHETIC,
     )
     models.HolidayOverride.objects.create(date=datetime.date(2030, 10, 2), name_ko="임시공휴일(합성)", source=SYNTHETIC)
     models.HolidayOverride.objects.create(
-        date=datetime.date(2030, 5, 5), kind="remove", name_ko="=HYPERLINK(합성)", name_en="-formula-like", source=SYNTHETIC
+        date=datetime.date(2030, 5, 5),
+        kind="remove",
+        name_ko="=HYPERLINK(합성)",
+        name_en="-formula-like",
+        source=SYNTHETIC,
     )
     report = models.CommitteeReport.objects.create(
         committee=models.Party.objects.get(code="committee_housing_space"),
@@ -81,17 +89,37 @@ def test_seed_tables_reimport_losslessly_into_an_empty_database(full):
 
     def natural():
         docs = sorted(
-            (d.submission.received_on, d.submission.source, d.fiscal_year, d.kind, d.title, d.source,
-             d.supersedes.title if d.supersedes else None)
+            (
+                d.submission.received_on,
+                d.submission.source,
+                d.fiscal_year,
+                d.kind,
+                d.title,
+                d.source,
+                d.supersedes.title if d.supersedes else None,
+            )
             for d in models.Document.objects.select_related("submission", "supersedes")
         )
         items = sorted(
-            (i.forwarding.forwarded_on, i.forwarding.source, i.kind, i.fiscal_year, i.description, i.source,
-             i.document.title if i.document else None)
+            (
+                i.forwarding.forwarded_on,
+                i.forwarding.source,
+                i.kind,
+                i.fiscal_year,
+                i.description,
+                i.source,
+                i.document.title if i.document else None,
+            )
             for i in models.ForwardingItem.objects.select_related("forwarding", "document")
         )
         reports = sorted(
-            (r.reported_on, r.committee.code, r.session.number, r.note, tuple(sorted(d.title for d in r.documents.all())))
+            (
+                r.reported_on,
+                r.committee.code,
+                r.session.number,
+                r.note,
+                tuple(sorted(d.title for d in r.documents.all())),
+            )
             for r in models.CommitteeReport.objects.all()
         )
         funding = [
@@ -100,7 +128,11 @@ def test_seed_tables_reimport_losslessly_into_an_empty_database(full):
         ]
         others = [
             list(models.CouncilSession.objects.values_list("number", "kind", "starts_on", "ends_on", "source")),
-            list(models.HolidayOverride.objects.order_by("date").values_list("date", "kind", "name_ko", "name_en", "source")),
+            list(
+                models.HolidayOverride.objects.order_by("date").values_list(
+                    "date", "kind", "name_ko", "name_en", "source"
+                )
+            ),
         ]
         return docs, items, reports, funding, others
 
@@ -112,10 +144,24 @@ def test_seed_tables_reimport_losslessly_into_an_empty_database(full):
     models.Document.objects.update(supersedes=None)
     models.Document.objects.all().delete()
     models.Submission.objects.all().delete()
-    for model in (models.CouncilSession, models.HolidayOverride, models.FundingYear, models.SeoulSupport, models.DuesCollection):
+    for model in (
+        models.CouncilSession,
+        models.HolidayOverride,
+        models.FundingYear,
+        models.SeoulSupport,
+        models.DuesCollection,
+    ):
         model.objects.all().delete()
-    for name in ("council_sessions", "holiday_overrides", "documents", "forwardings", "committee_reports",
-                 "funding_years", "seoul_support", "dues_collection"):
+    for name in (
+        "council_sessions",
+        "holiday_overrides",
+        "documents",
+        "forwardings",
+        "committee_reports",
+        "funding_years",
+        "seoul_support",
+        "dues_collection",
+    ):
         report = do_import_records(name, files[name], f"{name}.xlsx", dry_run=False)
         assert report.applied, report.as_text()
     assert natural() == before
@@ -134,7 +180,9 @@ def test_xlsx_export_has_real_dates_numbers_and_neutralised_formulas(full):
     assert not any(c.data_type == "f" for c in cells)
 
     data, _h, _c = export_records("funding_years", "xlsx")
-    first = list(openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    first = list(
+        openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True)
+    )[0]
     assert first[0] == 2019 and first[1] == 1383123 and isinstance(first[1], int)
 
 
