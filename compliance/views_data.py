@@ -56,6 +56,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resource"].choices = [(name, RESOURCES[name].verbose_name) for name in IMPORTABLE]
+        self.fields["resource"].widget.attrs["class"] = "krds-form-select medium"
+        self.fields["file"].widget.attrs.update({"class": "krds-input", "accept": ".csv,.xlsx,text/csv"})
 
     def clean_file(self):
         from django.conf import settings
