@@ -125,3 +125,31 @@ class SeoulSupportAdmin(ResourceAdminMixin, admin.ModelAdmin):
 class DuesCollectionAdmin(ResourceAdminMixin, admin.ModelAdmin):
     resource_classes = [resources.DuesCollectionResource]
     list_display = ["year", "targets", "payers", "rate", "amount"]
+
+
+# --- Workflow (issue 3): the audit trail is read-only everywhere ---
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["seq", "created_at", "actor_name", "action", "model", "object_pk", "object_repr"]
+    list_filter = ["action", "model"]
+    search_fields = ["object_repr", "actor_name", "refs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.DocumentFile)
+class DocumentFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "document", "size", "content_type", "sha256", "uploaded_at"]
+    readonly_fields = ["document", "original_name", "sha256", "size", "content_type", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False  # files arrive only through the submission form (checked, hashed, stored)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .forms import ObligationFilterForm
 from .models import Provision
 from .obligations import Status, dashboard_order, load_history, obligations_as_of
+from .views_workflow import audit_entries_context
 
 
 def _as_of(request):
@@ -93,6 +94,7 @@ def obligation_detail(request, key):
         "proposed": [p for p in history.provisions if p.is_proposed and not p.effective_from],
         "trail": document_trail(obligation, history, as_of),
     }
+    context.update(audit_entries_context(request, obligation, context["trail"]))
     return render(request, "compliance/obligation_detail.html", context)
 
 

@@ -147,3 +147,17 @@ def test_admin_changelist_offers_import_and_export(client, seed, admin_user):
     assert reverse("admin:compliance_fundingyear_import") in html
     assert reverse("admin:compliance_fundingyear_export") in html
     assert client.get(reverse("admin:compliance_document_import")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "resource"),
+    [("dashboard", "obligations"), ("submission_list", "documents"), ("forwarding_list", "forwardings")],
+)
+def test_list_pages_link_to_their_exports(client, seed, council_user, url_name, resource):
+    client.force_login(council_user)
+    html = client.get(reverse(url_name), {"as_of": "2024-03-01"} if url_name == "dashboard" else {}).content.decode()
+    assert reverse("export_records", args=[resource]) + "?format=xlsx" in html
+    assert "korean=1" in html
+    if url_name == "dashboard":
+        assert "as_of=2024-03-01" in html

@@ -183,6 +183,21 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# --- Submissions, city workflow and the audit trail (issue 3) -------------------------
+# Largest accepted upload, per file, in bytes (default 50 MB).
+WEGO_MAX_UPLOAD_BYTES = int(os.environ.get("WEGO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# A ZIP may expand to at most this many bytes and members (zip-bomb guard).
+WEGO_MAX_ZIP_EXPANDED_BYTES = int(os.environ.get("WEGO_MAX_ZIP_EXPANDED_BYTES", str(500 * 1024 * 1024)))
+WEGO_MAX_ZIP_MEMBERS = int(os.environ.get("WEGO_MAX_ZIP_MEMBERS", "200"))
+# Files per submission.
+WEGO_MAX_FILES_PER_SUBMISSION = int(os.environ.get("WEGO_MAX_FILES_PER_SUBMISSION", "10"))
+# Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+WEGO_TRUST_X_FORWARDED_FOR = env_bool("WEGO_TRUST_X_FORWARDED_FOR", False)
+# Records the actor and address of each audited write (after authentication).
+MIDDLEWARE += ["compliance.audit.AuditContextMiddleware"]
+# Absolute address of the app, for links in e-mails.
+WEGO_SITE_URL = os.environ.get("WEGO_SITE_URL", "http://localhost:8000")
+
 # --- Import and export (compliance.resources / compliance.dataio) ---------------------
 # Larger files are refused with a clear message before any row is read into the database:
 # split them. 10,000 rows take about 13 s to check and 13 s to import on the reference
