@@ -200,8 +200,9 @@ WEGO_SITE_URL = os.environ.get("WEGO_SITE_URL", "http://localhost:8000")
 
 # --- Import and export (compliance.resources / compliance.dataio) ---------------------
 # Larger files are refused with a clear message before any row is read into the database:
-# split them. 10,000 rows take about 13 s to check and 13 s to import on the reference
-# machine (bench/import_10k.py), so each step of the browser import stays within a request.
+# split them. 10,000 rows take about 26 s to check and 29 s to import on the reference
+# machine with the audit trail on (bench/import_10k.py): each browser step is one request,
+# so keep this below what the proxy/gunicorn timeout allows.
 IMPORT_MAX_ROWS = int(os.environ.get("WEGO_IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_BYTES", str(10 * 2**20)))
 # A workbook is a ZIP: refuse one that unpacks to more than this (a "zip bomb").
