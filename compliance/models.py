@@ -481,7 +481,9 @@ class FundingYear(models.Model):
     total_budget = models.BigIntegerField(_("total budget (thousand won)"))
     seoul_support = models.BigIntegerField(_("Seoul support (thousand won)"))
     membership_dues = models.BigIntegerField(_("membership dues (thousand won)"))
-    dues_ratio = models.DecimalField(_("dues ratio (%) as stated"), max_digits=5, decimal_places=1, null=True, blank=True)
+    dues_ratio = models.DecimalField(
+        _("dues ratio (%) as stated"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=300)
 
     class Meta:

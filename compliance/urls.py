@@ -32,3 +32,13 @@ urlpatterns += [
     path("audit/", wf.audit_log, name="audit_log"),
     path("audit/export.csv", wf.audit_export, name="audit_export"),
 ]
+
+# --- Import/export and funding (issue 6) ---
+from . import views_data, views_funding  # noqa: E402
+
+urlpatterns += [
+    path("funding/", views_funding.funding, name="funding"),
+    path("data/", views_data.data_home, name="data"),
+    path("data/import/", views_data.import_records, name="import_records"),
+    path("data/export/<str:resource>/", views_data.export_download, name="export_records"),
+]

@@ -103,7 +103,9 @@ def provisions(request):
     """Article 17 as data: every version, which one is in force today, and the bill."""
     today = timezone.localdate()
     versions = list(
-        Provision.objects.select_related("instrument").prefetch_related("duty_rules").order_by("article", "paragraph", "pk")
+        Provision.objects.select_related("instrument")
+        .prefetch_related("duty_rules")
+        .order_by("article", "paragraph", "pk")
     )
     rows = [
         {

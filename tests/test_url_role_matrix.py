@@ -55,6 +55,11 @@ EXPECTED = {
     "packet_create": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
     "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
+    # Import/export and funding (issue 6): every role exports, the DPO and admins import.
+    "funding": row(LOGIN, 200, 200, 200, 200, 200),
+    "data": row(LOGIN, 403, 200, 200, 200, 200),
+    "export_records": row(LOGIN, 403, 200, 200, 200, 200),
+    "import_records": row(LOGIN, 403, 403, 403, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -66,6 +71,7 @@ EXPECTED_POST = {
     "evaluation_new": row(LOGIN, 403, 403, 403, 400, 400),
     "inspection_new": row(LOGIN, 403, 403, 403, 400, 400),
     "packet_create": row(LOGIN, 403, 403, 403, 400, 400),
+    "import_records": row(LOGIN, 403, 403, 403, 400, 400),
 }
 # Admin URLs that an administrator gets a non-2xx/3xx for when called without their
 # parameters (the autocomplete endpoint needs a model and field).
@@ -82,6 +88,23 @@ ADMIN_EXCEPTIONS = {
     "admin:compliance_auditentry_delete": 403,
     "admin:compliance_documentfile_add": 403,
 }
+# django-import-export's second admin import step takes only the POST of the first (issue 6).
+ADMIN_EXCEPTIONS.update(
+    {
+        f"admin:compliance_{model}_process_import": 405
+        for model in (
+            "councilsession",
+            "holidayoverride",
+            "dutyrule",
+            "document",
+            "committeereport",
+            "forwardingitem",
+            "fundingyear",
+            "seoulsupport",
+            "duescollection",
+        )
+    }
+)
 
 
 def all_url_patterns():
@@ -126,6 +149,7 @@ def sample_kwargs(clients):
         "app_label": "compliance",
         "content_type_id": ContentType.objects.get_for_model(get_user_model()).pk,
         "id": "1",
+        "resource": "documents",
         "submission": submission.pk,
         "file": DocumentFile.objects.get(document__submission=submission).pk,
         "packet": packet.pk,

@@ -205,3 +205,16 @@ WEGO_PACKET_SYNC_MAX_PAGES = int(os.environ.get("WEGO_PACKET_SYNC_MAX_PAGES", "3
 WEGO_PACKET_FONT_FAMILY = os.environ.get(
     "WEGO_PACKET_FONT_FAMILY", '"NanumGothic", "Nanum Gothic", "Noto Sans CJK KR", sans-serif'
 )
+
+# --- Import and export (compliance.resources / compliance.dataio) ---------------------
+# Larger files are refused with a clear message before any row is read into the database:
+# split them. 10,000 rows take about 26 s to check and 29 s to import on the reference
+# machine with the audit trail on (bench/import_10k.py): each browser step is one request,
+# so keep this below what the proxy/gunicorn timeout allows.
+IMPORT_MAX_ROWS = int(os.environ.get("WEGO_IMPORT_MAX_ROWS", "10000"))
+IMPORT_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_BYTES", str(10 * 2**20)))
+# A workbook is a ZIP: refuse one that unpacks to more than this (a "zip bomb").
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 2**20)))
+# The admin's import-export views: neutralise formulas in exported cells.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
