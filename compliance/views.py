@@ -62,7 +62,9 @@ def dashboard(request):
         "total": sum(counts.values()),
         "query": request.GET.urlencode(),
     }
-    template = "compliance/_obligation_table.html" if request.htmx else "compliance/dashboard.html"
+    # A history restore (Back after a cache miss) needs the whole page, not the partial.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "compliance/_obligation_table.html" if partial else "compliance/dashboard.html"
     return render(request, template, context, status=status_code)
 
 
