@@ -6,8 +6,18 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from compliance import models
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the Korean ones are checked where a test asks for "ko"."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 CSV = "year,amount,seconded_staff,source\n2030,1000,,SYNTHETIC TEST DATA\n2031,2000,,SYNTHETIC TEST DATA\n"
 

@@ -2,6 +2,16 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the Korean ones are checked where a test asks for "ko"."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 
 @pytest.mark.django_db

@@ -5,9 +5,19 @@ import time
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from compliance import models
 from compliance.dataio import do_import_records, export_records, write_table
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the Korean ones are checked where a test asks for "ko"."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 SEOUL_HEADERS = "year,amount,seconded_staff,source\n"
 

@@ -5,8 +5,18 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from compliance import models
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the Korean ones are checked where a test asks for "ko"."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 
 def run_import(*args):

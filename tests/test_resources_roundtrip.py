@@ -11,10 +11,20 @@ import json
 import openpyxl
 import pytest
 from django.core import serializers
+from django.utils import translation
 
 from compliance import models
 from compliance.dataio import do_import_records, export_records
 from compliance.resources import IMPORTABLE
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English messages; the Korean ones are checked where a test asks for "ko"."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 SYNTHETIC = "SYNTHETIC TEST DATA"
 
