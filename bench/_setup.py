@@ -1,7 +1,7 @@
 """Shared set-up for benchmarks: a separate database, migrated and loaded with the seed.
 
-Benchmarks never touch the app's own database: DATABASE_URL defaults to
-postgres://postgres@127.0.0.1:5432/wego_bench (created if missing).
+Benchmarks never touch the app's own database: each run drops and recreates
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wego_bench).
 """
 
 import os
@@ -24,14 +24,14 @@ def setup():
 
     url = os.environ["DATABASE_URL"]
     name = url.rsplit("/", 1)[1]
+    # A fresh database every run: results never depend on what an earlier run left.
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", *sorted(str(p) for p in (ROOT / "fixtures").glob("*.json")), verbosity=0)

@@ -1,7 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
-from . import models
+from . import models, resources
+
+
+class ResourceAdminMixin(ImportExportMixin):
+    """Import/export buttons on a change list, with our natural-key resource (issue 6).
+
+    The admin's own flow (upload, dry-run confirmation, import) runs the same resource
+    as the import_records command and the browser import page.
+    """
+
+    skip_admin_log = True
 
 
 @admin.register(models.LegalInstrument)
@@ -22,18 +33,21 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CouncilSession)
-class CouncilSessionAdmin(admin.ModelAdmin):
+class CouncilSessionAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.CouncilSessionResource]
     list_display = ["number", "kind", "starts_on", "ends_on"]
     list_filter = ["kind"]
 
 
 @admin.register(models.HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
+class HolidayOverrideAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.HolidayOverrideResource]
     list_display = ["date", "kind", "name_ko", "name_en"]
 
 
 @admin.register(models.DutyRule)
-class DutyRuleAdmin(admin.ModelAdmin):
+class DutyRuleAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.DutyRuleResource]
     list_display = ["code", "name_ko", "actor", "recipient", "anchor", "holiday_rule", "grace_business_days"]
     filter_horizontal = ["provisions"]
 
@@ -51,7 +65,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.DocumentResource]
     list_display = ["title", "kind", "fiscal_year", "submission", "supersedes"]
     list_filter = ["kind", "fiscal_year"]
 
@@ -68,7 +83,8 @@ class ForwardingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CommitteeReport)
-class CommitteeReportAdmin(admin.ModelAdmin):
+class CommitteeReportAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.CommitteeReportResource]
     list_display = ["reported_on", "committee", "session"]
 
 
@@ -87,8 +103,57 @@ class InspectionRequestAdmin(admin.ModelAdmin):
     list_display = ["requested_on", "kind", "fiscal_year", "answered_on"]
 
 
-for model in (models.FundingYear, models.SeoulSupport, models.DuesCollection):
-    admin.site.register(model)
+@admin.register(models.ForwardingItem)
+class ForwardingItemAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.ForwardingResource]
+    list_display = ["description", "kind", "fiscal_year", "forwarding", "document"]
+    list_filter = ["kind", "fiscal_year"]
+
+
+@admin.register(models.FundingYear)
+class FundingYearAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.FundingYearResource]
+    list_display = ["year", "total_budget", "seoul_support", "membership_dues", "dues_ratio"]
+
+
+@admin.register(models.SeoulSupport)
+class SeoulSupportAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.SeoulSupportResource]
+    list_display = ["year", "amount", "seconded_staff"]
+
+
+@admin.register(models.DuesCollection)
+class DuesCollectionAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.DuesCollectionResource]
+    list_display = ["year", "targets", "payers", "rate", "amount"]
+
+
+# --- Workflow (issue 3): the audit trail is read-only everywhere ---
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["seq", "created_at", "actor_name", "action", "model", "object_pk", "object_repr"]
+    list_filter = ["action", "model"]
+    search_fields = ["object_repr", "actor_name", "refs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.DocumentFile)
+class DocumentFileAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "document", "size", "content_type", "sha256", "uploaded_at"]
+    readonly_fields = ["document", "original_name", "sha256", "size", "content_type", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False  # files arrive only through the submission form (checked, hashed, stored)
 
 
 # --- Alerts ----------------------------------------------------------------------------

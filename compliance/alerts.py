@@ -274,7 +274,7 @@ def alert_title(obligation, stage, as_of, language):
 
 
 def absolute_url(path):
-    return settings.WEGO_BASE_URL.rstrip("/") + path
+    return settings.WEGO_SITE_URL.rstrip("/") + path
 
 
 def obligation_context(obligation, as_of, language):

@@ -6,3 +6,9 @@ class ComplianceConfig(AppConfig):
     name = "compliance"
     verbose_name = _("Article 17 compliance")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The audit trail records every create/change of the audited models (issue 3).
+        from . import audit
+
+        audit.connect_signals()

@@ -481,7 +481,9 @@ class FundingYear(models.Model):
     total_budget = models.BigIntegerField(_("total budget (thousand won)"))
     seoul_support = models.BigIntegerField(_("Seoul support (thousand won)"))
     membership_dues = models.BigIntegerField(_("membership dues (thousand won)"))
-    dues_ratio = models.DecimalField(_("dues ratio (%) as stated"), max_digits=5, decimal_places=1, null=True, blank=True)
+    dues_ratio = models.DecimalField(
+        _("dues ratio (%) as stated"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     source = models.CharField(_("source"), max_length=300)
 
     class Meta:
@@ -558,6 +560,160 @@ class DocumentFile(models.Model):
         from .storage import open_blob
 
         return open_blob(self.sha256)
+
+
+# --- Workflow: submissions and the audit trail ----------------------------------------
+
+
+class FormToken(models.Model):
+    """A one-time token carried by a write form, so a double submit makes one record.
+
+    The row is inserted in the same transaction as the record it produced; a second
+    POST with the same token finds it and is shown that record instead.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=32)
+    result_pk = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self):
+        return f"{self.purpose}:{self.token[:8]}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+    def touching(self, refs):
+        """Entries whose `refs` name any of `refs` (tokens like ``doc:12``)."""
+        query = Q()
+        for ref in refs:
+            query |= Q(refs__contains=f" {ref} ")
+        return self.filter(query) if query else self.none()
+
+
+class AuditEntry(models.Model):
+    """One recorded create/change/delete, chained by hash to the entry before it.
+
+    `entry_hash` is the SHA-256 of this entry's canonical content plus `prev_hash`;
+    `seq` has no gaps. Editing or deleting a row therefore breaks the chain, which
+    `manage.py verify_audit` reports. Written only by `compliance.audit.record`.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=64)
+    object_pk = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("what changed"), default=dict)
+    # Space-delimited tokens (" doc:12 fy:2023 ") that tie the entry to obligations;
+    # plain text so the timeline query works on SQLite and PostgreSQL alike.
+    refs = models.TextField(_("references"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.model} {self.object_pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+# --- Packets ---------------------------------------------------------------------------
+
+
+class PacketBuild(models.Model):
+    """One generated council submission packet (a PDF kept as a private blob).
+
+    Versioned per set of parameters (`params_key`): building the same packet again makes
+    version 2, 3, ... and keeps the earlier files. `state`/`progress` describe the build
+    job, not an obligation; the PDF itself is content-addressed under `sha256`.
+    """
+
+    class Scope(models.TextChoices):
+        PLAN = "plan", _("Fiscal year: business plan")
+        RESULTS = "results", _("Fiscal year: results and settlement")
+        RANGE = "range", _("Everything forwarded in a date range")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ko")
+    as_of = models.DateField(_("as of"))
+    params_key = models.CharField(_("parameters"), max_length=120, db_index=True)
+    version = models.PositiveIntegerField(_("version"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="packet_builds"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    manifest_hash = models.CharField(_("manifest hash"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("packet build")
+        verbose_name_plural = _("packet builds")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["params_key", "version"], name="unique_packet_version")]
+
+    def __str__(self):
+        return f"{self.params_key} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("packet_detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def filename(self):
+        return f"wego-art17-{self.params_key}-v{self.version}.pdf"
 
 
 # --- Alerts ----------------------------------------------------------------------------

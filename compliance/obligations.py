@@ -399,7 +399,9 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
         ReportRec(id=rid, reported_on=day, doc_ids=tuple(report_docs[rid]), label=f"{name} {day.isoformat()}")
         for rid, (day, name) in report_meta.items()
     ]
-    sessions = [(s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()]
+    sessions = [
+        (s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()
+    ]
     reasons = defaultdict(list)
     for reason in DelayReason.objects.all():
         reasons[reason.obligation_key].append(reason)
@@ -430,3 +432,68 @@ def obligations_as_of(as_of, what_if=False, history=None):
         horizon_days=settings.WEGO_HORIZON_DAYS,
         what_if=what_if,
     )
+
+
+# --- The trail of one obligation's documents ------------------------------------------
+
+
+def document_trail(obligation, history, as_of):
+    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
+    → committee. Delays to the Council and committee are in business days."""
+    cal = history.calendar
+    if obligation.document is not None and obligation.rule.is_event_driven:
+        docs = [obligation.document]
+    else:
+        kinds = set(obligation.rule.document_kinds)
+        docs = [
+            d
+            for d in history.documents
+            if d.fiscal_year == obligation.fiscal_year and d.kind in kinds and d.received_on <= as_of
+        ]
+    docs.sort(key=lambda d: (d.received_on, d.id))
+    forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
+    reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
+    later = {}
+    for d in history.documents:
+        if d.supersedes_id:
+            later.setdefault(d.supersedes_id, []).append(d.id)
+
+    def lineage(doc_id):
+        ids, stack = {doc_id}, [doc_id]
+        while stack:
+            for nxt in later.get(stack.pop(), []):
+                if nxt not in ids:
+                    ids.add(nxt)
+                    stack.append(nxt)
+        return ids
+
+    rows = []
+    for doc in docs:
+        ids = lineage(doc.id)
+        fwd = next((f for f in forwardings if ids & set(f.doc_ids) and f.forwarded_on >= doc.received_on), None)
+        rep = None
+        if fwd:
+            rep = next((r for r in reports if ids & set(r.doc_ids) and r.reported_on >= fwd.forwarded_on), None)
+        rows.append(
+            {
+                "doc": doc,
+                "kind_label": dict(_document_kinds()).get(doc.kind, doc.kind),
+                "forwarding": fwd,
+                "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
+                "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on)
+                if fwd
+                else None,
+                "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
+                "report": rep,
+                "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on)
+                if rep
+                else None,
+            }
+        )
+    return rows
+
+
+def _document_kinds():
+    from .models import DocumentKind
+
+    return DocumentKind.choices

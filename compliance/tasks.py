@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around `compliance.alerts` (the logic lives there).
+"""Celery tasks: thin wrappers around the services and `compliance.alerts` (the logic lives there).
 
 One alert per task; a failed e-mail is recorded on its `AlertDelivery` and retried with
 back-off, and the daily scan re-enqueues anything still unsent, so a worker or broker
@@ -52,3 +52,11 @@ def catch_up_on_start(sender=None, **kwargs):
         return
     if not done_today:
         alerts.safe_enqueue(scan_alerts)
+
+
+@shared_task(name="compliance.build_packet")
+def build_packet(build_id):
+    """Build a queued council packet (`compliance.packets.run_build`); progress goes on the row."""
+    from .packets import run_build
+
+    run_build(build_id)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from .forms import ObligationFilterForm
 from .models import Provision
-from .obligations import Status, dashboard_order, load_history, obligations_as_of
+from .obligations import Status, dashboard_order, document_trail, load_history, obligations_as_of
+from .views_workflow import audit_entries_context
 
 
 def _as_of(request):
@@ -61,7 +62,9 @@ def dashboard(request):
         "total": sum(counts.values()),
         "query": request.GET.urlencode(),
     }
-    template = "compliance/_obligation_table.html" if request.htmx else "compliance/dashboard.html"
+    # A history restore (Back after a cache miss) needs the whole page, not the partial.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "compliance/_obligation_table.html" if partial else "compliance/dashboard.html"
     return render(request, template, context, status=status_code)
 
 
@@ -93,69 +96,8 @@ def obligation_detail(request, key):
         "proposed": [p for p in history.provisions if p.is_proposed and not p.effective_from],
         "trail": document_trail(obligation, history, as_of),
     }
+    context.update(audit_entries_context(request, obligation, context["trail"]))
     return render(request, "compliance/obligation_detail.html", context)
-
-
-def document_trail(obligation, history, as_of):
-    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
-    → committee. Delays to the Council and committee are in business days."""
-    cal = history.calendar
-    if obligation.document is not None and obligation.rule.is_event_driven:
-        docs = [obligation.document]
-    else:
-        kinds = set(obligation.rule.document_kinds)
-        docs = [
-            d
-            for d in history.documents
-            if d.fiscal_year == obligation.fiscal_year and d.kind in kinds and d.received_on <= as_of
-        ]
-    docs.sort(key=lambda d: (d.received_on, d.id))
-    forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
-    reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
-    later = {}
-    for d in history.documents:
-        if d.supersedes_id:
-            later.setdefault(d.supersedes_id, []).append(d.id)
-
-    def lineage(doc_id):
-        ids, stack = {doc_id}, [doc_id]
-        while stack:
-            for nxt in later.get(stack.pop(), []):
-                if nxt not in ids:
-                    ids.add(nxt)
-                    stack.append(nxt)
-        return ids
-
-    rows = []
-    for doc in docs:
-        ids = lineage(doc.id)
-        fwd = next((f for f in forwardings if ids & set(f.doc_ids) and f.forwarded_on >= doc.received_on), None)
-        rep = None
-        if fwd:
-            rep = next((r for r in reports if ids & set(r.doc_ids) and r.reported_on >= fwd.forwarded_on), None)
-        rows.append(
-            {
-                "doc": doc,
-                "kind_label": dict(_document_kinds()).get(doc.kind, doc.kind),
-                "forwarding": fwd,
-                "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
-                "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on)
-                if fwd
-                else None,
-                "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
-                "report": rep,
-                "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on)
-                if rep
-                else None,
-            }
-        )
-    return rows
-
-
-def _document_kinds():
-    from .models import DocumentKind
-
-    return DocumentKind.choices
 
 
 @login_required
@@ -163,7 +105,9 @@ def provisions(request):
     """Article 17 as data: every version, which one is in force today, and the bill."""
     today = timezone.localdate()
     versions = list(
-        Provision.objects.select_related("instrument").prefetch_related("duty_rules").order_by("article", "paragraph", "pk")
+        Provision.objects.select_related("instrument")
+        .prefetch_related("duty_rules")
+        .order_by("article", "paragraph", "pk")
     )
     rows = [
         {

@@ -44,7 +44,7 @@ def alert_email(stage_code, as_of, language):
 
 @pytest.mark.django_db
 def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed, korean_catalog, settings):
-    settings.WEGO_BASE_URL = "https://wego.example.invalid"
+    settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("before-7", datetime.date(2027, 2, 23), "ko")
     assert subject == "[WeGO 제17조] 기한 7일 전: 사업 결과 제출 (사무총장 → 시장) (2026회계연도), 2027-03-02"
     assert "2027. 3. 2.(화)" in text and "기한 산정 근거" in text
@@ -55,7 +55,7 @@ def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed,
 
 @pytest.mark.django_db
 def test_escalation_in_english_says_how_late_it_is(seed, settings):
-    settings.WEGO_BASE_URL = "https://wego.example.invalid"
+    settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("overdue-7", datetime.date(2027, 3, 9), "en")
     assert subject == "[WeGO Article 17] Overdue by 7 days: Business results to the Mayor (FY2026), due 2027-03-02"
     assert "Due date: Tue 2 Mar 2027" in text

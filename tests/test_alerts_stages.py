@@ -118,7 +118,7 @@ class FailingBackend(BaseEmailBackend):
 @pytest.fixture
 def eager(settings):
     """Tasks run in-process (the worker test runs a real worker)."""
-    settings.WEGO_BASE_URL = "https://wego.example.invalid"
+    settings.WEGO_SITE_URL = "https://wego.example.invalid"
     old = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
@@ -246,7 +246,7 @@ class TestScan:
         self, seed, users, settings, django_capture_on_commit_callbacks
     ):
         """Redis is down: the user's write commits; the alert goes out once the broker is back."""
-        settings.WEGO_BASE_URL = "https://wego.example.invalid"
+        settings.WEGO_SITE_URL = "https://wego.example.invalid"
         conf = celery_app.conf
         old_url, old_eager, old_timeout = conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout
         conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout = "redis://127.0.0.1:1/4", False, 0.5

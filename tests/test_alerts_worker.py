@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.core.management import call_command
 
 from compliance.models import AlertDelivery, AlertScan, Notification
 from compliance.tasks import scan_alerts
@@ -39,7 +40,9 @@ def redis_app():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_worker_on_redis_runs_the_scan_and_delivers_alerts(redis_app, seed, users, settings):
-    settings.WEGO_BASE_URL = "https://wego.example.invalid"
+    settings.WEGO_SITE_URL = "https://wego.example.invalid"
+    # Transactional tests that ran before may have flushed the data migration's rows.
+    call_command("setup_alerts", verbosity=0)
     seoul = zoneinfo.ZoneInfo("Asia/Seoul")
     with time_machine.travel(datetime.datetime(2027, 1, 31, 7, tzinfo=seoul), tick=True):
         with start_worker(redis_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):

@@ -149,3 +149,11 @@ def test_law_page_shows_current_text_in_force_and_the_bill_as_proposed(client, s
     assert html.count("Proposed — not in force") == 1
     assert html.count(">In force<") == 5
     assert "report them to the competent standing committee" in html
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(
+        reverse("dashboard"), {"as_of": AS_OF}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()

@@ -20,7 +20,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0002_alert_stages_deliveries_notifications"),
+        ("compliance", "0004_alert_stages_deliveries_notifications"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0001_initial_schema'),
+        ('compliance', '0003_packet_builds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,322 @@
+"""The tamper-evident audit trail: who created or changed which record, when, from where.
+
+Why our own table and not a library: django-simple-history keeps one history table per
+model, so there is no single order to chain hashes over, and django-pghistory records
+through PostgreSQL triggers, so the SQLite demo would record nothing. Here one
+append-only table (`AuditEntry`) is filled by model signals, which catches writes made
+by the `do_*` services and by the Django admin alike (rules, provisions, sessions...).
+
+Each entry stores the SHA-256 of its canonical content and of the previous entry's hash,
+and a gap-free `seq`: editing, deleting or inserting a row in the database breaks the
+chain, and `manage.py verify_audit` names the first broken link. Truncating the newest
+entries is only detectable against a head hash kept elsewhere (verify_audit prints it).
+
+The actor and client address come from a context variable, set per request by
+`AuditContextMiddleware` and by the services (`acting(user, ip)`); writes outside both
+(shell, management commands) are recorded with no actor. Fixture loading (`raw`) is not
+recorded: it is the seed, whose source is cited on each row.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import decimal
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+
+GENESIS = "0" * 64
+_LOCK_KEY = 170417  # pg_advisory_xact_lock key serialising appends (Article 17 ④ ...)
+
+_current = contextvars.ContextVar("wego_audit_actor", default=(None, None))
+
+
+# --- Who is acting ------------------------------------------------------------------
+
+
+def client_ip(request):
+    if settings.WEGO_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    """Make the signed-in user and the client address known to `record`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current.set((getattr(request, "user", None), client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
+
+
+@contextlib.contextmanager
+def acting(user, ip=None):
+    """Attribute the writes in this block to `user` at `ip` (keeps the request's ip)."""
+    _prev_user, prev_ip = _current.get()
+    token = _current.set((user, ip or prev_ip))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _actor():
+    from .roles import role_of
+
+    user, ip = _current.get()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", "", ip
+    return user, user.get_username(), role_of(user) or "", ip
+
+
+# --- Hashing ------------------------------------------------------------------------
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def entry_payload(entry) -> dict:
+    return {
+        "seq": entry.seq,
+        "created_at": _jsonable(entry.created_at),
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "actor_role": entry.actor_role,
+        "ip_address": entry.ip_address,
+        "action": entry.action,
+        "model": entry.model,
+        "object_pk": entry.object_pk,
+        "object_repr": entry.object_repr,
+        "changes": _jsonable(entry.changes),
+        "refs": entry.refs,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def compute_hash(entry) -> str:
+    canonical = json.dumps(entry_payload(entry), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Recording ----------------------------------------------------------------------
+
+
+def record(action, instance, changes, refs=()):
+    """Append one entry for `instance`, chained to the last one."""
+    from .models import AuditEntry
+
+    user, name, role, ip = _actor()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        tokens = sorted(set(refs) | {f"{instance._meta.model_name}:{instance.pk}"})
+        entry = AuditEntry(
+            seq=seq,
+            created_at=timezone.now(),
+            actor=user,
+            actor_name=name,
+            actor_role=role,
+            ip_address=ip,
+            action=action,
+            model=instance._meta.label_lower,
+            object_pk=str(instance.pk),
+            object_repr=str(instance)[:300],
+            changes=_jsonable(changes),
+            refs=" " + " ".join(tokens) + " ",
+            prev_hash=prev,
+        )
+        entry.entry_hash = compute_hash(entry)
+        entry.save()
+    return entry
+
+
+def verify(entries):
+    """Walk entries in `seq` order; return None if the chain holds, else (entry, problem)."""
+    prev_hash, expected_seq = GENESIS, 1
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return entry, f"sequence jumps from {expected_seq - 1} to {entry.seq} (entries deleted or inserted)"
+        if entry.prev_hash != prev_hash:
+            return entry, "does not link to the previous entry's hash"
+        if compute_hash(entry) != entry.entry_hash:
+            return entry, "content does not match its hash (the row was edited)"
+        prev_hash, expected_seq = entry.entry_hash, expected_seq + 1
+    return None
+
+
+# --- What each audited model ties to ------------------------------------------------
+
+
+def _refs(instance):
+    """Tokens tying an entry to the obligations it affects (see `obligation_refs`)."""
+    name = instance._meta.model_name
+    get = instance.__dict__.get
+    refs = []
+    for attname, prefix in (
+        ("submission_id", "submission"),
+        ("document_id", "document"),
+        ("forwarding_id", "forwarding"),
+    ):
+        if get(attname):
+            refs.append(f"{prefix}:{get(attname)}")
+    if name == "delayreason":
+        refs.append(f"obligation:{instance.obligation_key}")
+    return refs
+
+
+def _audited_models():
+    from . import models
+
+    return [
+        models.LegalInstrument,
+        models.Provision,
+        models.Party,
+        models.CouncilSession,
+        models.HolidayOverride,
+        models.DutyRule,
+        models.Submission,
+        models.Document,
+        models.DocumentFile,
+        models.Forwarding,
+        models.ForwardingItem,
+        models.CommitteeReport,
+        models.DelayReason,
+        models.Evaluation,
+        models.InspectionRequest,
+        models.FundingYear,
+        models.SeoulSupport,
+        models.DuesCollection,
+    ]
+
+
+def _field_values(instance):
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if not f.primary_key}
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        instance._audit_old = None
+        return
+    instance._audit_old = (
+        sender._base_manager.filter(pk=instance.pk)
+        .values(*[f.attname for f in sender._meta.concrete_fields if not f.primary_key])
+        .first()
+    )
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        instance._audit_raw = True  # loaddata: its m2m rows that follow are not recorded either
+        return
+    new = _field_values(instance)
+    old = getattr(instance, "_audit_old", None)
+    if created or old is None:
+        changes = {k: [None, _jsonable(v)] for k, v in new.items() if v not in (None, "", [], {})}
+        record("create", instance, changes, _refs(instance))
+        return
+    changes = {
+        k: [_jsonable(old.get(k)), _jsonable(v)] for k, v in new.items() if _jsonable(old.get(k)) != _jsonable(v)
+    }
+    if changes:
+        record("update", instance, changes, _refs(instance))
+
+
+def _after_delete(sender, instance, **kwargs):
+    record("delete", instance, {k: [_jsonable(v), None] for k, v in _field_values(instance).items()}, _refs(instance))
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"} or getattr(instance, "_audit_raw", False):
+        return
+    field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
+    ids = sorted(pk_set or [])
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
+    refs = _refs(instance) + [f"{model._meta.model_name}:{pk}" for pk in ids]
+    record("update", instance, {field.name: {verb: ids}}, refs)
+
+
+def connect_signals():
+    for model in _audited_models():
+        uid = f"wego-audit-{model._meta.label_lower}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid + "-pre")
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid + "-post")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=uid + "-del")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=uid + field.name)
+
+
+# --- Reading ------------------------------------------------------------------------
+
+
+def obligation_refs(obligation, trail=()):
+    """Tokens of the records behind one obligation: its rule and provisions, its delay
+    reasons, and each document on its trail with its submission, forwarding and report."""
+    refs = {f"obligation:{obligation.key}", f"dutyrule:{obligation.rule.pk}"}
+    refs |= {f"provision:{p.pk}" for p in obligation.provisions}
+    docs = [row["doc"] for row in trail]
+    if obligation.document is not None:
+        docs.append(obligation.document)
+    for doc in docs:
+        refs.add(f"document:{doc.id}")
+        if doc.submission_id:
+            refs.add(f"submission:{doc.submission_id}")
+    for row in trail:
+        if row.get("forwarding"):
+            refs.add(f"forwarding:{row['forwarding'].id}")
+        if row.get("report"):
+            refs.add(f"committeereport:{row['report'].id}")
+    return refs
+
+
+def entries_for_obligation(obligation, trail=()):
+    """The audit timeline of one obligation, newest first (one query)."""
+    from .models import AuditEntry
+
+    return list(AuditEntry.objects.touching(obligation_refs(obligation, trail)).order_by("-seq"))
+
+
+def change_rows(entry):
+    """(field label, before, after) for display; labels from the model when it exists."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.model)
+        labels = {f.attname: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "attname")}
+        labels.update({f.name: str(f.verbose_name) for f in model._meta.many_to_many})
+    except (LookupError, ValueError):
+        labels = {}
+    rows = []
+    for key, value in (entry.changes or {}).items():
+        label = labels.get(key, key)
+        if isinstance(value, list) and len(value) == 2:
+            rows.append((label, value[0], value[1]))
+        else:
+            rows.append((label, None, value))
+    return rows

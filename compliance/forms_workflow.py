@@ -1,0 +1,230 @@
+"""Forms of the submission workflow. Each returns plain values for a `do_*` service;
+the domain rules (dates, duplicates, fiscal years) are checked by the services."""
+
+import re
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput
+from .models import CouncilSession, Document, DocumentKind, Evaluation, InspectionRequest, Party
+from .services import DocSpec
+from .uploads import check_size, validate_upload
+
+# 디지털정책담당관-4880: issuing unit, a hyphen, the number.
+DOCUMENT_NUMBER = re.compile(r"^[^\s\-][^\-]{0,40}-\d{1,8}$")
+DATE_ERRORS = {"invalid": _("Enter a valid date (YYYY-MM-DD).")}
+SUBMITTABLE_KINDS = [c for c in DocumentKind.choices if c[0] != DocumentKind.OTHER]
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class TokenForm(forms.Form):
+    """A form that carries a one-time token against double submits."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_token())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.hwp,.hwpx,.docx,.xlsx,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d] or single(None, initial)
+        return [single(data, initial)]
+
+
+def _doc_label(doc):
+    return f"{doc.title} · {doc.get_kind_display()} · FY{doc.fiscal_year} · {doc.submission.received_on:%Y-%m-%d}"
+
+
+class DocumentChoiceField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("No document was received with the id %(value)s."),
+        "invalid_pk_value": _("“%(pk)s” is not a document id."),
+    }
+
+    def label_from_instance(self, obj):
+        return _doc_label(obj)
+
+
+class SupersedesField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _doc_label(obj)
+
+
+class SubmissionForm(TokenForm):
+    kind = forms.ChoiceField(label=_("Document"), choices=SUBMITTABLE_KINDS)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), error_messages={"invalid": _("Enter the fiscal year as a number, e.g. 2026.")}
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=300, required=False, help_text=_("Leave empty for a standard title.")
+    )
+    supersedes = SupersedesField(
+        label=_("Replaces (for a revised plan)"),
+        queryset=Document.objects.none(),
+        required=False,
+        help_text=_(
+            "A revised resubmission (수정제출) names the version it replaces; the first receipt still fulfils the duty."
+        ),
+    )
+    files = MultipleFileField(label=_("Files"), help_text=_("PDF, HWP, HWPX, DOCX, XLSX or a ZIP of these."))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supersedes"].queryset = (
+            Document.objects.filter(kind__in=["plan_draft", "plan_final", "plan_revision"])
+            .select_related("submission")
+            .order_by("-fiscal_year", "-submission__received_on", "-pk")
+        )
+        limit = settings.WEGO_MAX_UPLOAD_BYTES // (1024 * 1024)
+        self.fields["files"].help_text = _(
+            "PDF, HWP, HWPX, DOCX, XLSX or a ZIP of these; at most %(mb)s MB each. The type is checked from the content."
+        ) % {"mb": limit}
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > settings.WEGO_MAX_FILES_PER_SUBMISSION:
+            raise ValidationError(
+                _("Attach at most %(n)s files.") % {"n": settings.WEGO_MAX_FILES_PER_SUBMISSION}, code="too_many"
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                check_size(upload.name, upload.size)  # before reading the content into memory
+                checked.append(validate_upload(upload.name, upload.read()))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+    def doc_spec(self):
+        data = self.cleaned_data
+        title = data["title"].strip()
+        if not title:
+            with translation.override("ko"):
+                title = f"{data['fiscal_year']}년도 {dict(DocumentKind.choices)[data['kind']]}"
+        return DocSpec(
+            kind=data["kind"],
+            fiscal_year=data["fiscal_year"],
+            title=title,
+            files=data["files"],
+            supersedes=data.get("supersedes"),
+        )
+
+
+class ForwardingForm(TokenForm):
+    forwarded_on = forms.DateField(label=_("Forwarded on"), widget=DateInput, error_messages=DATE_ERRORS)
+    document_number = forms.CharField(
+        label=_("Official document number"),
+        max_length=64,
+        required=False,
+        help_text=_("As on the cover letter, e.g. 디지털정책담당관-4880."),
+    )
+    documents = DocumentChoiceField(
+        label=_("Documents forwarded together"),
+        queryset=Document.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one received document.")},
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = Document.objects.select_related("submission").order_by(
+            "-submission__received_on", "-pk"
+        )
+
+    def clean_document_number(self):
+        value = self.cleaned_data["document_number"].strip()
+        if value and not DOCUMENT_NUMBER.match(value):
+            raise ValidationError(_("Write the number as on the document, e.g. 디지털정책담당관-4880."))
+        return value
+
+
+class CommitteeReportForm(TokenForm):
+    committee = forms.ModelChoiceField(label=_("Standing committee"), queryset=Party.objects.none())
+    session = forms.ModelChoiceField(label=_("Council session"), queryset=CouncilSession.objects.none(), required=False)
+    reported_on = forms.DateField(label=_("Reported on"), widget=DateInput, error_messages=DATE_ERRORS)
+    documents = DocumentChoiceField(
+        label=_("Documents reported"), queryset=Document.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = Party.objects.filter(kind=Party.Kind.COMMITTEE).order_by("-effective_from")
+        self.fields["session"].queryset = CouncilSession.objects.order_by("-starts_on")
+        self.fields["documents"].queryset = (
+            Document.objects.filter(forwarding_items__isnull=False)
+            .distinct()
+            .select_related("submission")
+            .order_by("-submission__received_on", "-pk")
+        )
+
+
+class DelayReasonForm(TokenForm):
+    obligation_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    reason = forms.CharField(label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class EvaluationForm(TokenForm):
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year evaluated"), error_messages={"invalid": _("Enter the fiscal year as a number, e.g. 2026.")}
+    )
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DateInput, error_messages=DATE_ERRORS)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Evaluation.Outcome.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=8000)
+    measures = forms.CharField(
+        label=_("Measures (e.g. suspending support)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    documents = DocumentChoiceField(
+        label=_("Results and settlement evaluated"),
+        queryset=Document.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = (
+            Document.objects.filter(kind__in=["results", "settlement"])
+            .select_related("submission")
+            .order_by("-fiscal_year", "-pk")
+        )
+
+
+class InspectionForm(TokenForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=InspectionRequest.Kind.choices)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year concerned"),
+        required=False,
+        error_messages={"invalid": _("Enter the fiscal year as a number, e.g. 2026.")},
+    )
+    requested_on = forms.DateField(label=_("Requested on"), widget=DateInput, error_messages=DATE_ERRORS)
+    subject = forms.CharField(label=_("Subject"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput, required=False, error_messages=DATE_ERRORS)

@@ -1,0 +1,235 @@
+"""Every URL of the project × every role (and the anonymous visitor): the expected status.
+
+The test walks the URL resolver, so a new view fails here until its row is added to
+EXPECTED: a view without a permission check cannot slip in. Django admin URLs follow
+one rule: only the administrator gets in; everyone else is sent to the admin login.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver, reverse
+
+from compliance import services
+from compliance.models import DocumentFile, PacketBuild
+from compliance.obligations import obligations_as_of
+from compliance.storage import store_bytes
+from compliance.uploads import validate_upload
+from tests import workflow_samples as samples
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "no_role", "council_staff", "wego_secretariat", "digital_policy_officer", "admin"]
+LOGIN = 302  # anonymous: redirected to the login page
+
+
+def row(anonymous, no_role, council, wego, dpo, admin):
+    return dict(zip(ROLES, (anonymous, no_role, council, wego, dpo, admin), strict=True))
+
+
+# GET status per URL name and role.
+EXPECTED = {
+    "set_language": row(302, 302, 302, 302, 302, 302),  # GET changes nothing, redirects back
+    "login": row(200, 200, 200, 200, 200, 200),
+    "logout": row(405, 405, 405, 405, 405, 405),  # POST only
+    "dashboard": row(LOGIN, 200, 200, 200, 200, 200),
+    "obligation_detail": row(LOGIN, 200, 200, 200, 200, 200),
+    "provisions": row(LOGIN, 200, 200, 200, 200, 200),
+    "submission_list": row(LOGIN, 403, 200, 200, 200, 200),
+    "submission_new": row(LOGIN, 403, 403, 200, 403, 403),
+    "submission_detail": row(LOGIN, 403, 200, 200, 200, 200),
+    "submission_receipt": row(LOGIN, 403, 200, 200, 200, 200),
+    "file_download": row(LOGIN, 403, 200, 200, 200, 200),
+    "inbox": row(LOGIN, 403, 403, 403, 200, 200),
+    "forwarding_list": row(LOGIN, 403, 200, 200, 200, 200),
+    "forwarding_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "committee_report_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "delay_reason_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "evaluation_list": row(LOGIN, 403, 200, 403, 200, 200),
+    "evaluation_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "inspection_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "audit_log": row(LOGIN, 403, 200, 403, 200, 200),
+    "audit_export": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_list": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_create": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
+    # Import/export and funding (issue 6): every role exports, the DPO and admins import.
+    "funding": row(LOGIN, 200, 200, 200, 200, 200),
+    "data": row(LOGIN, 403, 200, 200, 200, 200),
+    "export_records": row(LOGIN, 403, 200, 200, 200, 200),
+    "import_records": row(LOGIN, 403, 403, 403, 200, 200),
+    # Alerts (issue 4): everyone's own inbox and preferences; the calendar feed is
+    # authorised by its secret token alone (a wrong one is 404); health is public JSON.
+    "alerts_inbox": row(LOGIN, 200, 200, 200, 200, 200),
+    "alerts_mark_read": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "alerts_preferences": row(LOGIN, 200, 200, 200, 200, 200),
+    "alerts_calendar_token": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "alerts_calendar_feed": row(404, 404, 404, 404, 404, 404),
+    "health": row(200, 200, 200, 200, 200, 200),
+}
+
+# POST with an empty form: allowed roles reach validation (400), others never do.
+EXPECTED_POST = {
+    "submission_new": row(LOGIN, 403, 403, 400, 403, 403),
+    "forwarding_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "committee_report_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "delay_reason_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "evaluation_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "inspection_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "packet_create": row(LOGIN, 403, 403, 403, 400, 400),
+    "import_records": row(LOGIN, 403, 403, 403, 400, 400),
+    "alerts_preferences": row(LOGIN, 400, 400, 400, 400, 400),
+    "alerts_calendar_token": row(LOGIN, 400, 400, 400, 400, 400),
+}
+# Admin URLs that an administrator gets a non-2xx/3xx for when called without their
+# parameters (the autocomplete endpoint needs a model and field).
+# The admin's own login form is open to all; its logout sends a non-administrator away.
+ADMIN_OPEN = {"admin:login": 200, "admin:logout": 302}
+ADMIN_EXCEPTIONS = {
+    "admin:autocomplete": 403,
+    "admin:view_on_site": 404,
+    "admin:None": 404,
+    "admin:logout": 405,  # POST only
+    "admin:auth_user_password_change": 404,  # no user with id 1 in the test database
+    # The audit trail is append-only and files arrive only through the checked upload.
+    # Alert deliveries are made by the scan only (issue 4).
+    "admin:compliance_alertdelivery_add": 403,
+    "admin:compliance_auditentry_add": 403,
+    "admin:compliance_auditentry_delete": 403,
+    "admin:compliance_documentfile_add": 403,
+}
+# django-import-export's second admin import step takes only the POST of the first (issue 6).
+ADMIN_EXCEPTIONS.update(
+    {
+        f"admin:compliance_{model}_process_import": 405
+        for model in (
+            "councilsession",
+            "holidayoverride",
+            "dutyrule",
+            "document",
+            "committeereport",
+            "forwardingitem",
+            "fundingyear",
+            "seoulsupport",
+            "duescollection",
+        )
+    }
+)
+
+
+def all_url_patterns():
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                yield from walk(pattern.url_patterns, f"{namespace}:{ns}" if namespace and ns else (ns or namespace))
+            else:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def clients(client, seed, users, django_user_model, settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    nobody = django_user_model.objects.create_user("nobody", "nobody@example.invalid", PASSWORD)
+    accounts = {
+        "no_role": nobody,
+        "council_staff": users["council_staff"],
+        "wego_secretariat": users["wego_secretariat"],
+        "digital_policy_officer": users["digital_policy_officer"],
+        "admin": users["admin"],
+    }
+    return accounts
+
+
+@pytest.fixture
+def sample_kwargs(clients):
+    spec = services.DocSpec("plan_draft", 2026, "synthetic", [validate_upload("p.pdf", samples.pdf())])
+    submission = services.do_receive_submission(by=clients["wego_secretariat"], documents=[spec]).obj
+    obligation = obligations_as_of(submission.received_on)[0]
+    sha256, size, _ = store_bytes(samples.pdf())
+    packet = PacketBuild.objects.create(
+        scope="plan", fiscal_year=2024, as_of=submission.received_on, params_key="plan-2024-ko", version=1,
+        state=PacketBuild.State.DONE, sha256=sha256, size=size, page_count=1,
+    )
+    return {
+        "key": obligation.key,
+        "object_id": "1",
+        "app_label": "compliance",
+        "content_type_id": ContentType.objects.get_for_model(get_user_model()).pk,
+        "id": "1",
+        "resource": "documents",
+        "submission": submission.pk,
+        "file": DocumentFile.objects.get(document__submission=submission).pk,
+        "packet": packet.pk,
+        "token": "not-a-calendar-token",
+    }
+
+
+def url_for(name, pattern, kwargs):
+    if name == "admin:None":
+        return "/admin/no-such-page/"  # the admin's unnamed catch-all view
+    wanted = {}
+    for param in pattern.pattern.regex.groupindex:
+        if param == "pk":
+            if name == "file_download":
+                wanted[param] = kwargs["file"]
+            elif name.startswith("packet_"):
+                wanted[param] = kwargs["packet"]
+            else:
+                wanted[param] = kwargs["submission"]
+        else:
+            wanted[param] = kwargs[param]
+    return reverse(name, kwargs=wanted)
+
+
+def test_every_url_name_has_an_expected_row():
+    names = {name for name, _ in all_url_patterns() if not (name or "").startswith("admin:")}
+    unknown = sorted(str(n) for n in names - set(EXPECTED))
+    assert not unknown, f"URL names without a row in EXPECTED (add their permission matrix): {unknown}"
+    assert None not in names, "every URL pattern needs a name"
+    assert set(EXPECTED) <= names, f"rows for URLs that no longer exist: {sorted(set(EXPECTED) - names)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_for_every_role(client, clients, sample_kwargs, role):
+    if role != "anonymous":
+        client.force_login(clients[role])
+    failures = []
+    for name, pattern in all_url_patterns():
+        url = url_for(name, pattern, sample_kwargs)
+        response = client.get(url)
+        got = response.status_code
+        if name.startswith("admin:"):
+            if role == "admin":
+                want = ADMIN_EXCEPTIONS.get(name)
+                ok = got == want if want else got in (200, 302)
+            elif name in ADMIN_OPEN:
+                want = ADMIN_OPEN[name]
+                ok = got == want
+            else:
+                want = "302 to admin login"
+                ok = got == 302 and "/admin/login/" in response["Location"]
+        else:
+            want = EXPECTED[name][role]
+            ok = got == want
+            if ok and role == "anonymous" and want == LOGIN and name != "set_language":
+                ok = response["Location"].startswith(reverse("login"))
+        if not ok:
+            failures.append(f"{name} {url}: got {got}, want {want}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_write_url_refuses_posts_from_other_roles(client, clients, sample_kwargs, role):
+    if role != "anonymous":
+        client.force_login(clients[role])
+    failures = []
+    for name, by_role in EXPECTED_POST.items():
+        got = client.post(reverse(name), {}).status_code
+        if got != by_role[role]:
+            failures.append(f"POST {name}: got {got}, want {by_role[role]}")
+    assert not failures, "\n".join(failures)
