@@ -17,7 +17,8 @@ def _english(settings):
 @pytest.mark.django_db
 def test_funding_page_shows_the_seed_figures_and_sources(client, seed, wego_user, django_assert_max_num_queries):
     client.force_login(wego_user)
-    with django_assert_max_num_queries(6):
+    # session, user, groups (role), unread alert count, and the three funding tables
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("funding"))
     assert response.status_code == 200
     html = response.content.decode()
