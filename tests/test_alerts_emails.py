@@ -1,9 +1,6 @@
 """Alert and digest e-mails in Korean and English: subject, text and HTML from templates."""
 
 import datetime
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -12,19 +9,6 @@ from compliance.models import AlertPreference, AlertStage
 from compliance.obligations import obligations_as_of
 
 from .test_alerts_stages import eager, scan  # noqa: F401 (fixture)
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def korean_catalog(settings, tmp_path):
-    """The Korean strings of locale-fragments/alerts.po, compiled (the lead merges them into locale/)."""
-    if not shutil.which("msgfmt"):
-        pytest.skip("gettext's msgfmt is not installed")
-    target = tmp_path / "ko" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", target / "django.mo", ROOT / "locale-fragments" / "alerts.po"], check=True)
-    settings.LOCALE_PATHS = [tmp_path, *settings.LOCALE_PATHS]  # Django resets its catalogs on this change
 
 
 def alert_email(stage_code, as_of, language):
@@ -43,7 +27,7 @@ def alert_email(stage_code, as_of, language):
 
 
 @pytest.mark.django_db
-def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed, korean_catalog, settings):
+def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed, settings):
     settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("before-7", datetime.date(2027, 2, 23), "ko")
     assert subject == "[WeGO 제17조] 기한 7일 전: 사업 결과 제출 (사무총장 → 시장) (2026회계연도), 2027-03-02"
@@ -75,7 +59,7 @@ def test_html_part_escapes_data(seed, settings):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("eager")
 def test_digest_lists_overdue_duties_in_each_recipients_language(
-    seed, users, korean_catalog, django_capture_on_commit_callbacks, mailoutbox
+    seed, users, django_capture_on_commit_callbacks, mailoutbox
 ):
     AlertPreference.objects.create(user=users["digital_policy_officer"], language="en")
     scan(datetime.date(2027, 3, 15), django_capture_on_commit_callbacks)
