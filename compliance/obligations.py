@@ -453,23 +453,11 @@ def document_trail(obligation, history, as_of):
     docs.sort(key=lambda d: (d.received_on, d.id))
     forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
     reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
-    later = {}
-    for d in history.documents:
-        if d.supersedes_id:
-            later.setdefault(d.supersedes_id, []).append(d.id)
-
-    def lineage(doc_id):
-        ids, stack = {doc_id}, [doc_id]
-        while stack:
-            for nxt in later.get(stack.pop(), []):
-                if nxt not in ids:
-                    ids.add(nxt)
-                    stack.append(nxt)
-        return ids
-
+    lineage = _successors([d for d in history.documents if d.received_on <= as_of])
+    kind_labels = dict(_document_kinds())
     rows = []
     for doc in docs:
-        ids = lineage(doc.id)
+        ids = lineage[doc.id]
         fwd = next((f for f in forwardings if ids & set(f.doc_ids) and f.forwarded_on >= doc.received_on), None)
         rep = None
         if fwd:
@@ -477,7 +465,7 @@ def document_trail(obligation, history, as_of):
         rows.append(
             {
                 "doc": doc,
-                "kind_label": dict(_document_kinds()).get(doc.kind, doc.kind),
+                "kind_label": kind_labels.get(doc.kind, doc.kind),
                 "forwarding": fwd,
                 "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
                 "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on)
