@@ -1,7 +1,6 @@
 from collections import Counter
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from .forms import ObligationFilterForm
 from .models import Provision
 from .obligations import Status, dashboard_order, document_trail, load_history, obligations_as_of
+from .permissions import SUBMISSION_READERS, role_required
 from .views_workflow import audit_entries_context
 
 
@@ -24,7 +24,7 @@ def _as_of(request):
     return value or timezone.localdate(), None
 
 
-@login_required
+@role_required(*SUBMISSION_READERS)
 def dashboard(request):
     as_of, error = _as_of(request)
     what_if = request.GET.get("what_if") in {"1", "on", "true"}
@@ -68,7 +68,7 @@ def dashboard(request):
     return render(request, template, context, status=status_code)
 
 
-@login_required
+@role_required(*SUBMISSION_READERS)
 def obligation_detail(request, key):
     as_of, error = _as_of(request)
     if error:
@@ -100,7 +100,7 @@ def obligation_detail(request, key):
     return render(request, "compliance/obligation_detail.html", context)
 
 
-@login_required
+@role_required(*SUBMISSION_READERS)
 def provisions(request):
     """Article 17 as data: every version, which one is in force today, and the bill."""
     today = timezone.localdate()

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -124,10 +124,10 @@ def calendar_feed(request, token):
     A wrong or revoked token is a plain 404, the same as any unknown URL.
     """
     if not token:
-        raise Http404
+        return _feed_not_found()
     pref = AlertPreference.objects.select_related("user").filter(ical_token=token, user__is_active=True).first()
     if pref is None or not secrets.compare_digest(pref.ical_token, token):
-        raise Http404
+        return _feed_not_found()
     as_of = timezone.localdate()
     cal = Calendar()
     cal.add("prodid", "-//Seoul Metropolitan Government//WeGO Article 17 tracker//EN")
@@ -209,3 +209,8 @@ def health(request):
     ok = database == "ok" and broker == "ok"
     body["status"] = "ok" if ok else "error"
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def _feed_not_found():
+    """The same bare 404 for a wrong and a revoked token: nothing about either leaks."""
+    return HttpResponseNotFound("Not Found\n", content_type="text/plain; charset=utf-8")

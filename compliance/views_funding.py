@@ -7,12 +7,12 @@ shown with their sources; nothing is reconciled here.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .charts import Series, bar_chart
 from .models import DuesCollection, FundingYear, SeoulSupport
+from .permissions import SUBMISSION_READERS, role_required
 
 
 def _percent(part, whole):
@@ -51,7 +51,7 @@ def funding_figures():
     }
 
 
-@login_required
+@role_required(*SUBMISSION_READERS)
 def funding(request):
     figures = funding_figures()
     charts = []

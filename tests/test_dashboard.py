@@ -157,3 +157,13 @@ def test_htmx_history_restore_gets_the_whole_page(client, seed, council_user):
         reverse("dashboard"), {"as_of": AS_OF}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in response.content.decode()
+
+
+def test_a_signed_in_user_without_a_role_is_told_why(client, seed, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password="x")
+    client.force_login(nobody)
+    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "Your account has no role yet" in response.content.decode()
+    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ko")
+    assert "역할이 아직 지정되지 않았습니다" in response.content.decode()

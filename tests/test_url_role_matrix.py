@@ -33,9 +33,9 @@ EXPECTED = {
     "set_language": row(302, 302, 302, 302, 302, 302),  # GET changes nothing, redirects back
     "login": row(200, 200, 200, 200, 200, 200),
     "logout": row(405, 405, 405, 405, 405, 405),  # POST only
-    "dashboard": row(LOGIN, 200, 200, 200, 200, 200),
-    "obligation_detail": row(LOGIN, 200, 200, 200, 200, 200),
-    "provisions": row(LOGIN, 200, 200, 200, 200, 200),
+    "dashboard": row(LOGIN, 403, 200, 200, 200, 200),
+    "obligation_detail": row(LOGIN, 403, 200, 200, 200, 200),
+    "provisions": row(LOGIN, 403, 200, 200, 200, 200),
     "submission_list": row(LOGIN, 403, 200, 200, 200, 200),
     "submission_new": row(LOGIN, 403, 403, 200, 403, 403),
     "submission_detail": row(LOGIN, 403, 200, 200, 200, 200),
@@ -56,7 +56,7 @@ EXPECTED = {
     "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
     "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
     # Import/export and funding (issue 6): every role exports, the DPO and admins import.
-    "funding": row(LOGIN, 200, 200, 200, 200, 200),
+    "funding": row(LOGIN, 403, 200, 200, 200, 200),
     "data": row(LOGIN, 403, 200, 200, 200, 200),
     "export_records": row(LOGIN, 403, 200, 200, 200, 200),
     "import_records": row(LOGIN, 403, 403, 403, 200, 200),
