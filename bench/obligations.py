@@ -62,7 +62,10 @@ def main():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from compliance.roles import COUNCIL_STAFF, ensure_groups
+
     user = get_user_model().objects.create_user("bench", password="x")
+    user.groups.add(ensure_groups()[COUNCIL_STAFF])
     client = Client()
     client.force_login(user)
     as_of = datetime.date(2024, 6, 30)
