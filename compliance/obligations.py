@@ -300,7 +300,7 @@ def generate(
                     trigger=doc.received_on,
                     document=doc,
                     fulfilled_on=day,
-                    fulfilled_by=(event.document_number or str(day)) if event else "",
+                    fulfilled_by=event.document_number if event else "",
                 )
         elif rule.anchor == "forwarding":
             label = Step("시의회 제출일", "Forwarded to the Council")
