@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import functools
 import hashlib
 import json
 
@@ -125,20 +126,84 @@ def compute_hash(entry) -> str:
 # --- Recording ----------------------------------------------------------------------
 
 
-def record(action, instance, changes, refs=()):
-    """Append one entry for `instance`, chained to the last one."""
+_recording = contextvars.ContextVar("wego_audit_recording", default="each")  # each / batch / off
+
+
+@contextlib.contextmanager
+def batched():
+    """Append this block's entries without re-reading the chain's head for each one.
+
+    The first entry takes the append lock, which PostgreSQL holds to the end of the
+    transaction (SQLite's write lock likewise), so no one else can append meanwhile and
+    the head we last wrote is still the head, unless a savepoint holding it was rolled
+    back. Each entry therefore registers a no-op `on_commit` marker: Django drops the
+    markers of a rolled-back savepoint, and a missing marker sends the next entry back to
+    the database. Only for blocks that do nothing else with on-commit callbacks (bulk imports).
+    """
+    token = _recording.set("off" if _recording.get() == "off" else "batch")
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+@contextlib.contextmanager
+def discarded():
+    """Run a block whose writes are always rolled back (a dry run); they are not recorded,
+    since nothing of them is kept. Nothing in the block can commit: it ends in a rollback."""
+    token = _recording.set("off")
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        _recording.reset(token)
+
+
+def _noop():
+    pass
+
+
+def _chain_head(batch):
+    """(seq, hash) of the newest entry; the caller holds the append lock."""
     from .models import AuditEntry
 
+    cached = getattr(connection, "_wego_audit_head", None) if batch else None
+    if cached is not None:
+        index, marker, head = cached
+        callbacks = connection.run_on_commit
+        if index < len(callbacks) and callbacks[index][1] is marker:
+            return head
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    return last or (0, GENESIS)
+
+
+def _remember_head(entry):
+    # A fresh function object per entry, so that a marker is never mistaken for another.
+    marker = functools.partial(_noop)
+    index = len(connection.run_on_commit)
+    transaction.on_commit(marker)
+    connection._wego_audit_head = (index, marker, (entry.seq, entry.entry_hash))
+
+
+def record(action, instance, changes, refs=()):
+    """Append one entry for `instance`, chained to the last one (nothing inside `discarded`)."""
+    from .models import AuditEntry
+
+    mode = _recording.get()
+    if mode == "off":
+        return None
     user, name, role, ip = _actor()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-        last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    # No savepoint of our own: if the entry cannot be written, the transaction that made
+    # the change cannot commit either.
+    with transaction.atomic(savepoint=False):
+        last_seq, prev = _chain_head(mode == "batch")
         tokens = sorted(set(refs) | {f"{instance._meta.model_name}:{instance.pk}"})
         entry = AuditEntry(
-            seq=seq,
+            seq=last_seq + 1,
             created_at=timezone.now(),
             actor=user,
             actor_name=name,
@@ -154,6 +219,8 @@ def record(action, instance, changes, refs=()):
         )
         entry.entry_hash = compute_hash(entry)
         entry.save()
+        if mode == "batch":
+            _remember_head(entry)
     return entry
 
 
@@ -221,7 +288,7 @@ def _field_values(instance):
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
-    if raw or instance._state.adding or instance.pk is None:
+    if raw or _recording.get() == "off" or instance._state.adding or instance.pk is None:
         instance._audit_old = None
         return
     instance._audit_old = (

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import audit
 from .resources import FORMULA_STARTS, IMPORTABLE, RESOURCES, ImportFileError
 
 FORMATS = ("csv", "xlsx")
@@ -336,7 +337,9 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
     except ImportFileError as exc:
         report.file_errors.extend(exc.messages)
         return report
-    with transaction.atomic():
+    # A dry run's writes are always rolled back, so they are not audited; a real import
+    # holds the audit lock from its first entry to its commit and chains in memory.
+    with audit.discarded() if dry_run else transaction.atomic(), audit.batched():
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )

@@ -188,3 +188,49 @@ def test_audit_log_page_query_count(client, events, dpo_user, django_assert_max_
         response = client.get(reverse("audit_log"))
     assert response.status_code == 200
     assert "디지털정책담당관-1" in response.content.decode()
+
+
+def _document_rows(n):
+    from compliance.dataio import write_table
+
+    rows = [[datetime.date(1990, 1, 1 + i // 2), 2000, "other", f"Imported {i}", "test"] for i in range(n)]
+    return write_table(["received_on", "fiscal_year", "kind", "title", "source"], rows, "csv")
+
+
+def test_import_records_each_new_record_and_its_dry_run_records_nothing(events):
+    from compliance.dataio import do_import_records
+
+    before = AuditEntry.objects.count()
+    dry = do_import_records("documents", _document_rows(6), "docs.csv", dry_run=True)
+    assert dry.ok and AuditEntry.objects.count() == before
+    real = do_import_records("documents", _document_rows(6), "docs.csv", dry_run=False)
+    assert real.applied
+    new = list(AuditEntry.objects.filter(seq__gt=before))
+    assert [e.model for e in new].count("compliance.document") == 6
+    assert [e.model for e in new].count("compliance.submission") == 3
+    assert verify_ok() and "intact" in run_verify()
+
+
+def verify_ok():
+    return audit.verify(AuditEntry.objects.order_by("seq")) is None
+
+
+def test_batched_entries_survive_a_rolled_back_savepoint(events):
+    from django.db import transaction
+
+    provision = Provision.objects.first()
+    with transaction.atomic(), audit.batched():
+        provision.note = "kept 1"
+        provision.save()
+        try:
+            with transaction.atomic():
+                provision.note = "discarded"
+                provision.save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        provision.note = "kept 2"
+        provision.save()
+    assert verify_ok()
+    last = AuditEntry.objects.order_by("-seq")[:2]
+    assert [e.changes["note"][1] for e in last] == ["kept 2", "kept 1"]
