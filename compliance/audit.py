@@ -21,7 +21,6 @@ import contextlib
 import contextvars
 import datetime
 import decimal
-import functools
 import hashlib
 import json
 
@@ -127,24 +126,40 @@ def compute_hash(entry) -> str:
 
 
 _recording = contextvars.ContextVar("wego_audit_recording", default="each")  # each / batch / off
+_pending = contextvars.ContextVar("wego_audit_pending", default=None)
+
+
+class _Marker:
+    """A no-op on-commit callback: Django drops it if its savepoint is rolled back."""
+
+    def __call__(self):
+        pass
 
 
 @contextlib.contextmanager
 def batched():
-    """Append this block's entries without re-reading the chain's head for each one.
+    """Append this block's entries in one insert when it ends, in the order they were made.
 
-    The first entry takes the append lock, which PostgreSQL holds to the end of the
-    transaction (SQLite's write lock likewise), so no one else can append meanwhile and
-    the head we last wrote is still the head, unless a savepoint holding it was rolled
-    back. Each entry therefore registers a no-op `on_commit` marker: Django drops the
-    markers of a rolled-back savepoint, and a missing marker sends the next entry back to
-    the database. Only for blocks that do nothing else with on-commit callbacks (bulk imports).
+    Must run inside a transaction. Each entry is kept with a no-op `on_commit` marker:
+    Django drops the markers of a rolled-back savepoint, and an entry whose marker is gone
+    describes a write that was undone, so it is left out. The chain's head is read once,
+    under the append lock, when the entries are written. Nothing is written if the
+    transaction is already doomed (it cannot commit the block's changes either).
     """
-    token = _recording.set("off" if _recording.get() == "off" else "batch")
+    if _recording.get() != "each":  # already batched, or discarded
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("audit.batched() needs a transaction")
+    pending = []
+    tokens = (_recording.set("batch"), _pending.set(pending))
     try:
         yield
     finally:
-        _recording.reset(token)
+        _recording.reset(tokens[0])
+        _pending.reset(tokens[1])
+        if pending and not connection.needs_rollback:
+            _write_pending(pending)
 
 
 @contextlib.contextmanager
@@ -160,67 +175,69 @@ def discarded():
         _recording.reset(token)
 
 
-def _noop():
-    pass
-
-
-def _chain_head(batch):
-    """(seq, hash) of the newest entry; the caller holds the append lock."""
+def _lock_and_read_head():
+    """(seq, hash) of the newest entry, holding the append lock to the end of the transaction."""
     from .models import AuditEntry
 
-    cached = getattr(connection, "_wego_audit_head", None) if batch else None
-    if cached is not None:
-        index, marker, head = cached
-        callbacks = connection.run_on_commit
-        if index < len(callbacks) and callbacks[index][1] is marker:
-            return head
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    return last or (0, GENESIS)
+    return AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first() or (0, GENESIS)
 
 
-def _remember_head(entry):
-    # A fresh function object per entry, so that a marker is never mistaken for another.
-    marker = functools.partial(_noop)
-    index = len(connection.run_on_commit)
-    transaction.on_commit(marker)
-    connection._wego_audit_head = (index, marker, (entry.seq, entry.entry_hash))
+def _chain(entry, head):
+    entry.seq, entry.prev_hash = head[0] + 1, head[1]
+    entry.entry_hash = compute_hash(entry)
+    return entry.seq, entry.entry_hash
+
+
+def _write_pending(pending):
+    from .models import AuditEntry
+
+    live = {id(func) for _sids, func, _robust in connection.run_on_commit}
+    entries = [entry for entry, marker in pending if id(marker) in live]
+    if not entries:
+        return
+    with transaction.atomic(savepoint=False):
+        head = _lock_and_read_head()
+        for entry in entries:
+            head = _chain(entry, head)
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def record(action, instance, changes, refs=()):
-    """Append one entry for `instance`, chained to the last one (nothing inside `discarded`)."""
+    """Append one entry for `instance`, chained to the last one (nothing inside `discarded`,
+    and inside `batched` when the block ends)."""
     from .models import AuditEntry
 
     mode = _recording.get()
     if mode == "off":
         return None
     user, name, role, ip = _actor()
+    tokens = sorted(set(refs) | {f"{instance._meta.model_name}:{instance.pk}"})
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        actor=user,
+        actor_name=name,
+        actor_role=role,
+        ip_address=ip,
+        action=action,
+        model=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=_jsonable(changes),
+        refs=" " + " ".join(tokens) + " ",
+    )
+    if mode == "batch":
+        marker = _Marker()
+        transaction.on_commit(marker)
+        _pending.get().append((entry, marker))
+        return entry
     # No savepoint of our own: if the entry cannot be written, the transaction that made
     # the change cannot commit either.
     with transaction.atomic(savepoint=False):
-        last_seq, prev = _chain_head(mode == "batch")
-        tokens = sorted(set(refs) | {f"{instance._meta.model_name}:{instance.pk}"})
-        entry = AuditEntry(
-            seq=last_seq + 1,
-            created_at=timezone.now(),
-            actor=user,
-            actor_name=name,
-            actor_role=role,
-            ip_address=ip,
-            action=action,
-            model=instance._meta.label_lower,
-            object_pk=str(instance.pk),
-            object_repr=str(instance)[:300],
-            changes=_jsonable(changes),
-            refs=" " + " ".join(tokens) + " ",
-            prev_hash=prev,
-        )
-        entry.entry_hash = compute_hash(entry)
+        _chain(entry, _lock_and_read_head())
         entry.save()
-        if mode == "batch":
-            _remember_head(entry)
     return entry
 
 

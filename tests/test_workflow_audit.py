@@ -234,3 +234,19 @@ def test_batched_entries_survive_a_rolled_back_savepoint(events):
     assert verify_ok()
     last = AuditEntry.objects.order_by("-seq")[:2]
     assert [e.changes["note"][1] for e in last] == ["kept 2", "kept 1"]
+
+
+def test_batched_entries_are_written_even_when_an_error_leaves_the_block(events):
+    from django.db import transaction
+
+    provision = Provision.objects.first()
+    with transaction.atomic():
+        try:
+            with audit.batched():
+                provision.note = "kept despite the error"
+                provision.save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert verify_ok()
+    assert AuditEntry.objects.order_by("-seq").first().changes["note"][1] == "kept despite the error"
