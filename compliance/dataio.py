@@ -338,7 +338,7 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
         report.file_errors.extend(exc.messages)
         return report
     # A dry run's writes are always rolled back, so they are not audited; a real import
-    # holds the audit lock from its first entry to its commit and chains in memory.
+    # writes its audit entries in one go at its end (audit.batched).
     with audit.discarded() if dry_run else transaction.atomic(), audit.batched():
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True

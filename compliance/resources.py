@@ -17,6 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -335,7 +336,28 @@ class NaturalKeyResource(resources.ModelResource):
         # complaints about the fields those cells could not fill.
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+        resolved = self.resolved_references(instance)
+        if not resolved:
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        # References that `assign` took from rows read or saved in this transaction exist:
+        # check them without asking the database once more per row (null/blank still checked).
+        errors = {}
+        for name in resolved:
+            field = instance._meta.get_field(name)
+            try:
+                Field.validate(field, getattr(instance, field.attname), instance)
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        try:
+            instance.full_clean(exclude=resolved, validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def resolved_references(self, instance):
+        """Foreign keys `assign` set from records loaded or saved during this import."""
+        return []
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None or original is None:
@@ -412,6 +434,9 @@ class DocumentResource(NaturalKeyResource):
 
     def natural_key(self, obj):
         return (obj.submission.received_on, obj.fiscal_year, obj.kind, obj.title)
+
+    def resolved_references(self, instance):
+        return ["submission", "supersedes"]
 
     def prepare(self):
         self._submissions = {}
