@@ -43,12 +43,6 @@ class LegalInstrument(BilingualNameMixin, models.Model):
         return self.name_ko
 
 
-class ProvisionQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        """Versions in force on `day`: see `Provision.is_in_force`."""
-        return [p for p in self if p.is_in_force(day, siblings=self)]
-
-
 class Provision(models.Model):
     """One version of one article/paragraph.
 
@@ -70,8 +64,6 @@ class Provision(models.Model):
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
-
-    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("provision version")
@@ -527,11 +519,6 @@ class DuesCollection(models.Model):
 
     def __str__(self):
         return str(self.year)
-
-
-# Dashboard links and admin "view on site" go through the derived obligation's key.
-def obligation_url(key):
-    return reverse("obligation_detail", args=[key])
 
 
 class DocumentFile(models.Model):
