@@ -15,7 +15,7 @@ from _setup import setup
 
 
 def synthetic_csv(resource, rows):
-    from compliance.dataio import write_table
+    from compliance.dataio.tables import write_table
 
     start = datetime.date(1900, 1, 1)
     if resource == "holiday_overrides":
@@ -52,8 +52,8 @@ def main():
     args = parser.parse_args()
 
     setup()
-    from compliance.dataio import do_import_records
     from compliance.models import Document, HolidayOverride
+    from compliance.services.imports import do_import_records
 
     data = synthetic_csv(args.resource, args.rows)
     t0 = time.perf_counter()

@@ -39,12 +39,12 @@ def measure(label, as_of, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from compliance.obligations import load_history, obligations_as_of
+    from compliance import register
 
     times = []
     for _ in range(5):
         start = time.perf_counter()
-        obligations = obligations_as_of(as_of, history=load_history())
+        obligations = register.load().obligations(as_of)
         times.append(time.perf_counter() - start)
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()

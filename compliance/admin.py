@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from . import models, resources
+from . import models
+from .dataio import resources
 
 
 class ResourceAdminMixin(ImportExportMixin):
@@ -203,7 +204,7 @@ class AlertDeliveryAdmin(admin.ModelAdmin):
         from django.db import transaction
         from django.utils import timezone
 
-        from .alerts import _enqueue
+        from .services.alerts import _enqueue
 
         rows = queryset.filter(status__in=[models.AlertDelivery.Status.FAILED, models.AlertDelivery.Status.PENDING])
         with transaction.atomic():

@@ -12,3 +12,6 @@ class ComplianceConfig(AppConfig):
         from . import audit
 
         audit.connect_signals()
+        # Register the Celery tasks in every process (web included): `compliance.queue`
+        # sends them by name and must find them registered.
+        from . import tasks  # noqa: F401

@@ -10,7 +10,7 @@ def unread_notifications(request):
     """`unread_notifications`: the signed-in user's unread inbox count (lazy: one query if used)."""
     from django.utils.functional import SimpleLazyObject
 
-    from .alerts import unread_count
+    from .services.notifications import unread_count
 
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):

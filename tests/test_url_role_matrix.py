@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
-from compliance import services
+from compliance import register, services
+from compliance.dataio.uploads import validate_upload
 from compliance.models import DocumentFile, PacketBuild
-from compliance.obligations import obligations_as_of
 from compliance.storage import store_bytes
-from compliance.uploads import validate_upload
 from tests import workflow_samples as samples
 from tests.conftest import PASSWORD
 
@@ -149,11 +148,18 @@ def clients(client, seed, users, django_user_model, settings, tmp_path):
 def sample_kwargs(clients):
     spec = services.DocSpec("plan_draft", 2026, "synthetic", [validate_upload("p.pdf", samples.pdf())])
     submission = services.do_receive_submission(by=clients["wego_secretariat"], documents=[spec]).obj
-    obligation = obligations_as_of(submission.received_on)[0]
+    obligation = register.load().obligations(submission.received_on)[0]
     sha256, size, _ = store_bytes(samples.pdf())
     packet = PacketBuild.objects.create(
-        scope="plan", fiscal_year=2024, as_of=submission.received_on, params_key="plan-2024-ko", version=1,
-        state=PacketBuild.State.DONE, sha256=sha256, size=size, page_count=1,
+        scope="plan",
+        fiscal_year=2024,
+        as_of=submission.received_on,
+        params_key="plan-2024-ko",
+        version=1,
+        state=PacketBuild.State.DONE,
+        sha256=sha256,
+        size=size,
+        page_count=1,
     )
     return {
         "key": obligation.key,

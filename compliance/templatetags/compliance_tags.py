@@ -3,7 +3,7 @@ import datetime
 from django import template
 from django.utils.translation import get_language
 
-from ..deadlines import WEEKDAYS_KO
+from ..rules.calendar import WEEKDAYS_KO
 
 register = template.Library()
 
@@ -30,3 +30,11 @@ def step_text(step):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def status_label(obligation):
+    """`{{ obligation|status_label }}`: the status in the reader's language."""
+    from compliance.labels import status_label as label
+
+    return label(obligation)

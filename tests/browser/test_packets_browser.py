@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from compliance.models import PacketBuild
-from compliance.packets import run_build
+from compliance.services.packets import run_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance import alerts
-from compliance.obligations import Status, obligations_as_of
+from compliance import register
+from compliance.rules import alerts as policy
+from compliance.services import alerts
 
 
 class Command(BaseCommand):
@@ -28,29 +29,29 @@ class Command(BaseCommand):
         stages_for = alerts.load_stages()
         catch_up = datetime.timedelta(days=settings.WEGO_ALERT_CATCH_UP_DAYS)
         digest_day = settings.WEGO_ALERT_DIGEST_WEEKDAY
-        for ob in obligations_as_of(day):
+        for ob in register.load().obligations(day):
             if fiscal_year and ob.fiscal_year != fiscal_year:
                 continue
             facts = alerts.facts_of(ob)
-            fulfilled = ob.status in (Status.ON_TIME, Status.LATE)
+            fulfilled = ob.is_fulfilled
             self.stdout.write(
                 f"\n{ob.key}  due {ob.due_date}  status {ob.status}"
                 + (f" (fulfilled {ob.fulfilled_on})" if ob.fulfilled_on else "")
                 + f"  responsible: {facts.responsible_role}"
             )
             until = ob.due_date + datetime.timedelta(days=14 + 7 * weeks)
-            for when, stage, role in alerts.schedule(
+            for when, stage, role in policy.schedule(
                 facts, stages_for(ob.duty), until, settings.WEGO_ALERT_DIGEST_WEEKDAY
             ):
                 if fulfilled and (ob.fulfilled_on <= when):
                     note = "stopped: fulfilled"
-                elif stage.kind != alerts.REMINDER and ob.reasons:
+                elif stage.kind != policy.REMINDER and ob.reasons:
                     note = "stopped: delay reason recorded"
                 elif when > day:
                     note = "planned"
                 elif not stage.repeat_every_days and when < day - catch_up:
                     note = "past, before the catch-up window (not sent on first deployment)"
-                elif stage.repeat_every_days and when < alerts.stage_date(stage, ob.due_date, day, digest_day)[1]:
+                elif stage.repeat_every_days and when < policy.stage_date(stage, ob.due_date, day, digest_day)[1]:
                     note = "past digest week (only the latest digest is sent)"
                 else:
                     note = "due (sent at the next scan if not yet)"

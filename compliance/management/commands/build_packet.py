@@ -13,7 +13,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.packets import EmptyScope, InvalidRequest, PacketRequest, build
+from compliance.pdf.build import build
+from compliance.pdf.content import EmptyScope, InvalidRequest, PacketRequest
 
 
 def _date(value, name):

@@ -9,8 +9,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.dataio import FORMATS, export_records
-from compliance.resources import RESOURCES
+from compliance.dataio.exports import FORMATS, export_records
+from compliance.dataio.resources import RESOURCES
 
 
 class Command(BaseCommand):

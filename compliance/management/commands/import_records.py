@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from compliance.dataio import do_import_records
-from compliance.resources import IMPORTABLE
+from compliance.dataio.resources import IMPORTABLE
+from compliance.services.imports import do_import_records
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.obligations import Status, load_history, obligations_as_of
+from compliance import register
+from compliance.rules.obligations import Status
 
 
 def _date(value):
@@ -34,8 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         as_of = _date(options["as_of"]) if options["as_of"] is not None else timezone.localdate()
-        history = load_history()
-        obligations = obligations_as_of(as_of, what_if=options["what_if"], history=history)
+        reg = register.load()
+        obligations = reg.obligations(as_of, what_if=options["what_if"])
         if options["fiscal_year"] is not None:
             years = sorted({o.fiscal_year for o in obligations})
             try:
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                 )
             obligations = [o for o in obligations if o.fiscal_year == fiscal_year]
         if options["duty"]:
-            codes = [r.code for r in history.rules]
+            codes = [r.code for r in reg.history.rules]
             if options["duty"] not in codes:
                 raise CommandError(
                     f"알 수 없는 의무 / unknown duty {options['duty']!r}; known: {', '.join(codes)}", returncode=2

@@ -1,0 +1,128 @@
+"""Who may do what: the one place for access rules, with one helper per object type.
+
+| role                  | read everything | submit as WeGO | record city actions | audit trail |
+|-----------------------|-----------------|----------------|---------------------|-------------|
+| council_staff         | yes (read-only) | no             | no                  | read/export |
+| wego_secretariat      | own submissions | yes            | no                  | no          |
+| digital_policy_officer| yes             | no             | yes                 | read/export |
+| admin (superuser)     | yes             | no             | yes                 | read/export |
+
+Every submission is the secretariat's own (WeGO is the only submitter), so WeGO users
+see all submissions and their files, but not the city's internal records (inbox,
+evaluations, inspections) nor the audit trail. A signed-in user with no role sees none
+of the workflow pages.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .roles import ADMIN, COUNCIL_STAFF, DPO, WEGO, has_role, role_of
+
+READ_ALL = (COUNCIL_STAFF, DPO, ADMIN)
+CITY = (DPO, ADMIN)
+SUBMITTERS = (WEGO,)
+SUBMISSION_READERS = (COUNCIL_STAFF, WEGO, DPO, ADMIN)
+AUDIT_READERS = READ_ALL
+
+
+def can_submit(user):
+    return role_of(user) in SUBMITTERS
+
+
+def can_record_city_actions(user):
+    return role_of(user) in CITY
+
+
+def can_read_all(user):
+    return role_of(user) in READ_ALL
+
+
+def can_read_submissions(user):
+    return role_of(user) in SUBMISSION_READERS
+
+
+def can_read_audit(user):
+    return role_of(user) in AUDIT_READERS
+
+
+def can_see_addresses(user):
+    """Client IP addresses in the audit trail are for administrators."""
+    return role_of(user) == ADMIN
+
+
+def role_required(*roles):
+    """`@login_required` plus 403 for a signed-in user whose role is not in `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if role_of(request.user) not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = roles
+        return wrapper
+
+    return decorator
+
+
+PACKET_BUILDERS = CITY
+PACKET_READERS = (DPO, ADMIN, COUNCIL_STAFF)
+
+
+def can_import(user):
+    return has_role(user, DPO, ADMIN)
+
+
+def can_export(user):
+    return role_of(user) is not None
+
+
+def check_export(user):
+    if not can_export(user):
+        raise PermissionDenied(_("Your account has no role that may export records."))
+
+
+def check_import(user):
+    if not can_import(user):
+        raise PermissionDenied(_("Only the Digital Policy Officer and administrators may import records."))
+
+
+def can_build_packets(user):
+    return has_role(user, *PACKET_BUILDERS)
+
+
+def builds_for_user(user):
+    """The packet builds this user may see; PermissionDenied for roles that see none."""
+    from .models import PacketBuild
+
+    if can_build_packets(user):
+        return PacketBuild.objects.all()
+    if has_role(user, COUNCIL_STAFF):
+        return PacketBuild.objects.filter(state=PacketBuild.State.DONE)
+    raise PermissionDenied
+
+
+def get_build_for_user(user, pk):
+    return get_object_or_404(builds_for_user(user), pk=pk)
+
+
+def get_submission_for_user(user, pk):
+    from .models import Submission
+
+    if not can_read_submissions(user):
+        raise PermissionDenied
+    return get_object_or_404(Submission.objects.select_related("submitted_by"), pk=pk)
+
+
+def get_file_for_user(user, pk):
+    from .models import DocumentFile
+
+    if not can_read_submissions(user):
+        raise PermissionDenied
+    return get_object_or_404(DocumentFile.objects.select_related("document__submission"), pk=pk)

@@ -1,0 +1,1 @@
+"""Files in and out: uploads (`uploads`), record tables (`tables`), resources, exports."""

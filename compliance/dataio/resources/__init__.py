@@ -1,0 +1,38 @@
+"""Import and export of records as CSV/XLSX (django-import-export resources), by area.
+
+`RESOURCES` maps a resource name to its class, in restore order; `IMPORTABLE` lists the
+names that can be imported.
+"""
+
+from .base import FORMULA_STARTS, REF_SEPARATOR, ImportFileError, NaturalKeyResource
+from .events import CommitteeReportResource, DocumentResource, ForwardingResource
+from .funding import DuesCollectionResource, FundingYearResource, SeoulSupportResource
+from .obligations import ObligationResource
+from .reference import CouncilSessionResource, DutyRuleResource, HolidayOverrideResource
+
+# The order matters for a full restore: documents before forwardings and reports.
+RESOURCES = {
+    r.name: r
+    for r in (
+        DocumentResource,
+        ForwardingResource,
+        CommitteeReportResource,
+        CouncilSessionResource,
+        FundingYearResource,
+        SeoulSupportResource,
+        DuesCollectionResource,
+        DutyRuleResource,
+        HolidayOverrideResource,
+        ObligationResource,
+    )
+}
+IMPORTABLE = [name for name, r in RESOURCES.items() if not getattr(r, "export_only", False)]
+
+__all__ = [
+    "FORMULA_STARTS",
+    "IMPORTABLE",
+    "REF_SEPARATOR",
+    "RESOURCES",
+    "ImportFileError",
+    "NaturalKeyResource",
+]

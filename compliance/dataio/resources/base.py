@@ -1,0 +1,380 @@
+"""Import and export of records as CSV/XLSX (django-import-export resources).
+
+Files never carry database ids: every row is identified by a natural key (a document
+by its receipt date, fiscal year, kind and title; a duty rule by its code; a party by
+its code; a funding row by its year), and references to other records use the same
+keys. Cells are cleaned by the widgets below, which accept what Korean offices type
+(``2023.01.16``, ``1,262,000``) and refuse the rest with a row-level message.
+
+The resources serve three callers: the admin (ImportExportModelAdmin), the
+``import_records``/``export_records`` commands and the browser import page; the file
+handling (encodings, XLSX safety, limits) and the all-or-nothing service live in
+``compliance.dataio.tables`` and ``compliance.services.imports``.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Field
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+# A text cell that starts with one of these is a formula to a spreadsheet program; exports
+# prefix it with an apostrophe and imports remove that apostrophe again (lossless).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Several references in one cell (committee report documents, duty rule provisions):
+# one per line, parts separated by " | ".
+REF_SEPARATOR = " | "
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (headers, encoding, size, format)."""
+
+    def __init__(self, messages):
+        self.messages = [str(m) for m in (messages if isinstance(messages, list | tuple) else [messages])]
+        super().__init__("; ".join(self.messages))
+
+
+# --- Widgets: cell <-> value -----------------------------------------------------------
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, null=False, **kwargs):
+        self.null = null
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None if self.null else ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+            text = text[1:]
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class DateWidget(widgets.Widget):
+    """ISO dates, and the dotted/slashed forms Korean offices use (2023.01.16, 2023. 1. 16.)."""
+
+    PATTERN = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?")
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if " 00:00:00" in text:
+            text = text.replace(" 00:00:00", "")
+        match = self.PATTERN.fullmatch(text)
+        if not match:
+            raise ValueError(_("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": text})
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a real calendar date.") % {"value": text}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class IntegerWidget(widgets.Widget):
+    """Whole numbers; thousands separators allowed; negative only where `min_value` allows."""
+
+    def __init__(self, min_value=0, max_value=None, **kwargs):
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+            number = int(value)
+        elif isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip().replace(",", "").replace(" ", "")
+            if text[:2] in ("'-", "'+"):  # a number that went through our formula escaping as text
+                text = text[1:]
+            if re.fullmatch(r"[-+]?\d+(\.0+)?", text) is None:
+                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": str(value).strip()})
+            number = int(Decimal(text))
+        if self.min_value is not None and number < self.min_value:
+            raise ValueError(
+                _("%(value)s is below the smallest allowed value, %(min)s.") % {"value": number, "min": self.min_value}
+            )
+        if self.max_value is not None and number > self.max_value:
+            raise ValueError(
+                _("%(value)s is above the largest allowed value, %(max)s.") % {"value": number, "max": self.max_value}
+            )
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class DecimalWidget(widgets.Widget):
+    """A percentage as stated in the source (e.g. 12.6); a trailing % is accepted."""
+
+    def __init__(self, places=1, **kwargs):
+        self.places = places
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if _blank(value):
+            return None
+        text = str(value).strip().rstrip("%").replace(",", "").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": str(value).strip()}) from None
+        if not number.is_finite() or number < 0:
+            raise ValueError(_("“%(value)s” must be zero or more.") % {"value": str(value).strip()})
+        return number.quantize(Decimal(1).scaleb(-self.places))
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class ChoiceWidget(TextWidget):
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return text
+        values = [str(v) for v in self.choices.values]
+        if text not in values:
+            raise ValueError(
+                _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": ", ".join(values)}
+            )
+        return text
+
+
+class ListWidget(TextWidget):
+    """Several values in one cell: separated by commas, or one per line."""
+
+    def __init__(self, separator=",", **kwargs):
+        self.separator = separator
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return []
+        parts = (
+            text.splitlines() if self.separator == "\n" else text.replace("\n", self.separator).split(self.separator)
+        )
+        return [p.strip() for p in parts if p.strip()]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.separator.join(value or [])
+
+
+# --- Fields: a column with a Korean header and a required flag ---------------------------
+
+
+class Col(fields.Field):
+    def __init__(self, attribute=None, widget=None, required=False, ko="", **kwargs):
+        self.required = required
+        self.ko = ko
+        super().__init__(attribute=attribute, widget=widget or TextWidget(), **kwargs)
+
+
+def _doc_key_text(received_on, fiscal_year, kind, title):
+    return REF_SEPARATOR.join([received_on.isoformat() if received_on else "", str(fiscal_year), kind, title])
+
+
+class NaturalKeyResource(resources.ModelResource):
+    """A resource whose rows are matched by a natural key, validated row by row.
+
+    Subclasses declare `Col`s, `key` (the columns forming the natural key),
+    `natural_key(obj)` (the same key read from a model instance) and `assign()`
+    (cleaned values -> instance, raising ValidationError for unresolved references).
+    """
+
+    key = ()
+    name = ""
+    verbose_name = ""
+    allow_create = True
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        skip_html_diff = True
+        clean_model_instances = True
+        use_transactions = True
+
+    # -- columns ---------------------------------------------------------------------
+
+    @classmethod
+    def columns(cls):
+        return [f for f in cls().get_export_fields()]
+
+    def korean_headers(self):
+        return {f.column_name: f.ko or f.column_name for f in self.get_export_fields()}
+
+    def normalise_headers(self, dataset):
+        """Map Korean headers to column names; refuse unknown and missing columns."""
+        by_ko = {f.ko: f.column_name for f in self.get_export_fields() if f.ko}
+        known = {f.column_name for f in self.get_export_fields()}
+        headers, unknown, seen = [], [], set()
+        for raw in dataset.headers or []:
+            header = str(raw or "").lstrip("\ufeff").strip()
+            header = by_ko.get(header, header)
+            if header not in known:
+                unknown.append(header or _("(empty header)"))
+            elif header in seen:
+                raise ImportFileError(_("The column “%(name)s” appears twice.") % {"name": header})
+            seen.add(header)
+            headers.append(header)
+        errors = []
+        if unknown:
+            errors.append(
+                _("Unknown column(s): %(names)s. Known columns: %(known)s.")
+                % {"names": ", ".join(unknown), "known": ", ".join(f.column_name for f in self.get_export_fields())}
+            )
+        missing = [f.column_name for f in self.get_export_fields() if f.required and f.column_name not in seen]
+        if missing:
+            errors.append(_("Missing required column(s): %(names)s.") % {"names": ", ".join(missing)})
+        if errors:
+            raise ImportFileError(errors)
+        dataset.headers = headers
+
+    # -- import workflow hooks -----------------------------------------------------------
+
+    def get_queryset(self):
+        return self._meta.model.objects.all()
+
+    def _check_import_id_fields(self, headers):
+        # `normalise_headers` has already checked the columns, with a clearer message.
+        pass
+
+    def natural_key(self, obj):
+        raise NotImplementedError
+
+    def prepare(self):
+        """Load what rows refer to, once per import (constant number of queries)."""
+
+    def before_import(self, dataset, **kwargs):
+        self._seen = {}
+        self._existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
+        self.prepare()
+        self.normalise_headers(dataset)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        values, errors = {}, {}
+        for field in self.get_import_fields():
+            name = field.column_name
+            try:
+                value = field.widget.clean(row.get(name), row=row)
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+                continue
+            if field.required and value in (None, "", []):
+                errors[name] = [_("This column is required.")]
+            values[name] = value
+        self._values, self._errors = values, errors
+        key_errors = {k: v for k, v in errors.items() if k in self.key}
+        if key_errors:
+            raise ValidationError(key_errors)
+        key = tuple(values[k] for k in self.key)
+        if key in self._seen:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Duplicate of row %(row)s (same %(key)s).")
+                        % {"row": self._seen[key], "key": ", ".join(self.key)}
+                    ]
+                }
+            )
+        # Reported as spreadsheet rows: the header is row 1.
+        self._seen[key] = (row_number or 0) + 1
+        self._key = key
+
+    def get_instance(self, instance_loader, row):
+        instance = self._existing.get(self._key)
+        if instance is None and not self.allow_create:
+            raise ValidationError({NON_FIELD_ERRORS: [self.unknown_key_message(self._key)]})
+        return instance
+
+    def unknown_key_message(self, key):
+        return _("No record with this key exists, and this kind of record cannot be created by import.")
+
+    def import_instance(self, instance, row, **kwargs):
+        if self._errors:
+            raise ValidationError(self._errors)
+        self.assign(instance, self._values)
+
+    def assign(self, instance, values):
+        raise NotImplementedError
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A row with bad cells is reported by its cells only, not also by the model's
+        # complaints about the fields those cells could not fill.
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        resolved = self.resolved_references(instance)
+        if not resolved:
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        # References that `assign` took from rows read or saved in this transaction exist:
+        # check them without asking the database once more per row (null/blank still checked).
+        errors = {}
+        for name in resolved:
+            field = instance._meta.get_field(name)
+            try:
+                Field.validate(field, getattr(instance, field.attname), instance)
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        try:
+            instance.full_clean(exclude=resolved, validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def resolved_references(self, instance):
+        """Foreign keys `assign` set from records loaded or saved during this import."""
+        return []
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None or original is None:
+            return False
+        return self.snapshot(original) == self.snapshot(instance)
+
+    def snapshot(self, obj):
+        return [self.export_field(f, obj) for f in self.get_export_fields()]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        self._existing[self._key] = instance
+
+    def save_m2m(self, instance, row, **kwargs):
+        for name, objs in getattr(instance, "_pending_m2m", {}).items():
+            getattr(instance, name).set(objs)
+
+    def key_text(self, row):
+        """The natural key of a raw row, for the row-by-row report."""
+        return REF_SEPARATOR.join(str(row.get(k, "") or "") for k in self.key)
+
+
+def _ref_error(column, message):
+    return ValidationError({column: [message]})

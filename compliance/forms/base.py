@@ -1,0 +1,44 @@
+"""Building blocks shared by the forms: date input, one-time tokens, multiple files."""
+
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+DATE_ERRORS = {"invalid": _("Enter a valid date (YYYY-MM-DD).")}
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class TokenForm(forms.Form):
+    """A form that carries a one-time token against double submits."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("form_token", new_token())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.hwp,.hwpx,.docx,.xlsx,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d] or single(None, initial)
+        return [single(data, initial)]

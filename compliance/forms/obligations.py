@@ -1,0 +1,40 @@
+"""The dashboard's filters."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..labels import status_choices
+from .base import DateInput
+
+
+class ObligationFilterForm(forms.Form):
+    """Dashboard filters. Choices come from the obligations that exist, so a fiscal
+    year or duty outside the data is a form error (HTTP 400), not an empty page."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+    )
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), required=False, coerce=int, empty_value=None)
+    duty = forms.ChoiceField(label=_("Duty"), required=False)
+    party = forms.ChoiceField(label=_("Responsible party"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    what_if = forms.BooleanField(label=_("As if the 2024 amendment were in force"), required=False)
+
+    def __init__(self, data, *, fiscal_years, rules, parties, **kwargs):
+        super().__init__(data, **kwargs)
+        all_label = [("", _("All"))]
+        self.fields["fiscal_year"].choices = all_label + [(fy, str(fy)) for fy in fiscal_years]
+        self.fields["duty"].choices = all_label + [(r.code, r.name) for r in rules]
+        self.fields["party"].choices = all_label + [(p.code, p.name) for p in parties]
+        self.fields["status"].choices = all_label + status_choices()
+
+    def clean_as_of(self):
+        value = self.cleaned_data.get("as_of")
+        if value and not (datetime.date(2000, 1, 1) <= value <= datetime.date(2100, 12, 31)):
+            raise forms.ValidationError(_("The date must be between 2000 and 2100."))
+        return value

@@ -1,0 +1,80 @@
+"""The council packet request."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .base import DateInput
+
+
+class PacketForm(forms.Form):
+    """What to put in a council packet; `packet_request()` returns the domain request."""
+
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[
+            ("plan", _("Fiscal year: business plan")),
+            ("results", _("Fiscal year: results and settlement")),
+            ("range", _("Everything forwarded in a date range")),
+        ],
+    )
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("Enter a year such as 2024.")},
+    )
+    date_from = forms.DateField(
+        label=_("Forwarded from"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+    )
+    date_to = forms.DateField(
+        label=_("Forwarded to"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("ko", _("Korean")), ("en", _("English"))], initial="ko")
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Statuses and the law in force are taken on this day (default: today)."),
+        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        for field in self.fields.values():  # KRDS form controls
+            css = "krds-form-select" if isinstance(field, forms.ChoiceField) else "krds-input"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        from ..pdf.content import InvalidRequest, PacketRequest
+
+        data = super().clean()
+        if self.errors:
+            return data
+        if data.get("as_of") and not (datetime.date(2000, 1, 1) <= data["as_of"] <= datetime.date(2100, 12, 31)):
+            raise forms.ValidationError(_("The date must be between 2000 and 2100."))
+        scope = data.get("scope")
+        try:
+            self._request = PacketRequest(
+                scope=scope,
+                as_of=data.get("as_of") or self.today,
+                fiscal_year=data.get("fiscal_year"),
+                date_from=data.get("date_from") if scope == "range" else None,
+                date_to=data.get("date_to") if scope == "range" else None,
+                language=data.get("language") or "ko",
+            ).validate()
+        except InvalidRequest as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data
+
+    def packet_request(self):
+        return self._request

@@ -1,0 +1,30 @@
+"""Labels of the pure rules' codes in the reader's language (Django i18n lives here, not in
+`compliance.rules`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocumentKind
+from .rules.obligations import Status
+
+STATUS_LABELS = {
+    Status.OVERDUE: _("Overdue"),
+    Status.DUE_SOON: _("Due soon"),
+    Status.UPCOMING: _("Upcoming"),
+    Status.LATE: _("Fulfilled late"),
+    Status.ON_TIME: _("Fulfilled on time"),
+    Status.DELAYED_REASON_RECORDED: _("Delayed — reason recorded"),
+    Status.DELAYED_REASON_REQUIRED: _("Delayed — reason required"),
+}
+
+
+def status_label(obligation):
+    """The label of an obligation's status ("without delay" duties say delayed, never violated)."""
+    return STATUS_LABELS[obligation.status_key]
+
+
+def status_choices():
+    return [(s, STATUS_LABELS[s]) for s in Status.ALL]
+
+
+def document_kind_label(kind):
+    return dict(DocumentKind.choices).get(kind, kind)

@@ -1,0 +1,57 @@
+"""The models, one module per area; this package re-exports them all.
+
+Only what happened and the law as data are stored. Obligations and their status are
+derived (`compliance.rules` through `compliance.register`); nothing here stores a status.
+"""
+
+from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
+from .audit import AuditEntry, AuditEntryQuerySet
+from .base import BilingualNameMixin
+from .events import (
+    CommitteeReport,
+    DelayReason,
+    Document,
+    Evaluation,
+    Forwarding,
+    ForwardingItem,
+    InspectionRequest,
+    Submission,
+)
+from .files import DocumentFile, FormToken
+from .funding import DuesCollection, FundingYear, SeoulSupport
+from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .packets import PacketBuild
+from .parties import CouncilSession, HolidayOverride, Party
+
+__all__ = [
+    "AlertDelivery",
+    "AlertDeliveryQuerySet",
+    "AlertPreference",
+    "AlertScan",
+    "AlertStage",
+    "AuditEntry",
+    "AuditEntryQuerySet",
+    "BilingualNameMixin",
+    "CommitteeReport",
+    "CouncilSession",
+    "DelayReason",
+    "Document",
+    "DocumentFile",
+    "DocumentKind",
+    "DuesCollection",
+    "DutyRule",
+    "Evaluation",
+    "FormToken",
+    "Forwarding",
+    "ForwardingItem",
+    "FundingYear",
+    "HolidayOverride",
+    "InspectionRequest",
+    "LegalInstrument",
+    "Notification",
+    "PacketBuild",
+    "Party",
+    "Provision",
+    "SeoulSupport",
+    "Submission",
+]

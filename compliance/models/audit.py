@@ -1,0 +1,72 @@
+"""The append-only, hash-chained audit trail (written only by `compliance.audit.record`)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+    def touching(self, refs):
+        """Entries whose `refs` name any of `refs` (tokens like ``doc:12``)."""
+        query = Q()
+        for ref in refs:
+            query |= Q(refs__contains=f" {ref} ")
+        return self.filter(query) if query else self.none()
+
+
+class AuditEntry(models.Model):
+    """One recorded create/change/delete, chained by hash to the entry before it.
+
+    `entry_hash` is the SHA-256 of this entry's canonical content plus `prev_hash`;
+    `seq` has no gaps. Editing or deleting a row therefore breaks the chain, which
+    `manage.py verify_audit` reports. Written only by `compliance.audit.record`.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=64)
+    object_pk = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    changes = models.JSONField(_("what changed"), default=dict)
+    # Space-delimited tokens (" doc:12 fy:2023 ") that tie the entry to obligations;
+    # plain text so the timeline query works on SQLite and PostgreSQL alike.
+    refs = models.TextField(_("references"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.model} {self.object_pk}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

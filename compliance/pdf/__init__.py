@@ -1,0 +1,1 @@
+"""PDFs: council packets (content → inspection of appended files → layout → merge)."""

@@ -1,0 +1,43 @@
+"""The whole packet build: collect → inspect → lay out → merge (see `compliance.pdf.content`)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .content import BuiltPacket, PacketRequest, collect
+from .inspect import inspect_files
+from .layout import _context, render_generated
+from .manifest import manifest, manifest_bytes
+from .merge import merge
+
+
+def build(req: PacketRequest, progress=None) -> BuiltPacket:
+    """Build a packet; `progress(percent, note)` is called along the way."""
+    started = time.perf_counter()
+    with translation.override(req.language):
+        if progress:
+            progress(5, _("Collecting the record"))
+        content = collect(req)
+        if progress:
+            progress(15, _("Reading the submitted files"))
+        content.files = inspect_files(content)
+        data = manifest(content)
+        digest = hashlib.sha256(manifest_bytes(data)).hexdigest()
+        generated, generated_pages = render_generated(content, digest, progress)
+        title = _context(content, digest, generated_pages, 0)["title"]
+        if progress:
+            progress(75, _("Appending the documents"))
+        pdf, pages = merge(content, generated, generated_pages, data, title, progress)
+    return BuiltPacket(
+        pdf=pdf,
+        page_count=pages,
+        generated_pages=generated_pages,
+        manifest=data,
+        manifest_hash=digest,
+        files=content.files,
+        render_seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,125 @@
+"""Step 3 of a packet: the generated pages, laid out with WeasyPrint from
+templates/compliance/packets/."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from ..charts import Series, bar_chart
+from .content import PacketContent, PacketError
+
+logger = logging.getLogger(__name__)
+
+
+def _context(content: PacketContent, manifest_hash: str, generated_pages: int, total_pages: int):
+    req = content.request
+    lang = req.language
+    first = generated_pages + 1
+    for entry in content.files:
+        if entry.is_appended:
+            entry.first_page = first
+            first += entry.page_count
+    funding = content.funding
+    years = [r["year"] for r in funding]
+    unit = _("thousand won")
+    amounts_chart = bar_chart(
+        _("Seoul support and membership dues"),
+        years,
+        [
+            Series(_("Seoul support"), [r["seoul_support"] for r in funding]),
+            Series(_("Membership dues"), [r["membership_dues"] for r in funding]),
+        ],
+        unit=unit,
+    )
+    rates_chart = bar_chart(
+        _("Dues relative to Seoul support, and dues collection rate"),
+        years,
+        [
+            Series(_("Dues ÷ Seoul support"), [r["dues_to_support"] for r in funding]),
+            Series(_("Collection rate"), [r["collection_rate"] for r in funding]),
+        ],
+        unit="%",
+    )
+    titles = {
+        "plan": _("Business plan of fiscal year %(fy)s") % {"fy": req.fiscal_year},
+        "results": _("Business results and settlement of fiscal year %(fy)s") % {"fy": req.fiscal_year},
+        "range": _("Documents forwarded from %(start)s to %(end)s")
+        % {
+            "start": req.date_from.isoformat() if req.date_from else "",
+            "end": req.date_to.isoformat() if req.date_to else "",
+        },
+    }
+    records = []
+    cal = content.history.calendar
+    for o, trail in content.records:
+        late_business_days = None
+        if not o.rule.is_event_driven and o.fulfilled_on and o.fulfilled_on > o.due_date:
+            late_business_days = cal.business_days_between(o.due_date, o.fulfilled_on)
+        records.append(
+            {
+                "o": o,
+                "trail": trail,
+                "steps": o.deadline.derivation(lang),
+                "late_business_days": late_business_days,
+            }
+        )
+    return {
+        "lang": lang,
+        "req": req,
+        "title": titles[req.scope],
+        "packet_id": f"WeGO-17-{req.scope}-{manifest_hash[:10]}",
+        "records": records,
+        "content": content,
+        "files": content.files,
+        "appended": [e for e in content.files if e.is_appended],
+        "manifest_hash": manifest_hash,
+        "generated_pages": generated_pages,
+        "total_pages": total_pages,
+        "amounts_chart": amounts_chart,
+        "rates_chart": rates_chart,
+        "font_family": settings.WEGO_PACKET_FONT_FAMILY,
+    }
+
+
+def render_generated(content: PacketContent, manifest_hash: str, progress=None):
+    """Lay out the generated pages until their page numbers are consistent; returns (pdf, pages)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    appended = sum(e.page_count for e in content.files if e.is_appended)
+    font_config = FontConfiguration()
+    guess = 0
+    for attempt in range(4):
+        context = _context(content, manifest_hash, guess, guess + appended)
+        html = render_to_string("compliance/packets/packet.html", context)
+        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=font_config)
+        pages = len(document.pages)
+        if progress:
+            progress(30 + 15 * attempt, _("Laying out the generated pages"))
+        if pages == guess:
+            return document.write_pdf(), pages
+        guess = pages
+    raise PacketError("The page count of the generated pages does not settle.")
+
+
+def _render_stamps(content: PacketContent, title, total_pages):
+    """One A4 page per appended page, carrying only the running footer."""
+    from weasyprint import HTML
+
+    stamps = []
+    for entry in content.files:
+        if not entry.is_appended:
+            continue
+        for i in range(entry.page_count):
+            stamps.append({"label": _("Attachment %(n)s") % {"n": entry.number}, "page": entry.first_page + i})
+    if not stamps:
+        return None
+    html = render_to_string(
+        "compliance/packets/stamps.html",
+        {"stamps": stamps, "title": title, "total_pages": total_pages, "font_family": settings.WEGO_PACKET_FONT_FAMILY},
+    )
+    return HTML(string=html).write_pdf()

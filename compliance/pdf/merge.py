@@ -1,0 +1,66 @@
+"""Step 4 of a packet: append each readable PDF with pypdf, bookmark it, stamp the running
+footer, embed the other files and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+
+from django.utils.translation import gettext as _
+
+from .content import A4_WIDTH, PacketContent
+from .layout import _render_stamps
+from .manifest import manifest_bytes
+
+logger = logging.getLogger(__name__)
+
+
+def merge(content: PacketContent, generated: bytes, generated_pages: int, manifest_data: dict, title, progress=None):
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    total = generated_pages + sum(e.page_count for e in content.files if e.is_appended)
+    writer = PdfWriter(clone_from=io.BytesIO(generated))
+    stamps = _render_stamps(content, title, total)
+    stamp_pages = PdfReader(io.BytesIO(stamps)).pages if stamps else []
+    parent = None
+    appended = [e for e in content.files if e.is_appended]
+    stamp_index = 0
+    for n, entry in enumerate(appended, 1):
+        start = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(entry.data)), import_outline=False)
+        if parent is None:
+            parent = writer.add_outline_item(title=_("Attached documents"), page_number=start)
+        writer.add_outline_item(
+            title=f"{_('Attachment %(n)s') % {'n': entry.number}}. {entry.document.title} ({entry.file.original_name})",
+            page_number=start,
+            parent=parent,
+        )
+        for page in writer.pages[start:]:
+            stamp = stamp_pages[stamp_index]
+            stamp_index += 1
+            # Rotated pages would put the footer on a side edge: leave them unstamped.
+            if page.rotation % 360:
+                continue
+            box = page.mediabox
+            scale = float(box.width) / A4_WIDTH
+            page.merge_transformed_page(
+                stamp, Transformation().scale(scale, scale).translate(float(box.left), float(box.bottom))
+            )
+        if progress:
+            progress(75 + int(20 * n / len(appended)), _("Appending the documents"))
+    for entry in content.files:
+        if entry.disposition in ("attached", "encrypted", "corrupt") and entry.data:
+            writer.add_attachment(entry.attachment_name, entry.data)
+    writer.add_attachment("manifest.json", manifest_bytes(manifest_data))
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Subject": _("Article 17 council submission packet"),
+            "/Keywords": f"manifest-sha256:{hashlib.sha256(manifest_bytes(manifest_data)).hexdigest()}",
+            "/Creator": "WeGO Article 17 compliance tracker",
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)

@@ -1,0 +1,111 @@
+"""The Korean business-day calendar (관공서의 공휴일에 관한 규정): the pinned `holidays`
+package's KR calendar plus manual overrides. Pure: no Django, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+
+ONE_DAY = datetime.timedelta(days=1)
+WEEKDAYS_KO = "월화수목금토일"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation, in both languages."""
+
+    ko: str
+    en: str
+
+    def text(self, language: str = "ko") -> str:
+        return self.en if language.startswith("en") else self.ko
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Korean public holidays: the `holidays` package plus manual overrides.
+
+    `added` and `removed` map dates to a (Korean, English) name; an added date is a
+    public holiday even if the package does not list it (e.g. a temporary holiday
+    announced after the pinned release), a removed date is not.
+    """
+
+    added: Mapping[datetime.date, tuple[str, str]] = field(default_factory=dict)
+    removed: frozenset[datetime.date] = frozenset()
+
+    def holiday_name(self, day: datetime.date, language: str = "ko") -> str | None:
+        if day in self.removed:
+            return None
+        if day in self.added:
+            ko, en = self.added[day]
+            return en if language.startswith("en") and en else ko
+        names = _package_holidays(day.year, "en_US" if language.startswith("en") else "ko")
+        return names.get(day)
+
+    def is_holiday(self, day: datetime.date) -> bool:
+        return self.holiday_name(day) is not None
+
+    def is_business_day(self, day: datetime.date) -> bool:
+        return day.weekday() < 5 and not self.is_holiday(day)
+
+    def why_not_business_day(self, day: datetime.date) -> Step:
+        name_ko = self.holiday_name(day, "ko")
+        name_en = self.holiday_name(day, "en")
+        if name_ko:
+            return Step(f"공휴일({name_ko})", f"a public holiday ({name_en or name_ko})")
+        if day.weekday() == 5:
+            return Step("토요일", "a Saturday")
+        return Step("일요일", "a Sunday")
+
+    def previous_business_day(self, day: datetime.date) -> datetime.date:
+        day -= ONE_DAY
+        while not self.is_business_day(day):
+            day -= ONE_DAY
+        return day
+
+    def add_business_days(self, day: datetime.date, count: int) -> datetime.date:
+        """The `count`-th business day after `day` (`day` itself is not counted)."""
+        while count > 0:
+            day += ONE_DAY
+            if self.is_business_day(day):
+                count -= 1
+        return day
+
+    def business_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Business days after `start` up to and including `end` (negative if reversed)."""
+        if end < start:
+            return -self.business_days_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            if self.is_business_day(day):
+                count += 1
+        return count
+
+
+@lru_cache(maxsize=256)
+def _package_holidays(year: int, language: str) -> dict[datetime.date, str]:
+    calendar = holidays.country_holidays("KR", years=year, language=language)
+    return dict(calendar.items())
+
+
+def calendar_from_overrides(overrides: Iterable[tuple[datetime.date, str, str, str]]) -> HolidayCalendar:
+    """Build a calendar from (date, kind, name_ko, name_en) rows; kind is add/remove."""
+    added, removed = {}, set()
+    for day, kind, name_ko, name_en in overrides:
+        if kind == "remove":
+            removed.add(day)
+        else:
+            added[day] = (name_ko, name_en)
+    return HolidayCalendar(added=added, removed=frozenset(removed))
+
+
+def fmt(day: datetime.date, language: str = "ko") -> str:
+    if language.startswith("en"):
+        return f"{day:%A} {day.isoformat()}"
+    return f"{day.year}. {day.month}. {day.day}.({WEEKDAYS_KO[day.weekday()]})"

@@ -1,0 +1,191 @@
+"""The legal date engine for Article 17: pure functions, no ORM, no clock.
+
+Legal readings (DOMAIN.md "Computing due dates"):
+
+* Periods are computed under the Civil Act (민법 제157조-제161조), which applies to
+  administrative periods through 행정기본법 제6조①.
+* The fiscal year is the calendar year (지방재정법 제6조).
+* "사업 연도 개시 5개월 전까지" (17③) counts **back** from 1 January: the five-month
+  period 1 Aug - 31 Dec must remain whole, so the plan is due by 31 July of the previous
+  year. Civil Act 161 only extends periods that end *forward* on a holiday, so a
+  backward deadline never moves; the previous business day is shown as an advisory
+  "submit by" date.
+* "다음 연도 2월말까지" (17③) is a fixed date, 28/29 February; if it is a Saturday,
+  Sunday or public holiday the period ends on the next business day (민법 제161조),
+  repeated over consecutive holidays.
+* "지체 없이" (17⑤) has no statutory number of days; we apply a configurable grace of N
+  business days after the trigger (the trigger day itself not counted, 민법 제157조
+  초일 불산입). Past it the duty is "delayed - reason required", never a "violation".
+* Business days exclude Saturdays, Sundays and public holidays under 관공서의 공휴일에
+  관한 규정, including substitute and temporary holidays: the pinned `holidays`
+  package's KR calendar plus manual overrides.
+
+Every function returns a `Deadline` that carries its derivation in Korean and English.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from .calendar import ONE_DAY, HolidayCalendar, Step, fmt
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: datetime.date
+    steps: tuple[Step, ...] = ()
+    # For backward deadlines that fall on a non-business day: the last business day
+    # before `due`. Advisory only, it is never the legal due date.
+    submit_by: datetime.date | None = None
+
+    def derivation(self, language: str = "ko") -> list[str]:
+        return [step.text(language) for step in self.steps]
+
+
+def _roll_forward(day: datetime.date, calendar: HolidayCalendar, steps: list[Step]) -> datetime.date:
+    """Move to the next business day over weekends and consecutive holidays (민법 제161조)."""
+    if calendar.is_business_day(day):
+        steps.append(
+            Step(
+                f"{fmt(day)}은 평일(업무일)이므로 기한이 옮겨지지 않습니다.",
+                f"{fmt(day, 'en')} is a business day, so the deadline does not move.",
+            )
+        )
+        return day
+    while not calendar.is_business_day(day):
+        why = calendar.why_not_business_day(day)
+        steps.append(
+            Step(
+                f"{fmt(day)}은 {why.ko}이므로 기간은 그 다음 날로 만료됩니다(민법 제161조).",
+                f"{fmt(day, 'en')} is {why.en}, so the period ends on the next day (Civil Act art. 161).",
+            )
+        )
+        day += ONE_DAY
+    steps.append(Step(f"기한: {fmt(day)}", f"Due: {fmt(day, 'en')}"))
+    return day
+
+
+def fiscal_year_start(fiscal_year: int) -> datetime.date:
+    """The fiscal year is the calendar year (지방재정법 제6조)."""
+    return datetime.date(fiscal_year, 1, 1)
+
+
+def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCalendar) -> Deadline:
+    """Due "N months before the fiscal year starts" (17③: 사업 연도 개시 5개월 전까지).
+
+    Counting back from 1 January, the N-month period must remain whole, so the deadline
+    is the day before the period's first day. It does not move over weekends or holidays.
+    """
+    start = fiscal_year_start(fiscal_year)
+    period_start = start - relativedelta(months=months)
+    due = period_start - ONE_DAY
+    steps = [
+        Step(
+            f"{fiscal_year}회계연도는 {fmt(start)}에 시작합니다(지방재정법 제6조).",
+            f"Fiscal year {fiscal_year} starts on {fmt(start, 'en')} (Local Finance Act art. 6).",
+        ),
+        Step(
+            f"개시 {months}개월 전의 기간은 {fmt(period_start)}부터이므로, 그 전날인 {fmt(due)}까지 제출해야 "
+            f"{months}개월이 온전히 남습니다.",
+            f"The {months}-month period before it begins on {fmt(period_start, 'en')}, so submission is due by "
+            f"the day before, {fmt(due, 'en')}, for {months} whole months to remain.",
+        ),
+    ]
+    submit_by = None
+    if calendar.is_business_day(due):
+        steps.append(Step(f"{fmt(due)}은 업무일입니다.", f"{fmt(due, 'en')} is a business day."))
+    else:
+        why = calendar.why_not_business_day(due)
+        submit_by = calendar.previous_business_day(due)
+        steps.append(
+            Step(
+                f"{fmt(due)}은 {why.ko}이지만, 거꾸로 계산하는 기한은 뒤로 옮겨지지 않습니다(민법 제161조는 "
+                f"기간의 말일을 앞으로만 연장). 권고 제출일: {fmt(submit_by)}",
+                f"{fmt(due, 'en')} is {why.en}, but a deadline counted back does not move (Civil Act art. 161 "
+                f"only extends forward). Advisory submit-by date: {fmt(submit_by, 'en')}",
+            )
+        )
+    return Deadline(due=due, steps=tuple(steps), submit_by=submit_by)
+
+
+def end_of_month_after_fiscal_year(
+    fiscal_year: int, month: int, years_after: int, calendar: HolidayCalendar
+) -> Deadline:
+    """Due "by the end of <month> of the following year" (17③: 다음 연도 2월말까지)."""
+    year = fiscal_year + years_after
+    last = datetime.date(year, month, 1) + relativedelta(months=1) - ONE_DAY
+    steps = [
+        Step(
+            f"{fiscal_year}회계연도의 {years_after}년 뒤 {month}월 말일은 {fmt(last)}입니다.",
+            f"The end of month {month} of {year} (fiscal year {fiscal_year} + {years_after}) is {fmt(last, 'en')}.",
+        )
+    ]
+    due = _roll_forward(last, calendar, steps)
+    return Deadline(due=due, steps=tuple(steps))
+
+
+def without_delay(
+    trigger: datetime.date, grace_business_days: int, calendar: HolidayCalendar, trigger_label: Step
+) -> Deadline:
+    """Due "without delay" (지체 없이) after `trigger`: a grace of N business days."""
+    due = calendar.add_business_days(trigger, grace_business_days)
+    steps = [
+        Step(
+            f"{trigger_label.ko}: {fmt(trigger)}",
+            f"{trigger_label.en}: {fmt(trigger, 'en')}",
+        ),
+        Step(
+            f"'지체 없이'는 법정 일수가 없어, 업무일 {grace_business_days}일의 유예를 적용합니다"
+            f"(첫날 불산입, 주말·공휴일 제외).",
+            f"'Without delay' has no statutory number of days; a grace of {grace_business_days} business days "
+            f"applies (the first day not counted; weekends and public holidays excluded).",
+        ),
+    ]
+    skipped = [
+        d
+        for d in (trigger + ONE_DAY * i for i in range(1, (due - trigger).days))
+        if not calendar.is_business_day(d) and calendar.is_holiday(d)
+    ]
+    if skipped:
+        names_ko = ", ".join(f"{fmt(d)} {calendar.holiday_name(d)}" for d in skipped)
+        names_en = ", ".join(f"{d.isoformat()} {calendar.holiday_name(d, 'en')}" for d in skipped)
+        steps.append(Step(f"제외된 공휴일: {names_ko}", f"Public holidays skipped: {names_en}"))
+    steps.append(Step(f"기한: {fmt(due)}", f"Due: {fmt(due, 'en')}"))
+    return Deadline(due=due, steps=tuple(steps))
+
+
+def next_session_or_grace(
+    trigger: datetime.date,
+    sessions: Iterable[tuple[datetime.date, datetime.date, str]],
+    grace_business_days: int,
+    calendar: HolidayCalendar,
+    trigger_label: Step,
+) -> Deadline:
+    """Report at the committee's next session after `trigger` (amended 17⑤).
+
+    `sessions` are (starts_on, ends_on, label). The report is due by the end of the
+    first session that starts after the trigger day; with no such session on record,
+    the "without delay" grace applies instead.
+    """
+    upcoming = sorted(s for s in sessions if s[0] > trigger)
+    if not upcoming:
+        fallback = without_delay(trigger, grace_business_days, calendar, trigger_label)
+        note = Step(
+            "다음 회기가 등록되어 있지 않아 업무일 유예 기한을 적용합니다.",
+            "No later council session is on record, so the business-day grace applies.",
+        )
+        return Deadline(due=fallback.due, steps=(note, *fallback.steps))
+    starts_on, ends_on, label = upcoming[0]
+    steps = (
+        Step(f"{trigger_label.ko}: {fmt(trigger)}", f"{trigger_label.en}: {fmt(trigger, 'en')}"),
+        Step(
+            f"그 뒤 첫 회기는 {label}({fmt(starts_on)}~{fmt(ends_on)})이며, 회기 마지막 날까지 보고해야 합니다.",
+            f"The next session is {label} ({fmt(starts_on, 'en')} to {fmt(ends_on, 'en')}); the report is "
+            f"due by its last day.",
+        ),
+    )
+    return Deadline(due=ends_on, steps=steps)

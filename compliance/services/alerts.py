@@ -1,0 +1,338 @@
+"""Alerts, the write side: the scan that records due alerts and the senders of e-mails.
+
+`do_scan()` runs in one transaction: it creates deliveries and in-app notifications and
+queues the e-mails on commit (`compliance.queue`). If the broker is down the rows are
+still committed; the next scan re-enqueues whatever is unsent. Which alerts are due is
+decided by the pure policy in `compliance.rules.alerts`; obligations come from
+`compliance.register`, loaded once per scan or per e-mail wave, never per message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import emails, queue, register, roles
+from ..alert_text import absolute_url, alert_title, obligation_context
+from ..models import AlertDelivery, AlertPreference, AlertScan, AlertStage, Notification
+from ..rules.alerts import (
+    DIGEST,
+    REMINDER,
+    RESPONSIBLE,
+    ObligationFacts,
+    StageDef,
+    due_alerts,
+    roles_for,
+    should_cancel,
+)
+from ..rules.obligations import Status
+from . import packets
+
+log = logging.getLogger(__name__)
+
+
+# --- From the database to the pure world ------------------------------------------------
+
+
+def responsible_role(spec) -> str:
+    """WeGO's secretariat for its submissions; the Digital Policy Officer for the city's duties."""
+    kind = spec.actor_kind
+    if kind == "secretariat":
+        return roles.WEGO
+    if kind in ("council", "committee"):
+        return roles.COUNCIL_STAFF
+    return roles.DPO
+
+
+def facts_of(obligation) -> ObligationFacts:
+    return ObligationFacts(
+        key=obligation.key,
+        duty=obligation.duty,
+        due=obligation.due_date,
+        responsible_role=responsible_role(obligation.spec),
+        fulfilled_on=obligation.fulfilled_on,
+        has_reason=bool(obligation.reasons),
+    )
+
+
+def stage_def(stage) -> StageDef:
+    audiences = set()
+    if stage.notify_responsible:
+        audiences.add(RESPONSIBLE)
+    if stage.notify_dpo:
+        audiences.add(roles.DPO)
+    if stage.notify_council_staff:
+        audiences.add(roles.COUNCIL_STAFF)
+    return StageDef(
+        id=stage.pk,
+        code=stage.code,
+        kind=stage.kind,
+        offset_days=stage.offset_days,
+        audiences=frozenset(audiences),
+        repeat_every_days=stage.repeat_every_days,
+    )
+
+
+def load_stages():
+    """duty code -> [StageDef]: a duty's own active stages, else the default ones."""
+    defaults, own = [], defaultdict(list)
+    for stage in AlertStage.objects.filter(is_active=True).select_related("duty_rule"):
+        if stage.duty_rule_id:
+            own[stage.duty_rule.code].append(stage_def(stage))
+        else:
+            defaults.append(stage_def(stage))
+    # A duty with stages of its own (even all inactive) does not fall back to the defaults.
+    configured = set(AlertStage.objects.filter(duty_rule__isnull=False).values_list("duty_rule__code", flat=True))
+    return lambda duty: own[duty] if duty in configured else defaults
+
+
+def users_by_role():
+    """role -> active users in its group (administrators get no alerts unless in a group)."""
+    result = defaultdict(list)
+    User = get_user_model()
+    for user in User.objects.filter(is_active=True, groups__name__in=roles.ROLE_GROUPS).prefetch_related("groups"):
+        for group in user.groups.all():
+            if group.name in roles.ROLE_GROUPS and user not in result[group.name]:
+                result[group.name].append(user)
+    return result
+
+
+def preference_for(user):
+    pref, _created = AlertPreference.objects.get_or_create(user=user, defaults={"language": settings.LANGUAGE_CODE})
+    return pref
+
+
+def user_cares_about(role, duty, stages_for, responsible) -> bool:
+    """A user cares about a duty if any stage of it would ever alert the user's role."""
+    return any(role in roles_for(stage, responsible) for stage in stages_for(duty))
+
+
+# --- The scan (write side) -----------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Back-off after the n-th failed attempt: 5 min, 10, 20, ... at most 6 hours."""
+    return datetime.timedelta(seconds=min(300 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def request_scan():
+    """For `do_*` services: scan after this transaction commits (e.g. a new receipt).
+
+    Safe when the broker is down: the user's action has committed already, and the daily
+    scan catches up.
+    """
+    queue.enqueue_on_commit(queue.SCAN_ALERTS)
+
+
+def do_scan(as_of=None, now=None):
+    """Record the alerts due on `as_of`, notify in-app, and queue e-mails after commit.
+
+    Idempotent: re-running creates nothing new; unsent e-mails are queued again.
+    Returns the `AlertScan` row.
+    """
+    now = now or timezone.now()
+    as_of = as_of or timezone.localdate(now)
+    obligations = register.load().by_key(as_of)
+    stages_for = load_stages()
+    due = due_alerts(
+        [facts_of(o) for o in obligations.values()],
+        stages_for,
+        as_of,
+        catch_up_days=settings.WEGO_ALERT_CATCH_UP_DAYS,
+        digest_weekday=settings.WEGO_ALERT_DIGEST_WEEKDAY,
+    )
+    people = users_by_role()
+    created = 0
+    with transaction.atomic():
+        scan = AlertScan.objects.create(as_of=as_of, started_at=now)
+        prefs = {}
+        for alert in due:
+            for user in people.get(alert.role, []):
+                pref = prefs.get(user.pk) or prefs.setdefault(user.pk, preference_for(user))
+                via_digest = alert.stage.kind == DIGEST or pref.mode == "digest"
+                delivery, was_created = AlertDelivery.objects.get_or_create(
+                    obligation_key=alert.obligation_key,
+                    stage_id=alert.stage.id,
+                    recipient=user,
+                    occurrence=alert.occurrence,
+                    defaults={
+                        "due_date": alert.due,
+                        "alert_date": alert.alert_date,
+                        "via_digest": via_digest,
+                        "status": AlertDelivery.Status.PENDING if user.email else AlertDelivery.Status.IN_APP,
+                        "next_attempt_at": now,
+                    },
+                )
+                if not was_created:
+                    continue
+                created += 1
+                obligation = obligations[alert.obligation_key]
+                Notification.objects.create(
+                    recipient=user,
+                    delivery=delivery,
+                    obligation_key=alert.obligation_key,
+                    title_ko=alert_title(obligation, alert.stage, as_of, "ko"),
+                    title_en=alert_title(obligation, alert.stage, as_of, "en"),
+                )
+        _cancel_stale(obligations, as_of)
+        sendable = list(AlertDelivery.objects.sendable(now).values_list("pk", "via_digest", "recipient_id"))
+        scan.created = created
+        scan.enqueued = len(sendable)
+        scan.finished_at = timezone.now()
+        scan.save(update_fields=["created", "enqueued", "finished_at"])
+        transaction.on_commit(lambda: _enqueue(sendable))
+        # Packet builds recorded while the broker was down (or whose message was lost).
+        waiting = packets.waiting_builds(now)
+        transaction.on_commit(lambda: [queue.enqueue(queue.BUILD_PACKET, pk) for pk in waiting])
+    return scan
+
+
+def _cancel_stale(obligations, as_of):
+    """Unsent alerts of fulfilled obligations, or escalations after a reason was recorded."""
+    open_rows = AlertDelivery.objects.filter(
+        status__in=[AlertDelivery.Status.PENDING, AlertDelivery.Status.FAILED]
+    ).select_related("stage")
+    cancel = []
+    for row in open_rows:
+        ob = obligations.get(row.obligation_key)
+        if ob is None:
+            continue
+        if should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons)):
+            cancel.append(row.pk)
+    if cancel:
+        AlertDelivery.objects.filter(pk__in=cancel).update(status=AlertDelivery.Status.CANCELLED)
+
+
+def _enqueue(sendable):
+    digest_users = set()
+    for pk, via_digest, user_id in sendable:
+        if via_digest:
+            digest_users.add(user_id)
+        else:
+            queue.enqueue(queue.DELIVER_ALERT, pk)
+    for user_id in sorted(digest_users):
+        queue.enqueue(queue.SEND_DIGEST, user_id)
+
+
+def _claim(queryset, now):
+    """Claim rows for sending with one conditional UPDATE; returns the claimed ids."""
+    with transaction.atomic():
+        ids = list(queryset.sendable(now).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if ids:
+            AlertDelivery.objects.filter(pk__in=ids).update(
+                status=AlertDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return ids
+
+
+def _fail(ids, exc, now):
+    for row in AlertDelivery.objects.filter(pk__in=ids):
+        row.status = AlertDelivery.Status.FAILED
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        row.save(update_fields=["status", "last_error", "next_attempt_at"])
+    log.warning("Alert e-mail failed for deliveries %s: %s", ids, exc)
+
+
+def do_send_delivery(delivery_id, now=None, reg=None):
+    """Send one alert e-mail. Returns None when done (or nothing to do), else seconds until a retry."""
+    now = now or timezone.now()
+    ids = _claim(AlertDelivery.objects.filter(pk=delivery_id, via_digest=False), now)
+    if not ids:
+        return None
+    delivery = AlertDelivery.objects.select_related("stage", "recipient").get(pk=delivery_id)
+    as_of = timezone.localdate(now)
+    obligation = (reg or register.current()).get(delivery.obligation_key, as_of)
+    if obligation is None or obligation.is_fulfilled:
+        AlertDelivery.objects.filter(pk=delivery_id).update(status=AlertDelivery.Status.CANCELLED)
+        return None
+    pref = preference_for(delivery.recipient)
+    context = {
+        "user": delivery.recipient,
+        "stage": delivery.stage,
+        "as_of": as_of,
+        "obligation": obligation_context(obligation, as_of, pref.language),
+        "title": alert_title(obligation, delivery.stage, as_of, pref.language),
+        "inbox_url": absolute_url(reverse("alerts_inbox")),
+        "preferences_url": absolute_url(reverse("alerts_preferences")),
+    }
+    try:
+        emails.send(
+            "alert",
+            [delivery.recipient.email],
+            context,
+            pref.language,
+            headers={"X-WeGO-Alert": delivery.obligation_key},
+        )
+    except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
+        _fail(ids, exc, now)
+        return int(retry_delay(delivery.attempts).total_seconds())
+    AlertDelivery.objects.filter(pk=delivery_id).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
+    return None
+
+
+def do_send_digest(user_id, now=None, reg=None):
+    """Send one e-mail listing the user's waiting digest alerts. Same return as `do_send_delivery`."""
+    now = now or timezone.now()
+    ids = _claim(AlertDelivery.objects.filter(recipient_id=user_id, via_digest=True), now)
+    if not ids:
+        return None
+    rows = list(AlertDelivery.objects.filter(pk__in=ids).select_related("stage", "recipient"))
+    user = rows[0].recipient
+    as_of = timezone.localdate(now)
+    obligations = (reg or register.current()).by_key(as_of)
+    pref = preference_for(user)
+    items, done = {}, []
+    for row in rows:
+        ob = obligations.get(row.obligation_key)
+        if ob is None or should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons)):
+            continue
+        items.setdefault(ob.key, ob)
+        done.append(row.pk)
+    cancelled = [pk for pk in ids if pk not in done]
+    AlertDelivery.objects.filter(pk__in=cancelled).update(status=AlertDelivery.Status.CANCELLED)
+    if not items:
+        return None
+    ordered = sorted(items.values(), key=lambda o: (o.status != Status.OVERDUE, o.due_date, o.key))
+    context = {
+        "user": user,
+        "as_of": as_of,
+        "overdue": [obligation_context(o, as_of, pref.language) for o in ordered if o.status == Status.OVERDUE],
+        "upcoming": [obligation_context(o, as_of, pref.language) for o in ordered if o.status != Status.OVERDUE],
+        "inbox_url": absolute_url(reverse("alerts_inbox")),
+        "preferences_url": absolute_url(reverse("alerts_preferences")),
+    }
+    try:
+        emails.send("digest", [user.email], context, pref.language, headers={"X-WeGO-Digest": as_of.isoformat()})
+    except Exception as exc:
+        _fail(done, exc, now)
+        return int(retry_delay(max(r.attempts for r in rows)).total_seconds())
+    AlertDelivery.objects.filter(pk__in=done).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
+    return None
+
+
+def scan_needed_today() -> bool:
+    """No scan has finished without error today (Asia/Seoul)."""
+    return not AlertScan.objects.filter(as_of=timezone.localdate(), finished_at__isnull=False, error="").exists()
+
+
+def obligations_for_user(user, as_of, reg=None):
+    """The obligations whose alerts would reach `user`, with the reminder stages of each
+    (the personal calendar feed)."""
+    role = roles.role_of(user)
+    stages_for = load_stages()
+    result = []
+    for ob in (reg or register.load()).obligations(as_of):
+        responsible = responsible_role(ob.spec)
+        if role and user_cares_about(role, ob.duty, stages_for, responsible):
+            reminders = [s for s in stages_for(ob.duty) if s.kind == REMINDER and s.offset_days < 0]
+            result.append((ob, reminders))
+    return result

@@ -1,0 +1,161 @@
+"""WeGO → Mayor: receiving a submission (17③), its files and its receipt."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import audit, emails, storage
+from ..dataio.uploads import CheckedFile
+from ..models import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    Submission,
+)
+from ..roles import DPO
+from ..rules.kinds import PLAN_KINDS
+from .common import _check_fiscal_year, _lock, _once
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DocSpec:
+    kind: str
+    fiscal_year: int
+    title: str
+    files: list[CheckedFile]
+    supersedes: Document | None = None
+
+
+def next_receipt_number(received_at) -> str:
+    year = timezone.localtime(received_at).year
+    prefix = f"WEGO-{year}-"
+    _lock("receipt-number")
+    taken = Submission.objects.filter(receipt_number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, ip=None, now=None, language="ko"):
+    """Receive one submission from the WeGO secretariat: store its files (private,
+    content-addressed), number the receipt, and e-mail the receipt after the commit."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    created_blobs = []
+    try:
+        with transaction.atomic(), audit.acting(by, ip):
+
+            def create():
+                if not documents:
+                    raise ValidationError(_("Add at least one document."))
+                for spec in documents:
+                    _check_spec(spec, today)
+                submission = Submission.objects.create(
+                    received_on=today,
+                    received_at=now,
+                    receipt_number=next_receipt_number(now),
+                    submitted_by=by,
+                    note=note,
+                )
+                for spec in documents:
+                    doc = Document.objects.create(
+                        submission=submission,
+                        kind=spec.kind,
+                        fiscal_year=spec.fiscal_year,
+                        title=spec.title,
+                        supersedes=spec.supersedes,
+                    )
+                    for checked in spec.files:
+                        sha, size, created = storage.store_bytes(checked.data)
+                        if created:
+                            created_blobs.append(sha)
+                        DocumentFile.objects.create(
+                            document=doc,
+                            original_name=checked.name,
+                            sha256=sha,
+                            size=size,
+                            content_type=checked.content_type,
+                            uploaded_by=by,
+                        )
+                return submission
+
+            outcome = _once(by, token, "submission", Submission, create)
+            if outcome.created:
+                submission_id = outcome.obj.pk
+                transaction.on_commit(lambda: send_receipt_emails(submission_id, language))
+    except BaseException:
+        # Nothing was committed: remove the blobs this call wrote, unless another
+        # (committed) record now refers to the same content.
+        for sha in created_blobs:
+            if not DocumentFile.objects.filter(sha256=sha).exists():
+                storage.delete_blob(sha)
+        raise
+    return outcome
+
+
+def _check_spec(spec: DocSpec, today):
+    _check_fiscal_year(spec.fiscal_year, today)
+    if spec.kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose a document kind.")})
+    if not spec.files:
+        raise ValidationError({"files": _("Attach at least one file.")})
+    if spec.kind == DocumentKind.PLAN_REVISION and spec.supersedes is None:
+        raise ValidationError({"supersedes": _("A revised plan must name the earlier version it replaces.")})
+    if spec.supersedes is not None:
+        earlier = spec.supersedes
+        if earlier.fiscal_year != spec.fiscal_year or earlier.kind not in PLAN_KINDS or spec.kind not in PLAN_KINDS:
+            raise ValidationError({"supersedes": _("A revision can only replace a plan of the same fiscal year.")})
+    hashes = [hashlib.sha256(f.data).hexdigest() for f in spec.files]
+    if len(set(hashes)) != len(hashes):
+        raise ValidationError({"files": _("The same file is attached twice.")})
+    earlier = (
+        DocumentFile.objects.filter(sha256__in=hashes, document__kind=spec.kind, document__fiscal_year=spec.fiscal_year)
+        .select_related("document__submission")
+        .first()
+    )
+    if earlier is not None:
+        sub = earlier.document.submission
+        raise ValidationError(
+            {
+                "files": _(
+                    "“%(name)s” was already received on %(day)s (receipt %(number)s) for this document; "
+                    "it was not received again."
+                )
+                % {
+                    "name": earlier.original_name,
+                    "day": sub.received_on.isoformat(),
+                    "number": sub.receipt_number or "—",
+                }
+            }
+        )
+
+
+def send_receipt_emails(submission_id, language="ko"):
+    """E-mail the receipt to the submitter (in their language) and to the Digital Policy
+    Officer(s). A mail failure is logged and never undoes the receipt."""
+    submission = Submission.objects.select_related("submitted_by").get(pk=submission_id)
+    files = list(DocumentFile.objects.filter(document__submission=submission).select_related("document").order_by("pk"))
+    context = {"submission": submission, "files": files, "site_url": settings.WEGO_SITE_URL.rstrip("/")}
+    recipients = []
+    if submission.submitted_by and submission.submitted_by.email:
+        recipients.append(([submission.submitted_by.email], language))
+    officers = list(
+        get_user_model()
+        .objects.filter(groups__name=DPO, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if officers:
+        recipients.append((officers, "ko"))
+    for to, lang in recipients:
+        try:
+            emails.send("submission_received", to, context, language=lang)
+        except Exception:  # noqa: BLE001 - SMTP is outside our control; the receipt stands
+            log.exception("Receipt e-mail for submission %s to %s failed", submission_id, to)

@@ -1,0 +1,1 @@
+"""Views by area; thin: access by `compliance.access`, reads by `compliance.register`, writes by `compliance.services`."""

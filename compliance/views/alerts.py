@@ -1,0 +1,141 @@
+"""Alerts for the signed-in user: the in-app inbox, preferences and the personal calendar feed."""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from icalendar import Alarm, Calendar, Event
+
+from ..alert_text import absolute_url
+from ..forms.alerts import PreferenceForm
+from ..labels import status_label
+from ..models import (
+    AlertPreference,
+    Notification,
+)
+from ..services import alerts, notifications
+
+
+@login_required
+def inbox(request):
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(request, "compliance/alerts/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def mark_read(request):
+    """Mark one notification (``id``) or all of the user's notifications read."""
+    raw = request.POST.get("id")
+    if raw is not None and not raw.isdigit():
+        return render(request, "compliance/error.html", {"message": _("Unknown notification.")}, status=400)
+    changed = notifications.do_mark_read(request.user, [int(raw)] if raw else None)
+    if request.htmx:
+        return render(
+            request,
+            "compliance/alerts/_unread_badge.html",
+            {"unread_notifications": notifications.unread_count(request.user)},
+        )
+    if raw is None and changed:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("alerts_inbox")
+
+
+@login_required
+def preferences(request):
+    pref = alerts.preference_for(request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+            messages.success(request, _("Your alert preferences are saved."))
+            return redirect("alerts_preferences")
+        status = 400
+    feed_url = (
+        request.build_absolute_uri(reverse("alerts_calendar_feed", args=[pref.ical_token])) if pref.ical_token else ""
+    )
+    return render(request, "compliance/alerts/preferences.html", {"form": form, "feed_url": feed_url}, status=status)
+
+
+@login_required
+@require_POST
+def calendar_token(request):
+    """``action=new`` makes a new secret feed URL (the old one stops working); ``revoke`` removes it."""
+    action = request.POST.get("action")
+    if action not in {"new", "revoke"}:
+        return render(request, "compliance/error.html", {"message": _("Unknown action.")}, status=400)
+    pref = alerts.preference_for(request.user)
+    with transaction.atomic():
+        pref.ical_token = secrets.token_urlsafe(32) if action == "new" else ""
+        pref.save(update_fields=["ical_token"])
+    messages.success(
+        request,
+        _("A new calendar link was created; the old one no longer works.")
+        if action == "new"
+        else _("The calendar link was revoked."),
+    )
+    return redirect("alerts_preferences")
+
+
+@require_GET
+@never_cache
+def calendar_feed(request, token):
+    """A user's deadlines as iCalendar, for Outlook or Google Calendar. The URL is the secret.
+
+    A wrong or revoked token is a plain 404, the same as any unknown URL.
+    """
+    if not token:
+        return _feed_not_found()
+    pref = AlertPreference.objects.select_related("user").filter(ical_token=token, user__is_active=True).first()
+    if pref is None or not secrets.compare_digest(pref.ical_token, token):
+        return _feed_not_found()
+    as_of = timezone.localdate()
+    cal = Calendar()
+    cal.add("prodid", "-//Seoul Metropolitan Government//WeGO Article 17 tracker//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    with translation.override(pref.language):
+        cal.add("x-wr-calname", _("WeGO Article 17 deadlines"))
+        cal.add("x-wr-timezone", settings.TIME_ZONE)
+        stamp = timezone.now()
+        for ob, reminders in alerts.obligations_for_user(pref.user, as_of):
+            event = Event()
+            event.add("uid", f"{ob.key}@wego-tracker")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", ob.due_date)
+            event.add("dtend", ob.due_date + datetime.timedelta(days=1))
+            event.add("summary", f"[{_('Article 17')}] {ob.rule.name} (FY{ob.fiscal_year})")
+            lines = [str(status_label(ob)), *ob.deadline.derivation(pref.language)]
+            event.add("description", "\n".join(lines))
+            event.add("url", absolute_url(reverse("obligation_detail", args=[ob.key])))
+            event.add("transp", "TRANSPARENT")
+            if not ob.is_fulfilled and ob.due_date >= as_of:
+                for stage in reminders:
+                    alarm = Alarm()
+                    alarm.add("action", "DISPLAY")
+                    alarm.add("description", f"{ob.rule.name} (FY{ob.fiscal_year})")
+                    alarm.add("trigger", datetime.timedelta(days=stage.offset_days))
+                    event.add_component(alarm)
+            cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="wego-article17.ics"'
+    return response
+
+
+def _feed_not_found():
+    """The same bare 404 for a wrong and a revoked token: nothing about either leaks."""
+    return HttpResponseNotFound("Not Found\n", content_type="text/plain; charset=utf-8")

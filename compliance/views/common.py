@@ -1,0 +1,47 @@
+"""Helpers shared by the views (not views themselves)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from .. import audit
+from ..access import can_read_audit, can_see_addresses
+
+
+def parse_as_of(request):
+    """(`as_of` from the query string, validated, else today in Asia/Seoul; error or None)."""
+    field = forms.DateField(required=False)
+    raw = request.GET.get("as_of", "")
+    try:
+        value = field.clean(raw)
+    except forms.ValidationError:
+        return None, _("Enter a valid date (YYYY-MM-DD).")
+    return value or timezone.localdate(), None
+
+
+def apply_errors(form, error):
+    """Put a service's ValidationError on the form's fields (or on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def safe_next(request):
+    value = request.POST.get("next_url") or request.GET.get("next") or ""
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+        return value
+    return ""
+
+
+def audit_entries_context(request, obligation, trail):
+    """Context for `compliance/workflow/_audit_timeline.html` on the obligation page:
+    `audit_entries` (None for a role that may not read the trail) and `show_addresses`."""
+    if not can_read_audit(request.user):
+        return {"audit_entries": None, "show_addresses": False}
+    entries = audit.entries_for_obligation(obligation, trail)
+    for entry in entries:
+        entry.rows = audit.change_rows(entry)
+    return {"audit_entries": entries, "show_addresses": can_see_addresses(request.user)}

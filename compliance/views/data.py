@@ -1,0 +1,126 @@
+"""Import and export of records in the browser (the DPO imports; every role exports)."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import (
+    can_import,
+    check_export,
+    check_import,
+)
+from ..dataio.exports import CONTENT_TYPES, FORMATS, export_filename, export_records
+from ..dataio.resources import IMPORTABLE, RESOURCES
+from ..forms.data import ImportForm
+from ..services.imports import do_import_records
+from ..storage import delete_blob, open_blob, store_bytes
+
+TOKEN_SALT = "compliance.import"
+
+
+TOKEN_MAX_AGE = 3600
+
+
+def _resources_for_page():
+    return [
+        {"name": name, "label": cls.verbose_name, "importable": name in IMPORTABLE} for name, cls in RESOURCES.items()
+    ]
+
+
+@login_required
+def data_home(request):
+    check_export(request.user)
+    context = {
+        "resources": _resources_for_page(),
+        "can_import": can_import(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "compliance/data/index.html", context)
+
+
+@login_required
+def export_download(request, resource):
+    check_export(request.user)
+    fmt = request.GET.get("format", "csv")
+    if resource not in RESOURCES or fmt not in FORMATS:
+        return render(
+            request,
+            "compliance/error.html",
+            {"message": _("Unknown export: choose one of the listed records and CSV or XLSX.")},
+            status=404 if resource not in RESOURCES else 400,
+        )
+    as_of = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            as_of = forms.DateField().clean(request.GET["as_of"])
+        except forms.ValidationError:
+            return render(
+                request, "compliance/error.html", {"message": _("Enter a valid date (YYYY-MM-DD).")}, status=400
+            )
+    korean = request.GET.get("korean") in {"1", "on", "true"}
+    data, _headers, _count = export_records(resource, fmt, korean_headers=korean, as_of=as_of)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(resource, fmt, as_of)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_records(request):
+    check_import(request.user)
+    context = {"resources": _resources_for_page()}
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm(request, context)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            name = form.cleaned_data["resource"]
+            report = do_import_records(name, data, upload.name, dry_run=True)
+            context["report"] = report
+            if report.ok:
+                sha, _size, created = store_bytes(data)
+                context["token"] = signing.dumps(
+                    {
+                        "sha": sha,
+                        "resource": name,
+                        "filename": upload.name,
+                        "user": request.user.pk,
+                        "created": created,
+                    },
+                    salt=TOKEN_SALT,
+                )
+            else:
+                status = 400
+        else:
+            status = 400
+    context["form"] = form
+    return render(request, "compliance/data/import.html", context, status=status)
+
+
+def _confirm(request, context):
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        if payload["user"] != request.user.pk or payload["resource"] not in IMPORTABLE:
+            raise signing.BadSignature
+        with open_blob(payload["sha"]) as fh:
+            data = fh.read()
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OSError):
+        context["form"] = ImportForm()
+        context["error"] = _("This confirmation has expired or is not valid. Upload the file again.")
+        return render(request, "compliance/data/import.html", context, status=400)
+    # Checked again inside the same transaction that saves: the records may have
+    # changed since the dry run.
+    report = do_import_records(payload["resource"], data, payload["filename"], dry_run=False)
+    if report.applied and payload.get("created"):
+        delete_blob(payload["sha"])
+    context.update({"form": ImportForm(), "report": report})
+    return render(request, "compliance/data/import.html", context, status=200 if report.applied else 400)

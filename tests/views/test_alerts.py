@@ -1,0 +1,162 @@
+"""The inbox, preferences, the personal calendar feed and the health endpoint."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from compliance.models import AlertPreference, Notification
+from compliance.services import alerts, notifications
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+TODAY = datetime.datetime(2027, 2, 10, 9, tzinfo=SEOUL)
+
+
+def feed_token(client, user):
+    client.force_login(user)
+    response = client.post(reverse("alerts_calendar_token"), {"action": "new"})
+    assert response.status_code == 302
+    return AlertPreference.objects.get(user=user).ical_token
+
+
+def events(response):
+    cal = Calendar.from_ical(response.content)
+    return {str(e["uid"]): e for e in cal.walk("VEVENT")}
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_calendar_feed_has_the_users_deadlines_with_alarms(client, seed, users):
+    token = feed_token(client, users["wego_secretariat"])
+    client.logout()  # the feed is fetched by a calendar app, without a session
+    response = client.get(reverse("alerts_calendar_feed", args=[token]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    found = events(response)
+    results = found["results_to_mayor-2026@wego-tracker"]
+    assert results.decoded("dtstart") == datetime.date(2027, 3, 2)
+    assert results.decoded("dtend") == datetime.date(2027, 3, 3)
+    triggers = sorted(a.decoded("trigger") for a in results.walk("VALARM"))
+    assert triggers == [datetime.timedelta(days=-30), datetime.timedelta(days=-7), datetime.timedelta(days=-1)]
+    assert "사업 결과 제출" in str(results["summary"])
+    # WeGO is told about its own submissions only, not the city's forwardings.
+    assert not [uid for uid in found if uid.startswith("forward_")]
+    assert "plan_to_mayor-2028@wego-tracker" in found
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_calendar_feed_of_the_dpo_includes_forwardings_and_no_past_alarms(client, seed, users):
+    token = feed_token(client, users["digital_policy_officer"])
+    found = events(client.get(reverse("alerts_calendar_feed", args=[token])))
+    assert [uid for uid in found if uid.startswith("forward_plan_to_council-2024-d")]
+    overdue = found["plan_to_mayor-2027@wego-tracker"]
+    assert list(overdue.walk("VALARM")) == []  # due 2026-07-31: alarms in the past are pointless
+
+
+@pytest.mark.django_db
+def test_revoked_or_wrong_token_is_a_plain_404(client, seed, users):
+    token = feed_token(client, users["council_staff"])
+    client.post(reverse("alerts_calendar_token"), {"action": "revoke"})
+    client.logout()
+    revoked = client.get(reverse("alerts_calendar_feed", args=[token]))
+    wrong = client.get(reverse("alerts_calendar_feed", args=["not-a-token"]))
+    assert revoked.status_code == wrong.status_code == 404
+    assert b"VCALENDAR" not in revoked.content and revoked.content == wrong.content
+
+
+@pytest.mark.django_db
+def test_a_new_token_replaces_the_old_one(client, seed, users):
+    old = feed_token(client, users["council_staff"])
+    new = feed_token(client, users["council_staff"])
+    assert old != new and len(new) >= 40
+    assert client.get(reverse("alerts_calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("alerts_calendar_feed", args=[new])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_token_action_is_refused_and_changes_nothing(client, users):
+    client.force_login(users["council_staff"])
+    response = client.post(reverse("alerts_calendar_token"), {"action": "leak"})
+    assert response.status_code == 400
+    assert not AlertPreference.objects.filter(user=users["council_staff"]).exclude(ical_token="").exists()
+
+
+def make_notifications(user, n):
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user, obligation_key=f"plan_to_mayor-{2000 + i}", title_ko=f"TEST {i}", title_en=f"TEST {i}"
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.django_db
+def test_inbox_lists_only_my_notifications_in_constant_queries(client, users, django_assert_max_num_queries):
+    make_notifications(users["wego_secretariat"], 30)
+    make_notifications(users["council_staff"], 3)
+    client.force_login(users["council_staff"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("alerts_inbox"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 3
+    assert response.context["unread_notifications"] == 3
+
+
+@pytest.mark.django_db
+def test_mark_read_one_and_all(client, users):
+    make_notifications(users["council_staff"], 3)
+    other = Notification.objects.create(recipient=users["wego_secretariat"], title_ko="TEST", title_en="TEST")
+    client.force_login(users["council_staff"])
+    first = Notification.objects.filter(recipient=users["council_staff"]).first()
+    response = client.post(reverse("alerts_mark_read"), {"id": first.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b'id="unread-badge"' in response.content
+    assert notifications.unread_count(users["council_staff"]) == 2
+    client.post(reverse("alerts_mark_read"), {"id": other.pk})  # someone else's: no effect
+    assert notifications.unread_count(users["wego_secretariat"]) == 1
+    assert client.post(reverse("alerts_mark_read"), {"id": "x"}).status_code == 400
+    client.post(reverse("alerts_mark_read"))
+    assert notifications.unread_count(users["council_staff"]) == 0
+
+
+@pytest.mark.django_db
+def test_preferences_save_and_reject_bad_input(client, users):
+    client.force_login(users["digital_policy_officer"])
+    bad = client.post(reverse("alerts_preferences"), {"mode": "hourly", "language": "ko"})
+    assert bad.status_code == 400
+    assert not AlertPreference.objects.filter(mode="hourly").exists()
+    ok = client.post(reverse("alerts_preferences"), {"mode": "digest", "language": "en"})
+    assert ok.status_code == 302
+    pref = AlertPreference.objects.get(user=users["digital_policy_officer"])
+    assert (pref.mode, pref.language) == ("digest", "en")
+
+
+@pytest.mark.django_db
+def test_pages_need_sign_in(client):
+    for name in ("alerts_inbox", "alerts_preferences"):
+        assert client.get(reverse(name)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_health_reports_database_broker_and_last_scan(client, settings, seed):
+    from wego_tracker.celery import app
+
+    response = client.get(reverse("health"))
+    body = response.json()
+    assert body["database"] == "ok" and body["last_successful_scan"] is None and body["scan_stale"] is True
+    assert (response.status_code == 200) == (body["broker"] == "ok")
+    alerts.do_scan()
+    assert client.get(reverse("health")).json()["last_successful_scan"] is not None
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/4"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        down = client.get(reverse("health"))
+    finally:
+        app.conf.broker_url = old
+        app._pool = None
+        app.amqp._producer_pool = None
+    assert down.status_code == 503 and down.json()["broker"].startswith("error")
