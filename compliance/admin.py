@@ -46,6 +46,13 @@ class HolidayOverrideAdmin(ResourceAdminMixin, admin.ModelAdmin):
     list_display = ["date", "kind", "name_ko", "name_en"]
 
 
+@admin.register(models.RecordCoverage)
+class RecordCoverageAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.RecordCoverageResource]
+    list_display = ["stream", "starts_on", "ends_on", "source"]
+    list_filter = ["stream"]
+
+
 @admin.register(models.DutyRule)
 class DutyRuleAdmin(ResourceAdminMixin, admin.ModelAdmin):
     resource_classes = [resources.DutyRuleResource]

@@ -284,6 +284,7 @@ def _audited_models():
         models.Party,
         models.CouncilSession,
         models.HolidayOverride,
+        models.RecordCoverage,
         models.DutyRule,
         models.Submission,
         models.Document,

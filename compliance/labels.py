@@ -8,12 +8,14 @@ from .rules.obligations import Status
 
 STATUS_LABELS = {
     Status.OVERDUE: _("Overdue"),
+    Status.NO_RECORD: _("No record — not entered yet"),
     Status.DUE_SOON: _("Due soon"),
     Status.UPCOMING: _("Upcoming"),
     Status.LATE: _("Fulfilled late"),
     Status.ON_TIME: _("Fulfilled on time"),
-    Status.DELAYED_REASON_RECORDED: _("Delayed — reason recorded"),
-    Status.DELAYED_REASON_REQUIRED: _("Delayed — reason required"),
+    Status.NOT_YET_PAST_GRACE: _("Not yet forwarded, past the grace — reason required"),
+    Status.DONE_AFTER_GRACE: _("Forwarded after the grace — reason required"),
+    Status.DELAYED_REASON_RECORDED: _("Past the grace — reason recorded"),
 }
 
 
@@ -23,7 +25,8 @@ def status_label(obligation):
 
 
 def status_choices():
-    return [(s, STATUS_LABELS[s]) for s in Status.ALL]
+    """The badges, in dashboard order (the filter and the status cards use the same set)."""
+    return [(s, STATUS_LABELS[s]) for s in Status.BADGES]
 
 
 def document_kind_label(kind):

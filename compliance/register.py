@@ -22,9 +22,11 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.utils import timezone
 
 from .rules import law
 from .rules.calendar import Step, calendar_from_overrides
+from .rules.coverage import Coverage, CoverageRec
 from .rules.obligations import (
     DocRec,
     ForwardRec,
@@ -85,6 +87,7 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
         ForwardingItem,
         HolidayOverride,
         Provision,
+        RecordCoverage,
     )
 
     provisions = [provision_rec(p) for p in Provision.objects.select_related("instrument")]
@@ -142,6 +145,12 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
     for reason in DelayReason.objects.all():
         reasons[reason.obligation_key].append(reason)
     calendar = calendar_from_overrides(HolidayOverride.objects.values_list("date", "kind", "name_ko", "name_en"))
+    coverage = Coverage.of(
+        CoverageRec(stream=stream, starts_on=starts_on, ends_on=ends_on, source=source)
+        for stream, starts_on, ends_on, source in RecordCoverage.objects.values_list(
+            "stream", "starts_on", "ends_on", "source"
+        )
+    )
     return History(
         rules=rules,
         provisions=provisions,
@@ -152,6 +161,7 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
         reasons=dict(reasons),
         calendar=calendar,
         tracking_start=tracking_start or settings.WEGO_TRACKING_START,
+        coverage=coverage,
     )
 
 
@@ -182,25 +192,39 @@ class Register:
     def tracking_start(self) -> datetime.date:
         return self.history.tracking_start
 
+    @staticmethod
+    def what_if_from(what_if: bool, what_if_from: datetime.date | None = None) -> datetime.date | None:
+        """The day from which the bill is assumed in force: the one given, else today (Seoul)."""
+        if not what_if:
+            return None
+        return what_if_from or timezone.localdate()
+
     def obligations(
         self, as_of: datetime.date, what_if: bool = False, what_if_from: datetime.date | None = None
     ) -> list[Obligation]:
-        """Every obligation known on `as_of`, ordered by due date (a fresh list)."""
+        """Every obligation known on `as_of`, ordered by due date (a fresh list).
+
+        In the what-if view the proposed versions are assumed in force from `what_if_from`
+        (default: today); every obligation then says `what_if`.
+        """
         return list(self._compute(as_of, what_if, what_if_from))
 
     def get(
         self, key: str, as_of: datetime.date, what_if: bool = False, what_if_from: datetime.date | None = None
     ) -> Obligation | None:
+        what_if_from = self.what_if_from(what_if, what_if_from)
         memo = (as_of, what_if, what_if_from)
         if memo not in self._by_key:
             self._by_key[memo] = {o.key: o for o in self._compute(as_of, what_if, what_if_from)}
         return self._by_key[memo].get(key)
 
     def by_key(self, as_of: datetime.date, what_if: bool = False, what_if_from=None) -> dict[str, Obligation]:
+        what_if_from = self.what_if_from(what_if, what_if_from)
         self.get("", as_of, what_if, what_if_from)
         return self._by_key[(as_of, what_if, what_if_from)]
 
     def _compute(self, as_of, what_if, what_if_from):
+        what_if_from = self.what_if_from(what_if, what_if_from)
         memo = (as_of, what_if, what_if_from)
         if memo not in self._answers:
             if len(self._answers) >= 16:  # a long-lived register sees a new day every day
@@ -235,7 +259,7 @@ class Register:
         """The provision versions (model rows) of `article` in force on `day`."""
         versions = self.history.provisions
         among = [p for p in versions if article is None or p.article == article]
-        chosen = law.in_force(versions, day, what_if, what_if_from or self.tracking_start, among=among)
+        chosen = law.in_force(versions, day, what_if, self.what_if_from(what_if, what_if_from), among=among)
         return [p.row for p in chosen]
 
     def bills(self, article: str | None = ARTICLE):
@@ -275,6 +299,7 @@ _VERSION_TABLES = (
     "compliance_holidayoverride",
     "compliance_delayreason",
     "compliance_party",
+    "compliance_recordcoverage",
 )
 _current: dict = {}
 

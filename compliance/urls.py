@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from .views import alerts, audit, city, data, funding, health, law, obligations, packets, submissions
+from .views import alerts, audit, city, coverage, data, funding, health, law, obligations, packets, submissions
 
 urlpatterns = [
     # Obligations and the law
     path("", obligations.dashboard, name="dashboard"),
     path("obligations/<str:key>/", obligations.obligation_detail, name="obligation_detail"),
     path("law/", law.provisions, name="provisions"),
+    path("records/coverage/", coverage.coverage_list, name="coverage_list"),
+    path("records/coverage/new/", coverage.coverage_edit, name="coverage_new"),
+    path("records/coverage/<int:pk>/", coverage.coverage_edit, name="coverage_edit"),
     # WeGO → Mayor: submissions (17③)
     path("submissions/", submissions.submission_list, name="submission_list"),
     path("submissions/new/", submissions.submission_new, name="submission_new"),

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the seed history and one user per role."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,16 @@ def _fast_password_hashing(settings):
 def seed(db):
     """The real history from fixtures/*.json (law, parties, duty rules, events, funding)."""
     call_command("loaddata", *sorted(str(path) for path in FIXTURES_DIR.glob("*.json")), verbosity=0)
+
+
+@pytest.fixture
+def live_records(seed):
+    """Test data: the app is how receipts and forwardings are recorded from 2024-04-04 on,
+    right after the seed's coverage ends, so the records cover every day up to "as of"."""
+    from compliance.models import RecordCoverage
+
+    for stream in ("receipts", "forwardings", "committee_reports"):
+        RecordCoverage.objects.create(stream=stream, starts_on=datetime.date(2024, 4, 4), source="test data: live")
 
 
 def make_user(username, role=None, **extra):

@@ -67,9 +67,9 @@ def test_forwardings_that_took_far_longer_than_ten_business_days_are_delayed(see
     assert draft_2023.fulfilled_on == D(2022, 11, 7)
     assert draft_2023.status == Status.LATE
     with translation.override("en"):
-        assert str(status_label(draft_2023)) == "Delayed — reason required"
+        assert str(status_label(draft_2023)) == "Forwarded after the grace — reason required"
     with translation.override("ko"):
-        assert str(status_label(draft_2023)) == "지연 — 사유 기재 필요"
+        assert str(status_label(draft_2023)) == "유예 기간 후 송부 — 사유 기재 필요"
     assert obligations["forward_settlement_to_council-2022-d8"].fulfilled_on == D(2023, 3, 17)
     assert obligations["forward_settlement_to_council-2022-d8"].status == Status.LATE
     # FY2023 settlement: received 2024-01-25, forwarded 2024-02-06, within the grace.
@@ -87,10 +87,14 @@ def test_forwarding_a_revision_fulfils_the_forwarding_of_the_version_it_supersed
     assert draft.days_late == (D(2023, 11, 17) - D(2023, 8, 2)).days
 
 
-def test_documents_never_forwarded_stay_overdue(seed):
-    obligations = by_key(D(2024, 6, 30))
+def test_documents_never_forwarded_stay_overdue_while_the_records_last(seed):
+    obligations = by_key(D(2024, 4, 3))
     assert obligations["forward_plan_to_council-2022-d1"].status == Status.OVERDUE
     assert obligations["forward_settlement_to_council-2021-d5"].status == Status.OVERDUE
+    # After the seed's coverage (through 2024-04-03) nobody knows whether they were sent.
+    obligations = by_key(D(2024, 6, 30))
+    assert obligations["forward_plan_to_council-2022-d1"].status == Status.NO_RECORD
+    assert obligations["forward_plan_to_council-2022-d1"].records_gap == D(2024, 4, 4)
 
 
 def test_results_are_not_forwarded_under_the_current_text(seed):
@@ -99,12 +103,14 @@ def test_results_are_not_forwarded_under_the_current_text(seed):
 
 
 def test_what_if_the_amendment_were_in_force_adds_results_forwarding_and_committee_reports(seed):
-    obligations = by_key(D(2024, 6, 30), what_if=True)
+    obligations = by_key(D(2024, 4, 3), what_if=True, what_if_from=D(2022, 1, 1))
     assert obligations["forward_results_to_council-2023-d14"].status == Status.OVERDUE
-    # Forwarded documents then need a committee report; no sessions are on record, so the grace applies.
+    assert obligations["forward_results_to_council-2023-d14"].what_if is True
+    # Forwarded documents then need a committee report; no sessions are on record, so the
+    # grace applies. The seed records no committee reports at all: no record, not overdue.
     report = obligations["report_settlement_to_committee-2023-d13"]
     assert report.trigger_date == D(2024, 2, 6)
-    assert report.status == Status.OVERDUE
+    assert report.status == Status.NO_RECORD
 
 
 def test_setting_the_amendment_effective_date_applies_it_from_that_day(seed):
@@ -122,7 +128,8 @@ def test_as_of_before_the_events_shows_what_was_known_then(seed):
     assert plan.fulfilled_on is None
     assert "forward_plan_to_council-2023-d7" not in obligations  # not received yet
     assert by_key(D(2022, 8, 1))["plan_to_mayor-2023"].status == Status.OVERDUE
-    assert by_key(D(2022, 8, 1))["plan_to_mayor-2023"].days_late == 1
+    assert by_key(D(2022, 8, 1))["plan_to_mayor-2023"].days_overdue == 1
+    assert by_key(D(2022, 8, 1))["plan_to_mayor-2023"].days_late is None
 
 
 def test_obligations_due_before_tracking_start_are_not_generated(seed):
@@ -132,6 +139,11 @@ def test_obligations_due_before_tracking_start_are_not_generated(seed):
 
 
 def test_future_duties_are_upcoming_and_due_soon(seed):
+    from compliance.models import RecordCoverage
+
+    # The app is live from 2025-01-01: the records are complete from then on.
+    for stream in ("receipts", "forwardings"):
+        RecordCoverage.objects.create(stream=stream, starts_on=D(2025, 1, 1), source="test: live")
     obligations = by_key(D(2026, 11, 25))
     assert obligations["plan_to_mayor-2027"].status == Status.OVERDUE  # due 2026-07-31, nothing received
     assert obligations["results_to_mayor-2025"].due_date == D(2026, 3, 3)
@@ -160,7 +172,7 @@ def test_unmatched_forwarded_item_fulfils_nothing(seed):
 
 
 def test_load_history_uses_a_constant_number_of_queries(seed, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         load_history()
     sub = Submission.objects.create(received_on=D(2024, 3, 1), source="synthetic test data")
     for i in range(30):
@@ -170,7 +182,7 @@ def test_load_history_uses_a_constant_number_of_queries(seed, django_assert_num_
         Forwarding.objects.create(forwarded_on=D(2024, 3, 5), source="synthetic").items.create(
             document=doc, description="synthetic", kind="plan_draft", fiscal_year=2025
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         load_history()
 
 

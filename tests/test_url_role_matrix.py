@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from compliance import register, services
 from compliance.dataio.uploads import validate_upload
-from compliance.models import DocumentFile, PacketBuild
+from compliance.models import DocumentFile, PacketBuild, RecordCoverage
 from compliance.storage import store_bytes
 from tests import workflow_samples as samples
 from tests.conftest import PASSWORD
@@ -35,6 +35,10 @@ EXPECTED = {
     "dashboard": row(LOGIN, 403, 200, 200, 200, 200),
     "obligation_detail": row(LOGIN, 403, 200, 200, 200, 200),
     "provisions": row(LOGIN, 403, 200, 200, 200, 200),
+    # What the records cover (issue 10): everyone reads it, the city keeps it.
+    "coverage_list": row(LOGIN, 403, 200, 200, 200, 200),
+    "coverage_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "coverage_edit": row(LOGIN, 403, 403, 403, 200, 200),
     "submission_list": row(LOGIN, 403, 200, 200, 200, 200),
     "submission_new": row(LOGIN, 403, 403, 200, 403, 403),
     "submission_detail": row(LOGIN, 403, 200, 200, 200, 200),
@@ -71,6 +75,7 @@ EXPECTED = {
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
 EXPECTED_POST = {
+    "coverage_new": row(LOGIN, 403, 403, 403, 400, 400),
     "submission_new": row(LOGIN, 403, 403, 400, 403, 403),
     "forwarding_new": row(LOGIN, 403, 403, 403, 400, 400),
     "committee_report_new": row(LOGIN, 403, 403, 403, 400, 400),
@@ -113,6 +118,7 @@ ADMIN_EXCEPTIONS.update(
             "fundingyear",
             "seoulsupport",
             "duescollection",
+            "recordcoverage",
         )
     }
 )
@@ -171,6 +177,7 @@ def sample_kwargs(clients):
         "submission": submission.pk,
         "file": DocumentFile.objects.get(document__submission=submission).pk,
         "packet": packet.pk,
+        "coverage": RecordCoverage.objects.order_by("pk").first().pk,
         "token": "not-a-calendar-token",
     }
 
@@ -185,6 +192,8 @@ def url_for(name, pattern, kwargs):
                 wanted[param] = kwargs["file"]
             elif name.startswith("packet_"):
                 wanted[param] = kwargs["packet"]
+            elif name.startswith("coverage_"):
+                wanted[param] = kwargs["coverage"]
             else:
                 wanted[param] = kwargs["submission"]
         else:

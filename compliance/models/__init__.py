@@ -7,6 +7,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
 from .audit import AuditEntry, AuditEntryQuerySet
 from .base import BilingualNameMixin
+from .coverage import RecordCoverage, RecordStream
 from .events import (
     CommitteeReport,
     DelayReason,
@@ -52,6 +53,8 @@ __all__ = [
     "PacketBuild",
     "Party",
     "Provision",
+    "RecordCoverage",
+    "RecordStream",
     "SeoulSupport",
     "Submission",
 ]

@@ -10,6 +10,10 @@ Policy, in one place:
 
 * A fulfilled obligation gets no alert; unsent ones are cancelled at the next scan.
 * A recorded delay reason stops escalations and digests (not reminders).
+* A `no_record` obligation (the records do not cover the days it could have been
+  fulfilled) gets no escalation or digest: we do not know it is late. The Digital Policy
+  Officer is reminded instead that the records need bringing up to date
+  (`records_reminders`).
 * One-off stages are sent if their date is within the catch-up window
   (``WEGO_ALERT_CATCH_UP_DAYS``, default 30): a stage added after its date passed, or
   a scan missed for days, is sent once at the next scan; stages older than the window
@@ -48,6 +52,10 @@ class ObligationFacts:
     responsible_role: str
     fulfilled_on: datetime.date | None = None
     has_reason: bool = False
+    no_record: bool = False
+    # For no_record: which stream of records stops, and the first day it does not cover.
+    stream: str = ""
+    records_gap: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ def due_alerts(
         if ob.fulfilled_on is not None and ob.fulfilled_on <= as_of:
             continue
         for stage in stages_for(ob.duty):
-            if stage.kind != REMINDER and ob.has_reason:
+            if stage.kind != REMINDER and (ob.has_reason or ob.no_record):
                 continue
             when = stage_date(stage, ob.due, as_of, digest_weekday)
             if when is None:
@@ -140,7 +148,22 @@ def schedule(obligation: ObligationFacts, stages, until: datetime.date, digest_w
     return rows
 
 
-def should_cancel(stage_kind: str, fulfilled: bool, has_reason: bool) -> bool:
+def should_cancel(stage_kind: str, fulfilled: bool, has_reason: bool, no_record: bool = False) -> bool:
     """An unsent alert is dropped once its duty is fulfilled, or (except reminders) once a
-    delay reason is recorded."""
-    return fulfilled or (stage_kind != REMINDER and has_reason)
+    delay reason is recorded or the records turn out not to cover it."""
+    return fulfilled or (stage_kind != REMINDER and (has_reason or no_record))
+
+
+def records_reminders(obligations) -> dict[tuple[str, datetime.date], list[str]]:
+    """(stream, first day its records do not cover) -> keys of the `no_record` obligations.
+
+    One reminder per stream and gap for the Digital Policy Officer, whatever the number of
+    duties; the gap is the earliest one among them (where the records stop).
+    """
+    by_stream: dict[str, list] = {}
+    for ob in obligations:
+        if ob.no_record and ob.records_gap is not None:
+            by_stream.setdefault(ob.stream, []).append(ob)
+    return {
+        (stream, min(ob.records_gap for ob in obs)): sorted(ob.key for ob in obs) for stream, obs in by_stream.items()
+    }

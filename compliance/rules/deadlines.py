@@ -154,7 +154,8 @@ def without_delay(
         names_ko = ", ".join(f"{fmt(d)} {calendar.holiday_name(d)}" for d in skipped)
         names_en = ", ".join(f"{d.isoformat()} {calendar.holiday_name(d, 'en')}" for d in skipped)
         steps.append(Step(f"제외된 공휴일: {names_ko}", f"Public holidays skipped: {names_en}"))
-    steps.append(Step(f"기한: {fmt(due)}", f"Due: {fmt(due, 'en')}"))
+    # The grace is an internal target, not a statutory period: never call its end a due date.
+    steps.append(Step(f"유예 종료일(내부 기준): {fmt(due)}", f"End of grace (internal target): {fmt(due, 'en')}"))
     return Deadline(due=due, steps=tuple(steps))
 
 
@@ -175,7 +176,7 @@ def next_session_or_grace(
     if not upcoming:
         fallback = without_delay(trigger, grace_business_days, calendar, trigger_label)
         note = Step(
-            "다음 회기가 등록되어 있지 않아 업무일 유예 기한을 적용합니다.",
+            "다음 회기가 등록되어 있지 않아 업무일 유예(내부 기준)를 적용합니다.",
             "No later council session is on record, so the business-day grace applies.",
         )
         return Deadline(due=fallback.due, steps=(note, *fallback.steps))

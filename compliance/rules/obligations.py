@@ -19,6 +19,7 @@ from typing import Any
 
 from . import deadlines, law
 from .calendar import HolidayCalendar, Step
+from .coverage import Coverage, stream_for
 from .deadlines import Deadline
 
 
@@ -28,22 +29,50 @@ class Status:
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     UPCOMING = "upcoming"
+    # Not fulfilled as far as the records go, but they do not cover every day on which it
+    # could have been: we do not know, so we never call it overdue (DOMAIN.md "Coverage").
+    NO_RECORD = "no_record"
 
-    ALL = (OVERDUE, DUE_SOON, UPCOMING, LATE, ON_TIME)
+    ALL = (OVERDUE, NO_RECORD, DUE_SOON, UPCOMING, LATE, ON_TIME)
     FULFILLED = (ON_TIME, LATE)
-    # For "without delay" duties past their grace (labels in `compliance.labels`).
-    DELAYED_REASON_REQUIRED = "delayed_reason_required"
-    DELAYED_REASON_RECORDED = "delayed_reason_recorded"
-    # Dashboard order: what needs action first.
-    ORDER = {OVERDUE: 0, DUE_SOON: 1, UPCOMING: 2, LATE: 3, ON_TIME: 4}
+    # For "without delay" duties past their grace (labels in `compliance.labels`): they
+    # say what happened, never "violated" (the grace is an internal target, not the law).
+    NOT_YET_PAST_GRACE = "not_yet_past_grace"  # not yet done, past the grace: reason required
+    DONE_AFTER_GRACE = "done_after_grace"  # done after the grace: reason required
+    DELAYED_REASON_RECORDED = "delayed_reason_recorded"  # past the grace, reason recorded
+    # The badges a reader sees (`Obligation.status_key`), in dashboard order: what needs
+    # action first. A status card counts exactly the rows that carry its badge.
+    BADGES = (
+        OVERDUE,
+        NOT_YET_PAST_GRACE,
+        NO_RECORD,
+        DUE_SOON,
+        UPCOMING,
+        DONE_AFTER_GRACE,
+        DELAYED_REASON_RECORDED,
+        LATE,
+        ON_TIME,
+    )
+    ORDER = {OVERDUE: 0, NO_RECORD: 1, DUE_SOON: 2, UPCOMING: 3, LATE: 4, ON_TIME: 5}
+    BADGE_ORDER = {badge: i for i, badge in enumerate(BADGES)}
 
 
 def status_as_of(
-    due: datetime.date, fulfilled_on: datetime.date | None, as_of: datetime.date, due_soon_days: int
+    due: datetime.date,
+    fulfilled_on: datetime.date | None,
+    as_of: datetime.date,
+    due_soon_days: int,
+    recorded: bool = True,
 ) -> str:
-    """The status vocabulary of DOMAIN.md; a fulfilment after `as_of` has not happened yet."""
+    """The status vocabulary of DOMAIN.md; a fulfilment after `as_of` has not happened yet.
+
+    `recorded` says whether the records of the duty's stream cover every day on which it
+    could have been fulfilled, up to `as_of`; if not, an unfulfilled duty is `no_record`.
+    """
     if fulfilled_on is not None and fulfilled_on <= as_of:
         return Status.ON_TIME if fulfilled_on <= due else Status.LATE
+    if not recorded:
+        return Status.NO_RECORD
     if as_of > due:
         return Status.OVERDUE
     if (due - as_of).days <= due_soon_days:
@@ -122,6 +151,9 @@ class History:
     reasons: dict[str, list]
     calendar: HolidayCalendar
     tracking_start: datetime.date
+    # What the records cover; None means the caller vouches that every stream is complete
+    # (pure tests). The register always passes the coverage on record, even if empty.
+    coverage: Coverage | None = None
 
     def documents_by_id(self):
         return {d.id: d for d in self.documents}
@@ -141,6 +173,17 @@ class Obligation:
     provisions: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
     as_of: datetime.date | None = None
+    what_if: bool = False
+    # For `no_record`: the first day the records of the duty's stream do not cover.
+    records_gap: datetime.date | None = None
+    # "Without delay" duties past their grace: business days from the trigger (receipt or
+    # forwarding) to the fulfilment, or to "as of" while still open. Never mixed with the
+    # calendar-day lateness of a statutory deadline.
+    delay_business_days: int | None = None
+
+    @property
+    def stream(self) -> str:
+        return stream_for(self.spec.anchor)
 
     @property
     def rule(self):
@@ -157,9 +200,14 @@ class Obligation:
 
     @property
     def days_late(self) -> int | None:
-        """Calendar days past due: when fulfilled late, or so far when still overdue."""
+        """Calendar days between the due date and a late fulfilment; None unless `late`."""
         if self.status == Status.LATE:
             return (self.fulfilled_on - self.due_date).days
+        return None
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Calendar days past due so far; None unless `overdue`."""
         if self.status == Status.OVERDUE:
             return (self.as_of - self.due_date).days
         return None
@@ -181,7 +229,9 @@ class Obligation:
     def status_key(self) -> str:
         """The status, refined for "without delay" duties past their grace (never a violation)."""
         if self.is_grace_duty and self.status in (Status.OVERDUE, Status.LATE):
-            return Status.DELAYED_REASON_RECORDED if self.reasons else Status.DELAYED_REASON_REQUIRED
+            if self.reasons:
+                return Status.DELAYED_REASON_RECORDED
+            return Status.NOT_YET_PAST_GRACE if self.status == Status.OVERDUE else Status.DONE_AFTER_GRACE
         return self.status
 
     @property
@@ -202,6 +252,8 @@ class Obligation:
             "days_late": self.days_late,
             "trigger_date": self.trigger_date.isoformat() if self.trigger_date else None,
             "document": self.document_kind,
+            "days_overdue": self.days_overdue,
+            "what_if": self.what_if,
         }
 
 
@@ -212,6 +264,22 @@ def rule_in_force(rule: RuleRec, day, provisions, what_if=False, what_if_from=No
     """A rule applies on `day` when one of its provision versions is in force then."""
     own = [p for p in provisions if p.id in rule.provision_ids]
     return law.in_force(provisions, day, what_if, what_if_from, among=own)
+
+
+def window_start(rule: RuleRec, fiscal_year: int, trigger: datetime.date | None) -> datetime.date:
+    """The first day on which a duty could have been fulfilled.
+
+    A duty triggered by an event (a receipt, a forwarding) cannot be fulfilled before it.
+    For the fiscal-year duties we assume what the seed shows: a plan for fiscal year Y is
+    written and sent during Y-1, results and a settlement of Y from Y on. Days before
+    that are not asked about, so a gap in the records before them is not a reason to say
+    "no record".
+    """
+    if trigger is not None:
+        return trigger
+    if rule.anchor == "fiscal_year_start":
+        return datetime.date(fiscal_year - 1, 1, 1)
+    return datetime.date(fiscal_year, 1, 1)
 
 
 def _successors(documents):
@@ -254,7 +322,10 @@ def generate(
     that day. Obligations due before the tracking start are not generated.
     """
     provisions = history.provisions
-    what_if_from = what_if_from or history.tracking_start
+    if what_if and what_if_from is None:
+        # The caller says from which day the bill is assumed in force (default: today, at
+        # the edge); the engine has no clock to guess it.
+        raise ValueError("what_if needs what_if_from")
     cal = history.calendar
     docs = sorted((d for d in history.documents if d.received_on <= as_of), key=lambda d: (d.received_on, d.id))
     successors = _successors(docs)
@@ -269,13 +340,25 @@ def generate(
     result = []
 
     def make(key, rule, fy, deadline, in_force, trigger=None, document=None, fulfilled_on=None, fulfilled_by=""):
+        gap = None
+        if history.coverage is not None and (fulfilled_on is None or fulfilled_on > as_of):
+            first = window_start(rule, fy, trigger)
+            gap = history.coverage.first_gap(stream_for(rule.anchor), first, as_of)
+        status = status_as_of(deadline.due, fulfilled_on, as_of, due_soon_days, recorded=gap is None)
+        delay = None
+        if rule.is_event_driven and trigger is not None and status in (Status.OVERDUE, Status.LATE):
+            done = fulfilled_on if status == Status.LATE else as_of
+            delay = cal.business_days_between(trigger, done)
         result.append(
             Obligation(
                 key=key,
                 spec=rule,
                 fiscal_year=fy,
                 deadline=deadline,
-                status=status_as_of(deadline.due, fulfilled_on, as_of, due_soon_days),
+                status=status,
+                delay_business_days=delay,
+                what_if=what_if,
+                records_gap=gap,
                 trigger_date=trigger,
                 document=document,
                 fulfilled_on=fulfilled_on,
@@ -368,8 +451,9 @@ def generate(
 
 
 def dashboard_order(obligations):
-    """Overdue first (oldest first), then due soon (soonest first), then the rest."""
-    return sorted(obligations, key=lambda o: (Status.ORDER[o.status], o.due_date, o.key))
+    """By badge (what needs action first: overdue, past the grace, no record, due soon ...),
+    then by due date (oldest first)."""
+    return sorted(obligations, key=lambda o: (Status.BADGE_ORDER[o.status_key], o.due_date, o.key))
 
 
 # --- The trail of one obligation's documents ------------------------------------------

@@ -18,11 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .. import emails, queue, register, roles
 from ..alert_text import absolute_url, alert_title, obligation_context
-from ..models import AlertDelivery, AlertPreference, AlertScan, AlertStage, Notification
+from ..models import AlertDelivery, AlertPreference, AlertScan, AlertStage, Notification, RecordStream
 from ..rules.alerts import (
     DIGEST,
     REMINDER,
@@ -30,6 +31,7 @@ from ..rules.alerts import (
     ObligationFacts,
     StageDef,
     due_alerts,
+    records_reminders,
     roles_for,
     should_cancel,
 )
@@ -60,6 +62,9 @@ def facts_of(obligation) -> ObligationFacts:
         responsible_role=responsible_role(obligation.spec),
         fulfilled_on=obligation.fulfilled_on,
         has_reason=bool(obligation.reasons),
+        no_record=obligation.status == Status.NO_RECORD,
+        stream=obligation.stream,
+        records_gap=obligation.records_gap,
     )
 
 
@@ -142,8 +147,9 @@ def do_scan(as_of=None, now=None):
     as_of = as_of or timezone.localdate(now)
     obligations = register.load().by_key(as_of)
     stages_for = load_stages()
+    facts = [facts_of(o) for o in obligations.values()]
     due = due_alerts(
-        [facts_of(o) for o in obligations.values()],
+        facts,
         stages_for,
         as_of,
         catch_up_days=settings.WEGO_ALERT_CATCH_UP_DAYS,
@@ -182,6 +188,7 @@ def do_scan(as_of=None, now=None):
                     title_ko=alert_title(obligation, alert.stage, as_of, "ko"),
                     title_en=alert_title(obligation, alert.stage, as_of, "en"),
                 )
+        _remind_about_records(facts, people.get(roles.DPO, []))
         _cancel_stale(obligations, as_of)
         sendable = list(AlertDelivery.objects.sendable(now).values_list("pk", "via_digest", "recipient_id"))
         scan.created = created
@@ -205,10 +212,38 @@ def _cancel_stale(obligations, as_of):
         ob = obligations.get(row.obligation_key)
         if ob is None:
             continue
-        if should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons)):
+        if should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons), ob.status == Status.NO_RECORD):
             cancel.append(row.pk)
     if cancel:
         AlertDelivery.objects.filter(pk__in=cancel).update(status=AlertDelivery.Status.CANCELLED)
+
+
+def _remind_about_records(facts, officers):
+    """Tell the Digital Policy Officer, once per gap, that records stop short of today.
+
+    In place of escalations for `no_record` duties: nobody is accused; the officer is asked
+    to bring the records (or their coverage) up to date.
+    """
+    for (stream, gap), keys in sorted(records_reminders(facts).items()):
+        marker = f"records:{stream}:{gap.isoformat()}"
+        stream_labels = dict(RecordStream.choices)
+        for user in officers:
+            if Notification.objects.filter(recipient=user, obligation_key=marker).exists():
+                continue
+            titles = {}
+            for language in ("ko", "en"):
+                with translation.override(language):
+                    titles[language] = _(
+                        "Records of “%(stream)s” stop on %(day)s: %(count)s duties show “no record”. "
+                        "Please bring the records up to date."
+                    ) % {
+                        "stream": stream_labels.get(stream, stream),
+                        "day": (gap - datetime.timedelta(days=1)).isoformat(),
+                        "count": len(keys),
+                    }
+            Notification.objects.create(
+                recipient=user, obligation_key=marker, title_ko=titles["ko"], title_en=titles["en"]
+            )
 
 
 def _enqueue(sendable):

@@ -47,14 +47,15 @@ def dashboard(request):
             and (not data.get("duty") or o.duty == data["duty"])
             and (not data.get("party") or o.rule.actor.code == data["party"])
         ]
-        counts = Counter(o.status for o in scoped)
-        shown = dashboard_order(o for o in scoped if not data.get("status") or o.status == data["status"])
+        # Cards and the filter go by the badge a row carries, so a card lists exactly its rows.
+        counts = Counter(o.status_key for o in scoped)
+        shown = dashboard_order(o for o in scoped if not data.get("status") or o.status_key == data["status"])
     context = {
         "form": form,
         "as_of": as_of,
         "what_if": what_if,
         "obligations": shown,
-        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in Status.ALL],
+        "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in Status.BADGES],
         "total": sum(counts.values()),
         "query": request.GET.urlencode(),
     }

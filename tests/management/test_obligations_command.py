@@ -9,7 +9,18 @@ from django.core.management.base import CommandError
 
 pytestmark = pytest.mark.django_db
 
-CONTRACT_KEYS = {"duty", "fiscal_year", "due_date", "status", "fulfilled_on", "days_late", "trigger_date", "document"}
+CONTRACT_KEYS = {
+    "duty",
+    "fiscal_year",
+    "due_date",
+    "status",
+    "fulfilled_on",
+    "days_late",
+    "trigger_date",
+    "document",
+    "days_overdue",
+    "what_if",
+}
 
 
 def run(*args):
@@ -19,7 +30,7 @@ def run(*args):
 
 
 def test_json_follows_the_contract(seed):
-    rows = json.loads(run("--as-of", "2024-06-30", "--json"))
+    rows = json.loads(run("--as-of", "2024-03-01", "--json"))
     assert rows and all(set(row) == CONTRACT_KEYS for row in rows)
     plan = next(r for r in rows if r["duty"] == "plan_to_mayor" and r["fiscal_year"] == 2023)
     assert plan == {
@@ -31,6 +42,8 @@ def test_json_follows_the_contract(seed):
         "days_late": 16,
         "trigger_date": None,
         "document": "plan_draft",
+        "days_overdue": None,
+        "what_if": False,
     }
     forward = next(r for r in rows if r["duty"] == "forward_plan_to_council" and r["trigger_date"] == "2023-10-23")
     assert forward["document"] == "plan_revision"
@@ -38,6 +51,100 @@ def test_json_follows_the_contract(seed):
     assert forward["fulfilled_on"] == "2023-11-17"
     upcoming = next(r for r in rows if r["duty"] == "results_to_mayor" and r["fiscal_year"] == 2024)
     assert (upcoming["status"], upcoming["days_late"], upcoming["document"]) == ("upcoming", None, "results")
+
+
+def test_days_late_only_for_late_and_days_overdue_only_for_overdue(seed):
+    rows = json.loads(run("--as-of", "2024-03-01", "--json"))
+    for row in rows:
+        assert (row["days_late"] is not None) == (row["status"] == "late"), row
+        assert (row["days_overdue"] is not None) == (row["status"] == "overdue"), row
+    unforwarded = next(r for r in rows if r["duty"] == "forward_plan_to_council" and r["trigger_date"] == "2022-01-19")
+    assert (unforwarded["status"], unforwarded["days_overdue"]) == ("overdue", 753)
+
+
+def test_as_of_2024_03_01_the_real_story_is_unchanged(seed):
+    """The seed's coverage reaches past 1 March 2024: every status is what the records show."""
+    rows = json.loads(run("--as-of", "2024-03-01", "--json"))
+    story = sorted((r["duty"], r["fiscal_year"], r["trigger_date"] or "", r["status"]) for r in rows)
+    assert story == sorted(
+        [
+            ("forward_plan_to_council", 2022, "2022-01-19", "overdue"),
+            ("forward_settlement_to_council", 2021, "2022-01-21", "overdue"),
+            ("results_to_mayor", 2021, "", "on_time"),
+            ("settlement_to_mayor", 2021, "", "on_time"),
+            ("plan_to_mayor", 2023, "", "late"),
+            ("forward_plan_to_council", 2023, "2022-08-16", "late"),
+            ("forward_plan_to_council", 2023, "2023-01-16", "late"),
+            ("forward_settlement_to_council", 2022, "2023-01-16", "late"),
+            ("results_to_mayor", 2022, "", "on_time"),
+            ("settlement_to_mayor", 2022, "", "on_time"),
+            ("plan_to_mayor", 2024, "", "on_time"),
+            ("forward_plan_to_council", 2024, "2023-07-19", "late"),
+            ("forward_plan_to_council", 2024, "2023-10-23", "late"),
+            ("forward_settlement_to_council", 2023, "2024-01-25", "on_time"),
+            ("results_to_mayor", 2023, "", "on_time"),
+            ("settlement_to_mayor", 2023, "", "on_time"),
+            ("plan_to_mayor", 2025, "", "upcoming"),
+            ("results_to_mayor", 2024, "", "upcoming"),
+            ("settlement_to_mayor", 2024, "", "upcoming"),
+        ]
+    )
+
+
+def test_as_of_2026_11_27_nothing_after_the_seeds_coverage_is_overdue(seed):
+    rows = json.loads(run("--as-of", "2026-11-27", "--json"))
+    assert not [r for r in rows if r["status"] == "overdue"]
+    no_record = {(r["duty"], r["fiscal_year"]) for r in rows if r["status"] == "no_record"}
+    # The seven WeGO documents the dashboard used to call overdue for up to 849 days ...
+    assert {
+        ("plan_to_mayor", 2025),
+        ("plan_to_mayor", 2026),
+        ("plan_to_mayor", 2027),
+        ("results_to_mayor", 2024),
+        ("settlement_to_mayor", 2024),
+        ("results_to_mayor", 2025),
+        ("settlement_to_mayor", 2025),
+    } <= no_record
+    # ... and the two documents never forwarded while the records last: we do not know
+    # whether they were forwarded after April 2024.
+    assert ("forward_plan_to_council", 2022) in no_record
+    assert ("forward_settlement_to_council", 2021) in no_record
+    assert all(r["days_overdue"] is None and r["days_late"] is None for r in rows if r["status"] == "no_record")
+    # What the records do show is still shown.
+    late = next(r for r in rows if r["duty"] == "plan_to_mayor" and r["fiscal_year"] == 2023)
+    assert (late["status"], late["days_late"]) == ("late", 16)
+
+
+def test_status_filter_knows_no_record(seed):
+    rows = json.loads(run("--as-of", "2026-11-27", "--json", "--status", "no_record"))
+    assert rows and all(r["status"] == "no_record" for r in rows)
+
+
+def test_what_if_is_on_every_object_and_defaults_to_today(seed, time_machine):
+    time_machine.move_to("2024-06-30T03:00:00+00:00", tick=False)
+    plain = json.loads(run("--as-of", "2024-06-30", "--json"))
+    assert all(r["what_if"] is False for r in plain)
+    # From today (the default), the bill changes nothing that arose before today.
+    today = json.loads(run("--as-of", "2024-06-30", "--json", "--what-if"))
+    assert today and all(r["what_if"] is True for r in today)
+    assert {r["duty"] for r in today} == {r["duty"] for r in plain}
+    # From an earlier day, results are forwarded and reports are owed.
+    early = json.loads(run("--as-of", "2024-06-30", "--json", "--what-if", "--what-if-from", "2022-01-01"))
+    duties = {r["duty"] for r in early}
+    assert {"forward_results_to_council", "report_plan_to_committee"} <= duties
+    assert all(r["what_if"] is True for r in early)
+
+
+def test_what_if_table_says_so(seed):
+    text = run("--as-of", "2024-06-30", "--what-if", "--what-if-from", "2023-01-01")
+    assert text.startswith("WHAT-IF: the proposed amendment is assumed in force from 2023-01-01")
+
+
+def test_what_if_from_needs_what_if_and_a_real_date(seed):
+    for args in (["--what-if-from", "2023-01-01"], ["--what-if", "--what-if-from", "2023-02-30"]):
+        with pytest.raises(CommandError) as excinfo:
+            run("--as-of", "2024-06-30", *args)
+        assert excinfo.value.returncode == 2
 
 
 def test_default_as_of_is_today_in_seoul(seed, time_machine):

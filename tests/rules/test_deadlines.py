@@ -132,7 +132,7 @@ def test_without_delay_grace_counts_business_days_after_receipt(received, grace,
 def test_without_delay_derivation_lists_skipped_holidays():
     lines = deadlines.without_delay(D(2023, 1, 16), 10, CAL, LABEL).derivation("ko")
     assert any("설날" in line for line in lines)
-    assert lines[-1] == "기한: 2023. 2. 1.(수)"
+    assert lines[-1] == "유예 종료일(내부 기준): 2023. 2. 1.(수)"  # never called a due date
 
 
 # --- amended 17⑤: report at the committee's next session --------------------------

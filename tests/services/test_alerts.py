@@ -50,6 +50,12 @@ def due_on(day, obligations=(WEGO_DUTY,), **kwargs):
 class DueAlertsTest(unittest.TestCase):
     """The pure stage logic: windows (stage date <= today), never exact days."""
 
+    def test_no_record_is_never_escalated_but_reminders_still_go(self):
+        unknown = ObligationFacts(WEGO_DUTY.key, WEGO_DUTY.duty, DUE, roles.WEGO, no_record=True)
+        codes = {code for _k, code, _r in due_on(D(2027, 3, 20), (unknown,))}
+        assert codes == {"before-7", "before-1", "due"}  # no overdue-1, overdue-7 or weekly
+        assert due_on(D(2027, 1, 31), (unknown,)) == {(WEGO_DUTY.key, "before-30", roles.WEGO)}
+
     def test_nothing_is_due_before_the_first_stage(self):
         assert due_on(DUE - datetime.timedelta(days=31)) == set()
 
@@ -173,7 +179,9 @@ class TestScan:
         second = scan(D(2027, 3, 2), django_capture_on_commit_callbacks, hour=9)
         assert second.created == 0 and mail.outbox == []  # digests included
 
-    def test_a_fulfilled_obligation_stops_its_alerts(self, seed, users, eager, django_capture_on_commit_callbacks):
+    def test_a_fulfilled_obligation_stops_its_alerts(
+        self, seed, live_records, users, eager, django_capture_on_commit_callbacks
+    ):
         scan(D(2027, 2, 23), django_capture_on_commit_callbacks)
         # Synthetic receipt (test data): WeGO submits the FY2026 results on 25 February 2027.
         submission = Submission.objects.create(received_on=D(2027, 2, 25), note="test data")
@@ -183,7 +191,9 @@ class TestScan:
         assert [c for _k, c, _u in deliveries(obligation_key="results_to_mayor-2026")] == ["before-30", "before-7"]
         assert "overdue-7" in [c for _k, c, _u in deliveries(obligation_key="settlement_to_mayor-2026")]
 
-    def test_a_delay_reason_stops_escalation(self, seed, users, eager, django_capture_on_commit_callbacks):
+    def test_a_delay_reason_stops_escalation(
+        self, seed, live_records, users, eager, django_capture_on_commit_callbacks
+    ):
         scan(D(2027, 3, 3), django_capture_on_commit_callbacks)
         assert ("results_to_mayor-2026", "overdue-1", "dpo") in deliveries(stage__code="overdue-1")
         DelayReason.objects.create(
@@ -198,6 +208,22 @@ class TestScan:
             )
         }
         assert escalated == {"settlement_to_mayor-2026"}
+
+    def test_no_record_gets_no_escalation_and_the_officer_is_asked_to_update_the_records(
+        self, seed, users, eager, django_capture_on_commit_callbacks
+    ):
+        # The seed's records stop on 2024-04-03: nobody knows whether the FY2026 results came.
+        scan(D(2027, 3, 10), django_capture_on_commit_callbacks)
+        assert not deliveries(stage__kind__in=["escalation", "digest"])
+        reminders = Notification.objects.filter(recipient__username="dpo", obligation_key__startswith="records:")
+        assert sorted(reminders.values_list("obligation_key", flat=True)) == [
+            "records:forwardings:2024-04-04",
+            "records:receipts:2024-04-04",
+        ]
+        assert "2024-04-03" in reminders.get(obligation_key="records:receipts:2024-04-04").title_en
+        assert not Notification.objects.filter(obligation_key__startswith="records:").exclude(recipient__username="dpo")
+        scan(D(2027, 3, 17), django_capture_on_commit_callbacks)
+        assert reminders.count() == 2  # once per gap, not once per scan
 
     def test_a_stage_configured_after_the_due_date_is_sent_once_at_the_next_scan(
         self, seed, users, eager, django_capture_on_commit_callbacks

@@ -9,11 +9,20 @@ from django.urls import reverse
 from compliance.models import Document, Forwarding, Submission
 
 pytestmark = pytest.mark.django_db
-AS_OF = "2024-06-30"
+# The last day the seed's records cover (fixtures/06_coverage.json).
+AS_OF = "2024-04-03"
 
 
 def rows(html):
     return re.findall(r'<tr data-status="(\w+)" data-key="([\w-]+)"', html)
+
+
+def badges(html):
+    return re.findall(r'<tr data-status="\w+" data-key="[\w-]+" data-badge="(\w+)"', html)
+
+
+def card_counts(html):
+    return dict(re.findall(r'data-status-count="(\w+)">\s*<span[^>]*>[^<]*</span>\s*<span[^>]*>(\d+)</span>', html))
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, seed):
@@ -36,8 +45,38 @@ def test_every_role_sees_overdue_obligations_first(client, seed, users, role):
 def test_counts_by_status_tell_the_true_story(client, seed, council_user):
     client.force_login(council_user)
     html = client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
-    counts = dict(re.findall(r'data-status-count="(\w+)">\s*<span[^>]*>[^<]*</span>\s*<span[^>]*>(\d+)</span>', html))
-    assert counts == {"overdue": "2", "due_soon": "0", "upcoming": "3", "late": "6", "on_time": "8"}
+    assert card_counts(html) == {
+        "overdue": "0",
+        "not_yet_past_grace": "2",
+        "no_record": "0",
+        "due_soon": "0",
+        "upcoming": "3",
+        "done_after_grace": "5",
+        "delayed_reason_recorded": "0",
+        "late": "1",
+        "on_time": "8",
+    }
+
+
+@pytest.mark.parametrize("as_of", ["2024-04-03", "2024-06-30", "2026-11-27"])
+def test_each_status_card_lists_exactly_the_rows_with_its_badge(client, seed, council_user, as_of):
+    client.force_login(council_user)
+    html = client.get(reverse("dashboard"), {"as_of": as_of}).content.decode()
+    for badge, count in card_counts(html).items():
+        filtered = client.get(reverse("dashboard"), {"as_of": as_of, "status": badge}).content.decode()
+        assert badges(filtered) == [badge] * int(count), badge
+    assert sum(int(n) for n in card_counts(html).values()) == len(rows(html))
+
+
+def test_after_the_seeds_coverage_nothing_is_called_overdue(client, seed, council_user):
+    client.force_login(council_user)
+    html = client.get(reverse("dashboard"), {"as_of": "2026-11-27"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    counts = card_counts(html)
+    assert counts["overdue"] == "0" and counts["not_yet_past_grace"] == "0"
+    assert counts["no_record"] == "11"
+    assert "기록 없음 — 자료 확인 필요" in html
+    html = client.get(reverse("dashboard"), {"as_of": "2026-11-27"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No record — not entered yet" in html
 
 
 def test_filters_narrow_the_table(client, seed, council_user):
@@ -51,7 +90,9 @@ def test_filters_narrow_the_table(client, seed, council_user):
 
 def test_htmx_filtering_returns_only_the_table(client, seed, council_user):
     client.force_login(council_user)
-    response = client.get(reverse("dashboard"), {"as_of": AS_OF, "status": "overdue"}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("dashboard"), {"as_of": AS_OF, "status": "not_yet_past_grace"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and 'id="obligation-results"' in html
@@ -107,7 +148,7 @@ def test_forwarding_page_asks_for_a_reason_when_delayed(client, seed, council_us
     url = reverse("obligation_detail", args=["forward_plan_to_council-2022-d1"])
     response = client.get(url, {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert "Delayed — reason required" in response.content.decode()
+    assert "Not yet forwarded, past the grace — reason required" in response.content.decode()
 
 
 def test_unknown_obligation_is_404(client, seed, council_user):

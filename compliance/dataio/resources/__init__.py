@@ -5,6 +5,7 @@ names that can be imported.
 """
 
 from .base import FORMULA_STARTS, REF_SEPARATOR, ImportFileError, NaturalKeyResource
+from .coverage import RecordCoverageResource
 from .events import CommitteeReportResource, DocumentResource, ForwardingResource
 from .funding import DuesCollectionResource, FundingYearResource, SeoulSupportResource
 from .obligations import ObligationResource
@@ -23,6 +24,7 @@ RESOURCES = {
         DuesCollectionResource,
         DutyRuleResource,
         HolidayOverrideResource,
+        RecordCoverageResource,
         ObligationResource,
     )
 }

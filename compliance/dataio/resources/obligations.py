@@ -33,10 +33,13 @@ class ObligationResource(resources.Resource):
     status_label = Col(None, ko="상태", column_name="status_label", dehydrate_method="dehydrate_status_label")
     fulfilled_on = Col("fulfilled_on", DateWidget(), ko="이행일", column_name="fulfilled_on")
     days_late = Col("days_late", IntegerWidget(), ko="지연 일수", column_name="days_late")
+    days_overdue = Col("days_overdue", IntegerWidget(), ko="기한 경과 일수", column_name="days_overdue")
     trigger_date = Col("trigger_date", DateWidget(), ko="접수일(기산일)", column_name="trigger_date")
     document = Col("document_kind", ko="문서 종류", column_name="document")
     document_title = Col("document__title", ko="문서 제목", column_name="document_title")
     as_of = Col("as_of", DateWidget(), ko="기준일", column_name="as_of")
+    # A what-if export says so on every row (the proposed amendment assumed in force).
+    what_if = Col(None, ko="가정(개정안 시행 가정)", column_name="what_if", dehydrate_method="dehydrate_what_if")
 
     class Meta:
         fields = (
@@ -50,18 +53,25 @@ class ObligationResource(resources.Resource):
             "status_label",
             "fulfilled_on",
             "days_late",
+            "days_overdue",
             "trigger_date",
             "document",
             "document_title",
             "as_of",
+            "what_if",
         )
 
-    def __init__(self, as_of=None, **kwargs):
+    def __init__(self, as_of=None, what_if=False, what_if_from=None, **kwargs):
         self.as_of = as_of
+        self.what_if = what_if
+        self.what_if_from = what_if_from
         super().__init__(**kwargs)
 
     def korean_headers(self):
         return {f.column_name: f.ko or f.column_name for f in self.get_export_fields()}
+
+    def dehydrate_what_if(self, obligation):
+        return "true" if obligation.what_if else "false"
 
     def dehydrate_status_label(self, obligation):
         return str(status_label(obligation))
@@ -69,7 +79,9 @@ class ObligationResource(resources.Resource):
     def get_queryset(self):
         from django.utils import timezone
 
-        return register.load().obligations(self.as_of or timezone.localdate())
+        return register.load().obligations(
+            self.as_of or timezone.localdate(), what_if=self.what_if, what_if_from=self.what_if_from
+        )
 
     def import_data(self, *args, **kwargs):
         raise ImportFileError(_("Obligations are derived from the records; they cannot be imported."))

@@ -1,4 +1,5 @@
-"""`python manage.py obligations --as-of YYYY-MM-DD [--json]` (DOMAIN.md contract).
+"""`python manage.py obligations --as-of YYYY-MM-DD [--json] [--what-if [--what-if-from YYYY-MM-DD]]`
+(DOMAIN.md contract).
 
 Scripts and cron jobs rely on the JSON shape; a bad argument exits with code 2.
 """
@@ -32,11 +33,24 @@ class Command(BaseCommand):
         parser.add_argument("--duty", help="Only this duty code.")
         parser.add_argument("--status", help="Only this status: " + ", ".join(Status.ALL))
         parser.add_argument("--what-if", action="store_true", help="As if proposed provisions were in force.")
+        parser.add_argument(
+            "--what-if-from",
+            dest="what_if_from",
+            help="With --what-if: the day from which they are assumed in force (YYYY-MM-DD, default: today).",
+        )
 
     def handle(self, *args, **options):
         as_of = _date(options["as_of"]) if options["as_of"] is not None else timezone.localdate()
+        what_if_from = None
+        if options["what_if_from"] is not None:
+            if not options["what_if"]:
+                raise CommandError(
+                    "--what-if-from는 --what-if와 함께 씁니다 / --what-if-from needs --what-if", returncode=2
+                )
+            what_if_from = _date(options["what_if_from"])
         reg = register.load()
-        obligations = reg.obligations(as_of, what_if=options["what_if"])
+        what_if_from = reg.what_if_from(options["what_if"], what_if_from)
+        obligations = reg.obligations(as_of, what_if=options["what_if"], what_if_from=what_if_from)
         if options["fiscal_year"] is not None:
             years = sorted({o.fiscal_year for o in obligations})
             try:
@@ -67,14 +81,24 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps([o.as_json() for o in obligations], ensure_ascii=False, indent=2))
             return
-        header = f"{'duty':<32} {'FY':>4}  {'due':<10}  {'status':<9} {'fulfilled':<10} {'late':>5}  document"
+        header = (
+            f"{'duty':<32} {'FY':>4}  {'due':<10}  {'status':<9} {'fulfilled':<10} {'late':>5} {'overdue':>7}  document"
+        )
+        if options["what_if"]:
+            # Never let a table of assumptions pass for the law in force.
+            self.stdout.write(
+                f"WHAT-IF: the proposed amendment is assumed in force from {what_if_from.isoformat()} "
+                "(it is not in force)"
+            )
         self.stdout.write(f"Article 17 obligations as of {as_of.isoformat()}")
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for o in obligations:
             row = o.as_json()
+            late = "" if row["days_late"] is None else row["days_late"]
+            overdue = "" if row["days_overdue"] is None else row["days_overdue"]
             self.stdout.write(
                 f"{row['duty']:<32} {row['fiscal_year']:>4}  {row['due_date']:<10}  {row['status']:<9} "
-                f"{row['fulfilled_on'] or '-':<10} {'' if row['days_late'] is None else row['days_late']:>5}  "
+                f"{row['fulfilled_on'] or '-':<10} {late:>5} {overdue:>7}  "
                 f"{o.document.title if o.document else (row['document'] or '')}"
             )

@@ -1,0 +1,105 @@
+"""What the records cover: shown to every reader, kept by the city, audited, exported."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+
+from compliance import register
+from compliance.models import AuditEntry, RecordCoverage
+from compliance.rules.obligations import Status
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_the_seed_records_what_the_review_report_supports(seed):
+    rows = {r.stream: r for r in RecordCoverage.objects.all()}
+    assert set(rows) == {"receipts", "forwardings"}  # the seed says nothing of committee reports
+    for row in rows.values():
+        assert (row.starts_on, row.ends_on) == (D(2022, 1, 1), D(2024, 4, 3))
+        assert "최근 3년간" in row.source and "2024. 4. 3." in row.source
+
+
+def test_every_reader_sees_the_coverage_and_only_the_city_may_edit(client, seed, users):
+    client.force_login(users["council_staff"])
+    html = client.get(reverse("coverage_list"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "최근 3년간" in html and "2024. 4. 3.(수)" in html
+    assert reverse("coverage_new") not in html
+    client.force_login(users["digital_policy_officer"])
+    assert reverse("coverage_new") in client.get(reverse("coverage_list")).content.decode()
+
+
+def test_the_officer_declares_the_records_live_and_the_change_is_audited(client, seed, dpo_user):
+    client.force_login(dpo_user)
+    assert register.load().get("plan_to_mayor-2027", D(2026, 11, 27)).status == Status.NO_RECORD
+    response = client.post(
+        reverse("coverage_new"),
+        {"stream": "receipts", "starts_on": "2024-04-04", "ends_on": "", "source": "Receipts are recorded in the app"},
+    )
+    assert response.status_code == 302
+    row = RecordCoverage.objects.get(stream="receipts", starts_on=D(2024, 4, 4))
+    assert row.is_live
+    entry = AuditEntry.objects.get(model="compliance.recordcoverage", object_pk=str(row.pk))
+    assert (entry.action, entry.actor_name) == ("create", dpo_user.username)
+    # The records now cover every day: a plan that never came is overdue after all.
+    plan = register.load().get("plan_to_mayor-2027", D(2026, 11, 27))
+    assert (plan.status, plan.days_overdue) == (Status.OVERDUE, 119)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, seed, dpo_user):
+    client.force_login(dpo_user)
+    row = RecordCoverage.objects.get(stream="receipts")
+    response = client.post(
+        reverse("coverage_edit", args=[row.pk]),
+        {"stream": "receipts", "starts_on": "2024-04-03", "ends_on": "2022-01-01", "source": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "Coverage cannot end before it starts." in response.content.decode()
+    row.refresh_from_db()
+    assert row.ends_on == D(2024, 4, 3)
+
+
+def test_coverage_exports_like_other_records(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(reverse("export_records", args=["records_coverage"]), {"format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert response.status_code == 200
+    assert "receipts,2022-01-01,2024-04-03" in text and "forwardings,2022-01-01,2024-04-03" in text
+
+
+def test_obligations_export_carries_no_record_days_overdue_and_what_if(client, seed, council_user):
+    client.force_login(council_user)
+    response = client.get(reverse("export_records", args=["obligations"]), {"format": "csv", "as_of": "2026-11-27"})
+    lines = response.content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    assert {"days_overdue", "what_if", "status"} <= set(header)
+    plan = next(line for line in lines if line.startswith("plan_to_mayor-2025,"))
+    assert ",no_record," in plan and plan.endswith(",false")
+
+
+def test_the_calendar_feed_says_no_record(client, seed, users, time_machine):
+    from compliance.models import AlertPreference
+
+    time_machine.move_to("2026-11-27T03:00:00+09:00", tick=False)
+    pref, _ = AlertPreference.objects.get_or_create(user=users["wego_secretariat"], defaults={"language": "en"})
+    pref.language, pref.ical_token = "en", "t" * 40
+    pref.save()
+    body = client.get(reverse("alerts_calendar_feed", args=["t" * 40])).content.decode()
+    assert "No record — not entered yet" in body.replace("\r\n ", "")
+    assert "Overdue" not in body.replace("\r\n ", "")
+
+
+def test_json_of_the_command_matches_the_dashboard_rule(seed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("obligations", "--as-of", "2026-11-27", "--json", stdout=out)
+    statuses = {(r["duty"], r["fiscal_year"], r["trigger_date"]): r["status"] for r in json.loads(out.getvalue())}
+    for o in register.load().obligations(D(2026, 11, 27)):
+        trigger = o.trigger_date.isoformat() if o.trigger_date else None
+        assert statuses[(o.duty, o.fiscal_year, trigger)] == o.status
