@@ -15,6 +15,7 @@ from .events import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    ReceiptCounter,
     Submission,
 )
 from .files import DocumentFile, FormToken
@@ -52,6 +53,7 @@ __all__ = [
     "PacketBuild",
     "Party",
     "Provision",
+    "ReceiptCounter",
     "SeoulSupport",
     "Submission",
 ]
