@@ -304,14 +304,14 @@ API_READ = {
 @pytest.mark.parametrize("auth", ["session", "token"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_api_url_method_and_role(client, clients, sample_kwargs, role, auth):
-    from compliance import services_open
+    from compliance.services import open_register
 
     headers = {}
     if role != "anonymous":
         if auth == "session":
             client.force_login(clients[role])
         else:
-            secret = services_open.do_create_api_token(by=clients[role], name="matrix")[1]
+            secret = open_register.do_create_api_token(by=clients[role], name="matrix")[1]
             headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     patterns = dict(all_url_patterns())
     assert set(API_READ) == {
