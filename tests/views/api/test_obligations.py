@@ -82,9 +82,13 @@ def test_filters(client, seed):
 
 def test_what_if_follows_the_proposed_amendment(client, seed):
     without = {i["duty"] for i in all_items(client, {"as_of": "2024-06-30"})}
-    with_bill = {i["duty"] for i in all_items(client, {"as_of": "2024-06-30", "what_if": "1"})}
+    params = {"as_of": "2024-06-30", "what_if": "1", "what_if_from": "2022-01-01"}
+    with_bill = {i["duty"] for i in all_items(client, params)}
     assert "forward_results_to_council" not in without
     assert "forward_results_to_council" in with_bill
+    # From today (the default) the bill changes nothing that arose before today.
+    from_today = {i["duty"] for i in all_items(client, {"as_of": "2024-06-30", "what_if": "1"})}
+    assert "forward_results_to_council" not in from_today
 
 
 def test_paginated(client, seed):
