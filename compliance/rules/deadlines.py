@@ -46,12 +46,19 @@ class Deadline:
         return [step.text(language) for step in self.steps]
 
 
+def _day(day: datetime.date, language: str = "ko") -> str:
+    """A date without its weekday, for sentences that go on to say what the day is."""
+    if language.startswith("en"):
+        return day.isoformat()
+    return f"{day.year}. {day.month}. {day.day}."
+
+
 def _roll_forward(day: datetime.date, calendar: HolidayCalendar, steps: list[Step]) -> datetime.date:
     """Move to the next business day over weekends and consecutive holidays (민법 제161조)."""
     if calendar.is_business_day(day):
         steps.append(
             Step(
-                f"{fmt(day)}은 평일(업무일)이므로 기한이 옮겨지지 않습니다.",
+                f"{fmt(day)}은 업무일이므로 기한이 옮겨지지 않습니다.",
                 f"{fmt(day, 'en')} is a business day, so the deadline does not move.",
             )
         )
@@ -60,8 +67,8 @@ def _roll_forward(day: datetime.date, calendar: HolidayCalendar, steps: list[Ste
         why = calendar.why_not_business_day(day)
         steps.append(
             Step(
-                f"{fmt(day)}은 {why.ko}이므로 기간은 그 다음 날로 만료됩니다(민법 제161조).",
-                f"{fmt(day, 'en')} is {why.en}, so the period ends on the next day (Civil Act art. 161).",
+                f"{_day(day)}은 {why.ko}이므로 기간은 그 다음 날로 만료됩니다(민법 제161조).",
+                f"{_day(day, 'en')} is {why.en}, so the period ends on the next day (Civil Act, Article 161).",
             )
         )
         day += ONE_DAY
@@ -85,28 +92,42 @@ def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCa
     due = period_start - ONE_DAY
     steps = [
         Step(
-            f"{fiscal_year}회계연도는 {fmt(start)}에 시작합니다(지방재정법 제6조).",
-            f"Fiscal year {fiscal_year} starts on {fmt(start, 'en')} (Local Finance Act art. 6).",
+            f"조례 제17조③ '사업 연도 개시 {months}개월 전까지'. WeGO의 사업 연도는 서울특별시의 회계연도"
+            f"(1월 1일~12월 31일, 지방재정법 제6조)와 같다고 가정합니다: {fiscal_year}년 사업 연도는 "
+            f"{fmt(start)}에 시작합니다.",
+            f"Ordinance Article 17③, 'no later than {months} months before the business year begins'. "
+            f"WeGO's business year is assumed to be Seoul's fiscal year (1 January to 31 December, Local "
+            f"Finance Act, Article 6): business year {fiscal_year} begins on {fmt(start, 'en')}.",
         ),
         Step(
-            f"개시 {months}개월 전의 기간은 {fmt(period_start)}부터이므로, 그 전날인 {fmt(due)}까지 제출해야 "
-            f"{months}개월이 온전히 남습니다.",
-            f"The {months}-month period before it begins on {fmt(period_start, 'en')}, so submission is due by "
-            f"the day before, {fmt(due, 'en')}, for {months} whole months to remain.",
+            f"기간의 계산에는 민법 제157조~제161조가 적용됩니다(행정기본법 제6조①). 개시일 전 {months}개월의 "
+            f"기간은 {fmt(period_start)}부터이므로, 그 전날인 {fmt(due)}까지 제출해야 {months}개월이 온전히 "
+            f"남습니다.",
+            f"Periods are computed under the Civil Act, Articles 157 to 161 (Framework Act on Public "
+            f"Administration, Article 6①). The {months} months before that day begin on "
+            f"{fmt(period_start, 'en')}, so the plan is due by the day before, {fmt(due, 'en')}, for {months} "
+            f"whole months to remain.",
         ),
     ]
     submit_by = None
     if calendar.is_business_day(due):
         steps.append(Step(f"{fmt(due)}은 업무일입니다.", f"{fmt(due, 'en')} is a business day."))
+    # An interpretation, stated as one: 민법 제161조 moves the *end* of a period that falls
+    # on a holiday to the next day; moving a deadline counted back would shorten the
+    # period that must remain, so we read it as not moving, and show the stricter reading.
     else:
         why = calendar.why_not_business_day(due)
         submit_by = calendar.previous_business_day(due)
         steps.append(
             Step(
-                f"{fmt(due)}은 {why.ko}이지만, 거꾸로 계산하는 기한은 뒤로 옮겨지지 않습니다(민법 제161조는 "
-                f"기간의 말일을 앞으로만 연장). 권고 제출일: {fmt(submit_by)}",
-                f"{fmt(due, 'en')} is {why.en}, but a deadline counted back does not move (Civil Act art. 161 "
-                f"only extends forward). Advisory submit-by date: {fmt(submit_by, 'en')}",
+                f"{_day(due)}은 {why.ko}입니다. 이 앱의 해석: 민법 제161조는 기간의 말일이 공휴일이면 그 "
+                f"다음 날 만료된다고 정하지만, 거꾸로 계산한 기한을 뒤로 미루면 남아야 할 기간이 줄어들므로 "
+                f"기한은 옮겨지지 않습니다. 그 전 업무일까지로 보는 더 엄격한 해석에 대비하여 권고 제출일을 "
+                f"{fmt(submit_by)}로 표시합니다.",
+                f"{_day(due, 'en')} is {why.en}. The app's reading: Civil Act, Article 161 ends a period that "
+                f"ends on a holiday on the next day, but moving a deadline counted back later would shorten the "
+                f"period that must remain, so the deadline does not move. For the stricter reading (the last "
+                f"business day before), the advisory submit-by date is {fmt(submit_by, 'en')}.",
             )
         )
     return Deadline(due=due, steps=tuple(steps), submit_by=submit_by)
@@ -118,10 +139,18 @@ def end_of_month_after_fiscal_year(
     """Due "by the end of <month> of the following year" (17③: 다음 연도 2월말까지)."""
     year = fiscal_year + years_after
     last = datetime.date(year, month, 1) + relativedelta(months=1) - ONE_DAY
+    next_ko = "다음 연도" if years_after == 1 else f"{years_after}년 뒤"
+    next_en = "the following year" if years_after == 1 else f"{years_after} years later"
+    month_en = datetime.date(2000, month, 1).strftime("%B")
     steps = [
         Step(
-            f"{fiscal_year}회계연도의 {years_after}년 뒤 {month}월 말일은 {fmt(last)}입니다.",
-            f"The end of month {month} of {year} (fiscal year {fiscal_year} + {years_after}) is {fmt(last, 'en')}.",
+            f"조례 제17조③ '다음 연도 {month}월말까지'. 기간의 계산에는 민법 제157조~제161조가 적용됩니다"
+            f"(행정기본법 제6조①). {fiscal_year}년 사업 연도의 {next_ko}({year}년) {month}월 말일은 "
+            f"{fmt(last)}입니다.",
+            f"Ordinance Article 17③, 'by the end of {month_en} of the following year'; periods are computed "
+            f"under the Civil Act, Articles 157 to 161 (Framework Act on Public Administration, Article 6①). "
+            f"For business year {fiscal_year}, the last day of {month_en} of {next_en} ({year}) is "
+            f"{fmt(last, 'en')}.",
         )
     ]
     due = _roll_forward(last, calendar, steps)
@@ -139,10 +168,11 @@ def without_delay(
             f"{trigger_label.en}: {fmt(trigger, 'en')}",
         ),
         Step(
-            f"'지체 없이'는 법정 일수가 없어, 업무일 {grace_business_days}일의 유예를 적용합니다"
-            f"(첫날 불산입, 주말·공휴일 제외).",
-            f"'Without delay' has no statutory number of days; a grace of {grace_business_days} business days "
-            f"applies (the first day not counted; weekends and public holidays excluded).",
+            f"조례 제17조⑤ '지체 없이'에는 법정 일수가 없어, 내부 기준으로 업무일 {grace_business_days}일의 "
+            f"유예를 둡니다(첫날 불산입, 민법 제157조; 주말·공휴일 제외). 유예 종료일은 법정 기한이 아닙니다.",
+            f"Ordinance Article 17⑤, 'without delay', sets no number of days; as an internal target a grace of "
+            f"{grace_business_days} business days applies (the first day not counted, Civil Act, Article 157; "
+            f"weekends and public holidays excluded). The end of the grace is not a statutory due date.",
         ),
     ]
     skipped = [
