@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.deadlines import rule_problems
 from .base import BilingualNameMixin
 from .parties import Party
 
@@ -170,8 +171,25 @@ class DutyRule(BilingualNameMixin, models.Model):
                 errors["document_kinds"] = _("Unknown document kind: %(kind)s") % {"kind": kind}
         if self.anchor == self.Anchor.MONTH_END and not (self.anchor_month and 1 <= self.anchor_month <= 12):
             errors["anchor_month"] = _("A fixed month-end deadline needs a month between 1 and 12.")
-        if self.anchor == self.Anchor.FISCAL_YEAR_START and self.direction != self.Direction.BACKWARD:
-            errors["direction"] = _("A deadline before the fiscal year starts is counted back.")
+        messages = {
+            "anchor": _("Unknown anchor."),
+            "direction": _(
+                "This anchor is not counted in that direction: a deadline before the fiscal year "
+                "starts is counted back, every other one forward."
+            ),
+            "holiday_rule": _(
+                "This weekend and holiday rule does not fit the anchor: a deadline counted back does "
+                "not move, a fixed month-end date moves to the next business day or does not move, "
+                "'without delay' is counted in business days."
+            ),
+            "offset_negative": _(
+                "A deadline counted back needs a negative offset (N months before); with a "
+                "positive one its derivation would still say 'N months before'."
+            ),
+            "offset_zero": _("This anchor takes no offset in months."),
+        }
+        for name, code in rule_problems(self.anchor, self.direction, self.offset_months, self.holiday_rule).items():
+            errors.setdefault(name, messages[code])
         if errors:
             raise ValidationError(errors)
 

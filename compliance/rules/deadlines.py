@@ -133,10 +133,53 @@ def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCa
     return Deadline(due=due, steps=tuple(steps), submit_by=submit_by)
 
 
+# The values of `DutyRule.Anchor`, `.Direction` and `.HolidayRule`.
+NO_ROLL, ROLL_FORWARD, BUSINESS_DAYS = "no_roll", "roll_forward", "business_days"
+BACKWARD, FORWARD = "backward", "forward"
+FISCAL_YEAR_START, MONTH_END, RECEIPT, FORWARDING = "fiscal_year_start", "month_end", "receipt", "forwarding"
+
+# Combinations that make sense, by anchor: (directions, holiday rules, offset sign).
+# A deadline counted back from the fiscal year needs a negative offset ("N months before")
+# and does not move (moving it later would shorten the period that must remain); a fixed
+# month-end date counts forward and either moves to the next business day (민법 제161조)
+# or, if the rule says so, does not move; "without delay" duties count business days.
+VALID = {
+    FISCAL_YEAR_START: ({BACKWARD}, {NO_ROLL}, "negative"),
+    MONTH_END: ({FORWARD}, {ROLL_FORWARD, NO_ROLL}, "zero"),
+    RECEIPT: ({FORWARD}, {BUSINESS_DAYS}, "zero"),
+    FORWARDING: ({FORWARD}, {BUSINESS_DAYS}, "zero"),
+}
+
+
+def rule_problems(anchor: str, direction: str, offset_months: int, holiday_rule: str) -> dict[str, str]:
+    """field -> problem code, for a rule whose fields do not make sense together.
+
+    Codes: ``direction``, ``holiday_rule``, ``offset_negative`` (counted back needs "N months
+    before"), ``offset_zero`` (this anchor takes no month offset), ``anchor``.
+    """
+    if anchor not in VALID:
+        return {"anchor": "anchor"}
+    directions, holiday_rules, sign = VALID[anchor]
+    problems = {}
+    if direction not in directions:
+        problems["direction"] = "direction"
+    if holiday_rule not in holiday_rules:
+        problems["holiday_rule"] = "holiday_rule"
+    if sign == "negative" and offset_months >= 0:
+        problems["offset_months"] = "offset_negative"
+    if sign == "zero" and offset_months != 0:
+        problems["offset_months"] = "offset_zero"
+    return problems
+
+
 def end_of_month_after_fiscal_year(
-    fiscal_year: int, month: int, years_after: int, calendar: HolidayCalendar
+    fiscal_year: int, month: int, years_after: int, calendar: HolidayCalendar, holiday_rule: str = ROLL_FORWARD
 ) -> Deadline:
-    """Due "by the end of <month> of the following year" (17③: 다음 연도 2월말까지)."""
+    """Due "by the end of <month> of the following year" (17③: 다음 연도 2월말까지).
+
+    `holiday_rule` ROLL_FORWARD moves a weekend or holiday to the next business day
+    (민법 제161조); NO_ROLL keeps the date and shows the previous business day as advice.
+    """
     year = fiscal_year + years_after
     last = datetime.date(year, month, 1) + relativedelta(months=1) - ONE_DAY
     next_ko = "다음 연도" if years_after == 1 else f"{years_after}년 뒤"
@@ -153,6 +196,21 @@ def end_of_month_after_fiscal_year(
             f"{fmt(last, 'en')}.",
         )
     ]
+    if holiday_rule == NO_ROLL:
+        if calendar.is_business_day(last):
+            steps.append(Step(f"{fmt(last)}은 업무일입니다.", f"{fmt(last, 'en')} is a business day."))
+            return Deadline(due=last, steps=tuple(steps))
+        why = calendar.why_not_business_day(last)
+        submit_by = calendar.previous_business_day(last)
+        steps.append(
+            Step(
+                f"{_day(last)}은 {why.ko}이지만, 이 의무의 규칙은 '옮기지 않음'이므로 기한은 그대로 {fmt(last)}입니다. "
+                f"권고 제출일: {fmt(submit_by)}",
+                f"{_day(last, 'en')} is {why.en}, but this duty's rule says the date does not move, so it stays "
+                f"{fmt(last, 'en')}. Advisory submit-by date: {fmt(submit_by, 'en')}",
+            )
+        )
+        return Deadline(due=last, steps=tuple(steps), submit_by=submit_by)
     due = _roll_forward(last, calendar, steps)
     return Deadline(due=due, steps=tuple(steps))
 

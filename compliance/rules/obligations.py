@@ -377,7 +377,7 @@ def generate(
                     deadline = deadlines.months_before_fiscal_year(fy, -rule.offset_months, cal)
                 else:
                     deadline = deadlines.end_of_month_after_fiscal_year(
-                        fy, rule.anchor_month, rule.anchor_year_offset, cal
+                        fy, rule.anchor_month, rule.anchor_year_offset, cal, holiday_rule=rule.holiday_rule
                     )
                 if deadline.due < history.tracking_start or deadline.due > horizon:
                     continue

@@ -221,3 +221,30 @@ def test_natural_phrasing_no_arithmetic_and_no_weekday_said_twice():
     assert "다음 연도(2026년) 2월 말일" in text_ko and "+" not in text_en
     assert "Saturday 2026-02-28 is a Saturday" not in text_en and "2026-02-28 is a Saturday" in text_en
     assert "(토)은 토요일" not in text_ko
+
+
+# --- The rule fields drive the engine ---------------------------------------------------
+def test_a_fixed_date_that_does_not_move_stays_on_the_saturday_and_says_why():
+    deadline = deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL, holiday_rule="no_roll")
+    assert deadline.due == D(2026, 2, 28) and deadline.submit_by == D(2026, 2, 27)
+    text = " ".join(deadline.derivation("en"))
+    assert "does not move" in text and "2026-02-28 is a Saturday" in text
+
+
+@pytest.mark.parametrize(
+    ("anchor", "direction", "offset", "holiday_rule", "problems"),
+    [
+        ("fiscal_year_start", "backward", -5, "no_roll", {}),
+        ("month_end", "forward", 0, "roll_forward", {}),
+        ("month_end", "forward", 0, "no_roll", {}),
+        ("receipt", "forward", 0, "business_days", {}),
+        ("fiscal_year_start", "backward", 5, "no_roll", {"offset_months": "offset_negative"}),
+        ("fiscal_year_start", "forward", -5, "no_roll", {"direction": "direction"}),
+        ("fiscal_year_start", "backward", -5, "roll_forward", {"holiday_rule": "holiday_rule"}),
+        ("month_end", "backward", 0, "roll_forward", {"direction": "direction"}),
+        ("month_end", "forward", 2, "roll_forward", {"offset_months": "offset_zero"}),
+        ("receipt", "forward", 0, "no_roll", {"holiday_rule": "holiday_rule"}),
+    ],
+)
+def test_combinations_that_make_no_sense_are_named(anchor, direction, offset, holiday_rule, problems):
+    assert deadlines.rule_problems(anchor, direction, offset, holiday_rule) == problems
