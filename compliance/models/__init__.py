@@ -5,6 +5,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 """
 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
+from .api_tokens import ApiToken, ApiTokenQuerySet
 from .audit import AuditEntry, AuditEntryQuerySet
 from .base import BilingualNameMixin
 from .coverage import RecordCoverage, RecordStream
@@ -16,6 +17,7 @@ from .events import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    ReceiptCounter,
     Submission,
 )
 from .files import DocumentFile, FormToken
@@ -25,6 +27,8 @@ from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 
 __all__ = [
+    "ApiToken",
+    "ApiTokenQuerySet",
     "AlertDelivery",
     "AlertDeliveryQuerySet",
     "AlertPreference",
@@ -53,6 +57,7 @@ __all__ = [
     "PacketBuild",
     "Party",
     "Provision",
+    "ReceiptCounter",
     "RecordCoverage",
     "RecordStream",
     "SeoulSupport",

@@ -37,7 +37,7 @@ def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed,
 
 
 @pytest.mark.django_db
-def test_escalation_in_english_says_how_late_it_is(seed, settings):
+def test_escalation_in_english_says_how_late_it_is(seed, live_records, settings):
     settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("overdue-7", datetime.date(2027, 3, 9), "en")
     assert subject == "[WeGO Article 17] Overdue by 7 days: Business results to the Mayor (FY2026), due 2027-03-02"
@@ -58,7 +58,7 @@ def test_html_part_escapes_data(seed, settings):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("eager")
 def test_digest_lists_overdue_duties_in_each_recipients_language(
-    seed, users, django_capture_on_commit_callbacks, mailoutbox
+    seed, live_records, users, django_capture_on_commit_callbacks, mailoutbox
 ):
     AlertPreference.objects.create(user=users["digital_policy_officer"], language="en")
     scan(datetime.date(2027, 3, 15), django_capture_on_commit_callbacks)
