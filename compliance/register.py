@@ -51,6 +51,7 @@ def provision_rec(p) -> law.ProvisionRec:
         is_proposed=p.is_proposed,
         effective_from=p.effective_from,
         effective_to=p.effective_to,
+        duties_arise_on=p.duties_arise_on,
         row=p,
     )
 

@@ -45,8 +45,20 @@ class Provision(models.Model):
     is_proposed = models.BooleanField(_("proposed (not enacted)"), default=False)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class DutiesAriseOn(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt of the document (default)")
+        FORWARDING = "forwarding", _("Forwarding of the document")
+
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # E.g. 부칙 "이 조례 시행 후 최초로 제출받는 것부터 적용한다": the receipt decides.
+    duties_arise_on = models.CharField(
+        _("duties arise from this version for documents, by their"),
+        max_length=16,
+        choices=DutiesAriseOn.choices,
+        default=DutiesAriseOn.RECEIPT,
+    )
 
     class Meta:
         verbose_name = _("provision version")

@@ -423,10 +423,18 @@ def generate(
             for doc in docs:
                 if doc.kind not in kinds:
                     continue
-                forwarded_on, _event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                forwarded_on, forwarding = _first_event(forwardings, successors[doc.id], doc.received_on)
                 if forwarded_on is None:
                     continue
+                if doc.id not in forwarding.doc_ids:
+                    # Forwarded by way of a newer version: that version's report is the one
+                    # report of the lineage (a revision in place of its draft is one report).
+                    continue
                 in_force = rule_in_force(rule, forwarded_on, provisions, what_if, what_if_from)
+                if in_force and all(p.duties_arise_on == "receipt" for p in in_force):
+                    # One moment decides whether a document's duties exist: by default its
+                    # receipt, so the report follows the same text as the forwarding.
+                    in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
                 deadline = deadlines.next_session_or_grace(
