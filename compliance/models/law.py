@@ -149,6 +149,13 @@ class DutyRule(BilingualNameMixin, models.Model):
         ROLL_FORWARD = "roll_forward", _("Moves to the next business day")
         BUSINESS_DAYS = "business_days", _("Counted in business days")
 
+    class ReportTiming(models.TextChoices):
+        # For duties anchored on a forwarding (the committee report): whatever form the
+        # amendment passes in can be entered without code.
+        NEXT_SESSION = "next_session", _("By the end of the committee's next session")
+        FIXED_DATE = "fixed_date", _("By a fixed date each year")
+        BUSINESS_DAYS = "business_days", _("Within the grace in business days")
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -165,6 +172,11 @@ class DutyRule(BilingualNameMixin, models.Model):
     holiday_rule = models.CharField(_("weekend and holiday rule"), max_length=16, choices=HolidayRule.choices)
     grace_business_days = models.PositiveSmallIntegerField(_("grace in business days"), default=10)
     provisions = models.ManyToManyField(Provision, related_name="duty_rules", verbose_name=_("provision versions"))
+    report_timing = models.CharField(
+        _("timing of the report"), max_length=16, choices=ReportTiming.choices, default=ReportTiming.NEXT_SESSION
+    )
+    report_month = models.PositiveSmallIntegerField(_("month of the yearly report date"), null=True, blank=True)
+    report_day = models.PositiveSmallIntegerField(_("day of the yearly report date"), null=True, blank=True)
     ordering = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(_("note"), blank=True)
 
@@ -200,6 +212,11 @@ class DutyRule(BilingualNameMixin, models.Model):
             ),
             "offset_zero": _("This anchor takes no offset in months."),
         }
+        if self.report_timing == self.ReportTiming.FIXED_DATE:
+            try:
+                datetime.date(2024, self.report_month or 0, self.report_day or 0)
+            except (TypeError, ValueError):
+                errors["report_day"] = _("A yearly report date needs a real month and day.")
         for name, code in rule_problems(self.anchor, self.direction, self.offset_months, self.holiday_rule).items():
             errors.setdefault(name, messages[code])
         if errors:

@@ -41,6 +41,9 @@ class Deadline:
     # For backward deadlines that fall on a non-business day: the last business day
     # before `due`. Advisory only, it is never the legal due date.
     submit_by: datetime.date | None = None
+    # The date depends on data not entered yet (e.g. the next council session): it will
+    # move once it is, and says so.
+    provisional: bool = False
 
     def derivation(self, language: str = "ko") -> list[str]:
         return [step.text(language) for step in self.steps]
@@ -247,6 +250,32 @@ def without_delay(
     return Deadline(due=due, steps=tuple(steps))
 
 
+def fixed_yearly_date(
+    trigger: datetime.date, month: int, day: int, calendar: HolidayCalendar, trigger_label: Step
+) -> Deadline:
+    """Report by the first `month`/`day` after `trigger` (e.g. the review report's "연초로
+    일원화": one report early in the year), moved to the next business day (민법 제161조)."""
+    year = trigger.year
+    while True:
+        try:
+            candidate = datetime.date(year, month, day)
+        except ValueError:  # 29 February in a common year: the last day of February
+            candidate = datetime.date(year, month, 28)
+        if candidate > trigger:
+            break
+        year += 1
+    steps = [
+        Step(f"{trigger_label.ko}: {fmt(trigger)}", f"{trigger_label.en}: {fmt(trigger, 'en')}"),
+        Step(
+            f"보고 시기는 매년 {month}월 {day}일(규칙에 정한 날)이며, 그 뒤 처음 오는 날은 {fmt(candidate)}입니다.",
+            f"Reports are due on {month}/{day} each year (the date set in the rule); the first one after that "
+            f"is {fmt(candidate, 'en')}.",
+        ),
+    ]
+    due = _roll_forward(candidate, calendar, steps)
+    return Deadline(due=due, steps=tuple(steps))
+
+
 def next_session_or_grace(
     trigger: datetime.date,
     sessions: Iterable[tuple[datetime.date, datetime.date, str]],
@@ -264,10 +293,12 @@ def next_session_or_grace(
     if not upcoming:
         fallback = without_delay(trigger, grace_business_days, calendar, trigger_label)
         note = Step(
-            "다음 회기가 등록되어 있지 않아 업무일 유예(내부 기준)를 적용합니다.",
-            "No later council session is on record, so the business-day grace applies.",
+            "잠정 기한: 다음 회기가 아직 등록되어 있지 않아, 등록될 때까지 업무일 유예(내부 기준)를 적용합니다. "
+            "회기가 등록되면 기한이 바뀝니다.",
+            "Provisional: no later council session is on record yet, so until one is entered the business-day "
+            "grace (internal target) applies. The date will change when the session is entered.",
         )
-        return Deadline(due=fallback.due, steps=(note, *fallback.steps))
+        return Deadline(due=fallback.due, steps=(note, *fallback.steps), provisional=True)
     starts_on, ends_on, label = upcoming[0]
     steps = (
         Step(f"{trigger_label.ko}: {fmt(trigger)}", f"{trigger_label.en}: {fmt(trigger, 'en')}"),

@@ -96,6 +96,11 @@ class RuleRec:
     anchor_year_offset: int = 0
     holiday_rule: str = ""
     grace_business_days: int = 10
+    # Duties anchored on a forwarding: next_session, fixed_date (report_month/day) or
+    # business_days.
+    report_timing: str = "next_session"
+    report_month: int | None = None
+    report_day: int | None = None
     document_kinds: tuple[str, ...] = ()
     provision_ids: frozenset[int] = frozenset()
     ordering: int = 0
@@ -437,9 +442,14 @@ def generate(
                     in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
-                deadline = deadlines.next_session_or_grace(
-                    forwarded_on, history.sessions, rule.grace_business_days, cal, label
-                )
+                if rule.report_timing == "fixed_date":
+                    deadline = deadlines.fixed_yearly_date(forwarded_on, rule.report_month, rule.report_day, cal, label)
+                elif rule.report_timing == "business_days":
+                    deadline = deadlines.without_delay(forwarded_on, rule.grace_business_days, cal, label)
+                else:
+                    deadline = deadlines.next_session_or_grace(
+                        forwarded_on, history.sessions, rule.grace_business_days, cal, label
+                    )
                 if deadline.due < history.tracking_start:
                     continue
                 day, event = _first_event(reports, successors[doc.id], forwarded_on)

@@ -248,3 +248,18 @@ def test_a_fixed_date_that_does_not_move_stays_on_the_saturday_and_says_why():
 )
 def test_combinations_that_make_no_sense_are_named(anchor, direction, offset, holiday_rule, problems):
     assert deadlines.rule_problems(anchor, direction, offset, holiday_rule) == problems
+
+
+def test_a_report_date_without_a_later_session_on_record_is_provisional_and_says_so():
+    deadline = deadlines.next_session_or_grace(D(2024, 2, 6), [], 10, CAL, LABEL)
+    assert deadline.provisional
+    assert "잠정" in deadline.derivation("ko")[0] and "Provisional" in deadline.derivation("en")[0]
+    sessions = [(D(2024, 2, 20), D(2024, 3, 8), "제322회 임시회")]
+    assert not deadlines.next_session_or_grace(D(2024, 2, 6), sessions, 10, CAL, LABEL).provisional
+
+
+def test_a_yearly_report_date_is_the_first_after_the_forwarding_moved_over_holidays():
+    # "연초로 일원화": reports by 31 January; forwarded 2024-02-06 -> 2025-01-31 (Friday).
+    assert deadlines.fixed_yearly_date(D(2024, 2, 6), 1, 31, CAL, LABEL).due == D(2025, 1, 31)
+    # 2026-01-31 is a Saturday -> Monday 2 February.
+    assert deadlines.fixed_yearly_date(D(2025, 3, 1), 1, 31, CAL, LABEL).due == D(2026, 2, 2)
