@@ -12,6 +12,7 @@ from ..access import SUBMISSION_READERS, role_required
 from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
 from ..rules.obligations import Status, dashboard_order
+from ..services.alerts import announced_due_dates
 from .common import audit_entries_context, parse_as_of
 
 
@@ -104,6 +105,7 @@ def obligation_detail(request, key):
     article = reg.law_in_force(arises_on)
     article.sort(key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
     trail = reg.trail(obligation, as_of)
+    announced = None if what_if else announced_due_dates([obligation.key]).get(obligation.key)
     context = {
         "obligation": obligation,
         "as_of": as_of,
@@ -111,6 +113,7 @@ def obligation_detail(request, key):
         "what_if_from": what_if_from,
         "assumed": [p for p in obligation.provisions if getattr(p, "is_proposed", False) and not p.effective_from],
         "article": article,
+        "announced_due": announced if announced and announced != obligation.due_date else None,
         "proposed": reg.bills(article=None),
         "trail": trail,
     }
