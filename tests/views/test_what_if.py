@@ -56,3 +56,13 @@ def test_a_bad_what_if_day_is_a_clear_400(client, seed, council_user):
     url = reverse("obligation_detail", args=["plan_to_mayor-2023"])
     assert client.get(url, {"what_if": "1", "what_if_from": "2024-02-30"}).status_code == 400
     assert client.get(reverse("dashboard"), {"what_if": "1", "what_if_from": "nope"}).status_code == 400
+
+
+def test_a_what_if_export_says_so_on_every_row_and_in_its_name(client, seed, council_user):
+    client.force_login(council_user)
+    params = {"format": "csv", "as_of": "2024-04-03", "what_if": "1", "what_if_from": "2022-01-01"}
+    response = client.get(reverse("export_records", args=["obligations"]), params)
+    assert 'filename="wego-obligations-what-if-20240403.csv"' in response["Content-Disposition"]
+    rows = response.content.decode("utf-8-sig").splitlines()[1:]
+    assert rows and all(row.endswith(",true") for row in rows)
+    assert any(row.startswith("forward_results_to_council-") for row in rows)
