@@ -51,6 +51,7 @@ def provision_rec(p) -> law.ProvisionRec:
         is_proposed=p.is_proposed,
         effective_from=p.effective_from,
         effective_to=p.effective_to,
+        duties_arise_on=p.duties_arise_on,
         row=p,
     )
 
@@ -66,6 +67,9 @@ def rule_rec(rule, provision_ids) -> RuleRec:
         anchor_year_offset=rule.anchor_year_offset,
         holiday_rule=rule.holiday_rule,
         grace_business_days=rule.grace_business_days,
+        report_timing=rule.report_timing,
+        report_month=rule.report_month,
+        report_day=rule.report_day,
         document_kinds=tuple(rule.document_kinds or ()),
         provision_ids=frozenset(provision_ids),
         ordering=rule.ordering,

@@ -14,10 +14,17 @@ CONTENT_TYPES = {
 }
 
 
-def export_records(resource_name: str, fmt: str = "csv", korean_headers: bool = False, as_of=None):
-    """(bytes, headers, row count) of every record of a resource, in file order."""
+def export_records(
+    resource_name: str, fmt: str = "csv", korean_headers: bool = False, as_of=None, what_if=False, what_if_from=None
+):
+    """(bytes, headers, row count) of every record of a resource, in file order.
+
+    Obligations are exported as of `as_of`; in the what-if view every row says so."""
     cls = RESOURCES[resource_name]
-    resource = cls(as_of=as_of) if resource_name == "obligations" else cls()
+    if resource_name == "obligations":
+        resource = cls(as_of=as_of, what_if=what_if, what_if_from=what_if_from)
+    else:
+        resource = cls()
     export_fields = resource.get_export_fields()
     names = [f.column_name for f in export_fields]
     if korean_headers:

@@ -24,6 +24,13 @@ class ObligationFilterForm(forms.Form):
     party = forms.ChoiceField(label=_("Responsible party"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     what_if = forms.BooleanField(label=_("As if the 2024 amendment were in force"), required=False)
+    what_if_from = forms.DateField(
+        label=_("Assumed in force from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Default: today."),
+        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+    )
 
     def __init__(self, data, *, fiscal_years, rules, parties, **kwargs):
         super().__init__(data, **kwargs)

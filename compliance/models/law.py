@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.deadlines import rule_problems
 from .base import BilingualNameMixin
 from .parties import Party
 
@@ -44,8 +45,20 @@ class Provision(models.Model):
     is_proposed = models.BooleanField(_("proposed (not enacted)"), default=False)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class DutiesAriseOn(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt of the document (default)")
+        FORWARDING = "forwarding", _("Forwarding of the document")
+
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # E.g. 부칙 "이 조례 시행 후 최초로 제출받는 것부터 적용한다": the receipt decides.
+    duties_arise_on = models.CharField(
+        _("duties arise from this version for documents, by their"),
+        max_length=16,
+        choices=DutiesAriseOn.choices,
+        default=DutiesAriseOn.RECEIPT,
+    )
 
     class Meta:
         verbose_name = _("provision version")
@@ -136,6 +149,13 @@ class DutyRule(BilingualNameMixin, models.Model):
         ROLL_FORWARD = "roll_forward", _("Moves to the next business day")
         BUSINESS_DAYS = "business_days", _("Counted in business days")
 
+    class ReportTiming(models.TextChoices):
+        # For duties anchored on a forwarding (the committee report): whatever form the
+        # amendment passes in can be entered without code.
+        NEXT_SESSION = "next_session", _("By the end of the committee's next session")
+        FIXED_DATE = "fixed_date", _("By a fixed date each year")
+        BUSINESS_DAYS = "business_days", _("Within the grace in business days")
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -152,6 +172,11 @@ class DutyRule(BilingualNameMixin, models.Model):
     holiday_rule = models.CharField(_("weekend and holiday rule"), max_length=16, choices=HolidayRule.choices)
     grace_business_days = models.PositiveSmallIntegerField(_("grace in business days"), default=10)
     provisions = models.ManyToManyField(Provision, related_name="duty_rules", verbose_name=_("provision versions"))
+    report_timing = models.CharField(
+        _("timing of the report"), max_length=16, choices=ReportTiming.choices, default=ReportTiming.NEXT_SESSION
+    )
+    report_month = models.PositiveSmallIntegerField(_("month of the yearly report date"), null=True, blank=True)
+    report_day = models.PositiveSmallIntegerField(_("day of the yearly report date"), null=True, blank=True)
     ordering = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(_("note"), blank=True)
 
@@ -170,8 +195,30 @@ class DutyRule(BilingualNameMixin, models.Model):
                 errors["document_kinds"] = _("Unknown document kind: %(kind)s") % {"kind": kind}
         if self.anchor == self.Anchor.MONTH_END and not (self.anchor_month and 1 <= self.anchor_month <= 12):
             errors["anchor_month"] = _("A fixed month-end deadline needs a month between 1 and 12.")
-        if self.anchor == self.Anchor.FISCAL_YEAR_START and self.direction != self.Direction.BACKWARD:
-            errors["direction"] = _("A deadline before the fiscal year starts is counted back.")
+        messages = {
+            "anchor": _("Unknown anchor."),
+            "direction": _(
+                "This anchor is not counted in that direction: a deadline before the fiscal year "
+                "starts is counted back, every other one forward."
+            ),
+            "holiday_rule": _(
+                "This weekend and holiday rule does not fit the anchor: a deadline counted back does "
+                "not move, a fixed month-end date moves to the next business day or does not move, "
+                "'without delay' is counted in business days."
+            ),
+            "offset_negative": _(
+                "A deadline counted back needs a negative offset (N months before); with a "
+                "positive one its derivation would still say 'N months before'."
+            ),
+            "offset_zero": _("This anchor takes no offset in months."),
+        }
+        if self.report_timing == self.ReportTiming.FIXED_DATE:
+            try:
+                datetime.date(2024, self.report_month or 0, self.report_day or 0)
+            except (TypeError, ValueError):
+                errors["report_day"] = _("A yearly report date needs a real month and day.")
+        for name, code in rule_problems(self.anchor, self.direction, self.offset_months, self.holiday_rule).items():
+            errors.setdefault(name, messages[code])
         if errors:
             raise ValidationError(errors)
 

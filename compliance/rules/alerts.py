@@ -56,6 +56,9 @@ class ObligationFacts:
     # For no_record: which stream of records stops, and the first day it does not cover.
     stream: str = ""
     records_gap: datetime.date | None = None
+    # A due date first announced earlier than today's `due` (it moved later since):
+    # reminders aim at it; escalations still wait for the real due date.
+    announced_due: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,10 @@ def due_alerts(
         for stage in stages_for(ob.duty):
             if stage.kind != REMINDER and (ob.has_reason or ob.no_record):
                 continue
-            when = stage_date(stage, ob.due, as_of, digest_weekday)
+            aim = ob.due
+            if stage.kind == REMINDER and ob.announced_due is not None and ob.announced_due < ob.due:
+                aim = ob.announced_due
+            when = stage_date(stage, aim, as_of, digest_weekday)
             if when is None:
                 continue
             occurrence, day = when

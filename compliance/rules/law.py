@@ -38,6 +38,9 @@ class ProvisionRec:
     is_proposed: bool = False
     effective_from: datetime.date | None = None
     effective_to: datetime.date | None = None
+    # Which moment decides whether a document's duties under this version exist: its
+    # receipt (the default; 부칙 "시행 후 최초로 제출받는 것부터") or its forwarding.
+    duties_arise_on: str = "receipt"
     row: Any = None
 
     @property

@@ -96,6 +96,11 @@ class RuleRec:
     anchor_year_offset: int = 0
     holiday_rule: str = ""
     grace_business_days: int = 10
+    # Duties anchored on a forwarding: next_session, fixed_date (report_month/day) or
+    # business_days.
+    report_timing: str = "next_session"
+    report_month: int | None = None
+    report_day: int | None = None
     document_kinds: tuple[str, ...] = ()
     provision_ids: frozenset[int] = frozenset()
     ordering: int = 0
@@ -377,7 +382,7 @@ def generate(
                     deadline = deadlines.months_before_fiscal_year(fy, -rule.offset_months, cal)
                 else:
                     deadline = deadlines.end_of_month_after_fiscal_year(
-                        fy, rule.anchor_month, rule.anchor_year_offset, cal
+                        fy, rule.anchor_month, rule.anchor_year_offset, cal, holiday_rule=rule.holiday_rule
                     )
                 if deadline.due < history.tracking_start or deadline.due > horizon:
                     continue
@@ -423,15 +428,28 @@ def generate(
             for doc in docs:
                 if doc.kind not in kinds:
                     continue
-                forwarded_on, _event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                forwarded_on, forwarding = _first_event(forwardings, successors[doc.id], doc.received_on)
                 if forwarded_on is None:
                     continue
+                if doc.id not in forwarding.doc_ids:
+                    # Forwarded by way of a newer version: that version's report is the one
+                    # report of the lineage (a revision in place of its draft is one report).
+                    continue
                 in_force = rule_in_force(rule, forwarded_on, provisions, what_if, what_if_from)
+                if in_force and all(p.duties_arise_on == "receipt" for p in in_force):
+                    # One moment decides whether a document's duties exist: by default its
+                    # receipt, so the report follows the same text as the forwarding.
+                    in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
-                deadline = deadlines.next_session_or_grace(
-                    forwarded_on, history.sessions, rule.grace_business_days, cal, label
-                )
+                if rule.report_timing == "fixed_date":
+                    deadline = deadlines.fixed_yearly_date(forwarded_on, rule.report_month, rule.report_day, cal, label)
+                elif rule.report_timing == "business_days":
+                    deadline = deadlines.without_delay(forwarded_on, rule.grace_business_days, cal, label)
+                else:
+                    deadline = deadlines.next_session_or_grace(
+                        forwarded_on, history.sessions, rule.grace_business_days, cal, label
+                    )
                 if deadline.due < history.tracking_start:
                     continue
                 day, event = _first_event(reports, successors[doc.id], forwarded_on)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -54,11 +54,27 @@ def responsible_role(spec) -> str:
     return roles.DPO
 
 
-def facts_of(obligation) -> ObligationFacts:
+def announced_due_dates(keys=None) -> dict:
+    """obligation key -> the earliest due date ever announced in an alert (one query).
+
+    A due date can move after it was announced (a holiday added or removed, a session
+    entered, a rule edited); the alert rows keep the date each alert announced.
+    """
+    rows = AlertDelivery.objects.all()
+    if keys is not None:
+        rows = rows.filter(obligation_key__in=list(keys))
+    return dict(rows.values("obligation_key").annotate(first=Min("due_date")).values_list("obligation_key", "first"))
+
+
+def facts_of(obligation, announced=None) -> ObligationFacts:
+    """Plain facts for the alert policy. Reminders aim at the earlier of the current due
+    date and the one first announced (a date that moved later never makes one late);
+    escalations wait for the real due date."""
     return ObligationFacts(
         key=obligation.key,
         duty=obligation.duty,
         due=obligation.due_date,
+        announced_due=announced,
         responsible_role=responsible_role(obligation.spec),
         fulfilled_on=obligation.fulfilled_on,
         has_reason=bool(obligation.reasons),
@@ -151,7 +167,8 @@ def do_scan(as_of=None, now=None):
     as_of = as_of or timezone.localdate(now)
     obligations = register.load().by_key(as_of)
     stages_for = load_stages()
-    facts = [facts_of(o) for o in obligations.values()]
+    announced = announced_due_dates()
+    facts = [facts_of(o, announced.get(o.key)) for o in obligations.values()]
     due = due_alerts(
         facts,
         stages_for,

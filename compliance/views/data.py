@@ -63,9 +63,23 @@ def export_download(request, resource):
                 request, "compliance/error.html", {"message": _("Enter a valid date (YYYY-MM-DD).")}, status=400
             )
     korean = request.GET.get("korean") in {"1", "on", "true"}
-    data, _headers, _count = export_records(resource, fmt, korean_headers=korean, as_of=as_of)
+    what_if = request.GET.get("what_if") in {"1", "on", "true"}
+    what_if_from = None
+    if what_if and request.GET.get("what_if_from"):
+        try:
+            what_if_from = forms.DateField().clean(request.GET["what_if_from"])
+        except forms.ValidationError:
+            return render(
+                request, "compliance/error.html", {"message": _("Enter a valid date (YYYY-MM-DD).")}, status=400
+            )
+    data, _headers, _count = export_records(
+        resource, fmt, korean_headers=korean, as_of=as_of, what_if=what_if, what_if_from=what_if_from
+    )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(resource, fmt, as_of)}"'
+    filename = export_filename(resource, fmt, as_of)
+    if what_if and resource == "obligations":
+        filename = filename.replace("wego-obligations-", "wego-obligations-what-if-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

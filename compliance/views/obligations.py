@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,19 +12,39 @@ from ..access import SUBMISSION_READERS, role_required
 from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
 from ..rules.obligations import Status, dashboard_order
+from ..services.alerts import announced_due_dates
 from .common import audit_entries_context, parse_as_of
 
 
-def _what_if(request):
-    return request.GET.get("what_if") in {"1", "on", "true"}
+def _what_if(request, reg):
+    """(what_if, what_if_from, error): the what-if switch and the day the bill is assumed
+    in force from (default today). Once no bill is left (an administrator gave the
+    amendment an effective date) there is nothing to assume: the switch is off."""
+    if request.GET.get("what_if") not in {"1", "on", "true"} or not reg.bills():
+        return False, None, None
+    raw = request.GET.get("what_if_from", "")
+    try:
+        day = forms.DateField(required=False).clean(raw)
+    except forms.ValidationError:
+        return True, None, _("Enter a valid date (YYYY-MM-DD).")
+    return True, reg.what_if_from(True, day), None
+
+
+def _amendment_context(reg):
+    """What the what-if switch says: a bill to assume, or amendments already in force."""
+    return {
+        "bills": reg.bills(),
+        "enacted": [p.row for p in reg.history.provisions if p.is_proposed and p.effective_from],
+    }
 
 
 @role_required(*SUBMISSION_READERS)
 def dashboard(request):
     as_of, error = parse_as_of(request)
-    what_if = _what_if(request)
     reg = register.load()
-    obligations = reg.obligations(as_of or reg.tracking_start, what_if=what_if) if as_of else []
+    what_if, what_if_from, what_if_error = _what_if(request, reg)
+    error = error or what_if_error
+    obligations = reg.obligations(as_of, what_if=what_if, what_if_from=what_if_from) if not error else []
     rules = reg.history.rules
     parties = {r.row.actor.code: r.row.actor for r in rules}.values()
     used = {o.duty for o in obligations}
@@ -54,6 +75,8 @@ def dashboard(request):
         "form": form,
         "as_of": as_of,
         "what_if": what_if,
+        "what_if_from": what_if_from,
+        **_amendment_context(reg),
         "obligations": shown,
         "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in Status.BADGES],
         "total": sum(counts.values()),
@@ -70,20 +93,27 @@ def obligation_detail(request, key):
     as_of, error = parse_as_of(request)
     if error:
         return render(request, "compliance/error.html", {"message": error}, status=400)
-    what_if = _what_if(request)
     reg = register.load()
-    obligation = reg.get(key, as_of, what_if=what_if)
+    what_if, what_if_from, error = _what_if(request, reg)
+    if error:
+        return render(request, "compliance/error.html", {"message": error}, status=400)
+    obligation = reg.get(key, as_of, what_if=what_if, what_if_from=what_if_from)
     if obligation is None:
         raise Http404(_("No such obligation."))
     arises_on = obligation.trigger_date or obligation.due_date
-    article = reg.law_in_force(arises_on, what_if=what_if)
+    # The text in force is the law, what-if or not: a bill is never printed as in force.
+    article = reg.law_in_force(arises_on)
     article.sort(key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
     trail = reg.trail(obligation, as_of)
+    announced = None if what_if else announced_due_dates([obligation.key]).get(obligation.key)
     context = {
         "obligation": obligation,
         "as_of": as_of,
         "what_if": what_if,
+        "what_if_from": what_if_from,
+        "assumed": [p for p in obligation.provisions if getattr(p, "is_proposed", False) and not p.effective_from],
         "article": article,
+        "announced_due": announced if announced and announced != obligation.due_date else None,
         "proposed": reg.bills(article=None),
         "trail": trail,
     }

@@ -186,3 +186,80 @@ def test_business_days_between_counts_after_start_up_to_end():
 
 def test_previous_business_day_skips_holidays_backwards():
     assert CAL.previous_business_day(D(2024, 2, 13)) == D(2024, 2, 8)
+
+
+# --- Derivations a council legal officer would sign ----------------------------------
+def test_derivations_cite_the_ordinance_and_why_the_civil_act_applies():
+    plan = " ".join(deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("ko"))
+    results = " ".join(deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL).derivation("ko"))
+    grace = " ".join(deadlines.without_delay(D(2023, 1, 16), 10, CAL, LABEL).derivation("ko"))
+    assert "조례 제17조③" in plan and "행정기본법 제6조①" in plan
+    assert "조례 제17조③" in results and "행정기본법 제6조①" in results
+    assert "조례 제17조⑤" in grace and "법정 기한이 아닙니다" in grace
+    english = " ".join(deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("en"))
+    assert "Framework Act on Public Administration, Article 6①" in english and "Civil Act" in english
+
+
+def test_the_fiscal_year_is_stated_as_an_assumption():
+    plan = deadlines.months_before_fiscal_year(2023, 5, CAL)
+    assert "가정" in plan.derivation("ko")[0] and "지방재정법 제6조" in plan.derivation("ko")[0]
+    assert "assumed" in plan.derivation("en")[0] and "Local Finance Act, Article 6" in plan.derivation("en")[0]
+
+
+def test_the_backward_step_is_an_interpretation_with_the_stricter_reading():
+    text_ko = " ".join(deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("ko"))
+    text_en = " ".join(deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("en"))
+    assert "해석" in text_ko and "더 엄격한 해석" in text_ko and "2022. 7. 29.(금)" in text_ko
+    assert "앞으로만" not in text_ko
+    assert "stricter reading" in text_en
+
+
+def test_natural_phrasing_no_arithmetic_and_no_weekday_said_twice():
+    deadline = deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL)
+    text_ko = " ".join(deadline.derivation("ko"))
+    text_en = " ".join(deadline.derivation("en"))
+    assert "다음 연도(2026년) 2월 말일" in text_ko and "+" not in text_en
+    assert "Saturday 2026-02-28 is a Saturday" not in text_en and "2026-02-28 is a Saturday" in text_en
+    assert "(토)은 토요일" not in text_ko
+
+
+# --- The rule fields drive the engine ---------------------------------------------------
+def test_a_fixed_date_that_does_not_move_stays_on_the_saturday_and_says_why():
+    deadline = deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL, holiday_rule="no_roll")
+    assert deadline.due == D(2026, 2, 28) and deadline.submit_by == D(2026, 2, 27)
+    text = " ".join(deadline.derivation("en"))
+    assert "does not move" in text and "2026-02-28 is a Saturday" in text
+
+
+@pytest.mark.parametrize(
+    ("anchor", "direction", "offset", "holiday_rule", "problems"),
+    [
+        ("fiscal_year_start", "backward", -5, "no_roll", {}),
+        ("month_end", "forward", 0, "roll_forward", {}),
+        ("month_end", "forward", 0, "no_roll", {}),
+        ("receipt", "forward", 0, "business_days", {}),
+        ("fiscal_year_start", "backward", 5, "no_roll", {"offset_months": "offset_negative"}),
+        ("fiscal_year_start", "forward", -5, "no_roll", {"direction": "direction"}),
+        ("fiscal_year_start", "backward", -5, "roll_forward", {"holiday_rule": "holiday_rule"}),
+        ("month_end", "backward", 0, "roll_forward", {"direction": "direction"}),
+        ("month_end", "forward", 2, "roll_forward", {"offset_months": "offset_zero"}),
+        ("receipt", "forward", 0, "no_roll", {"holiday_rule": "holiday_rule"}),
+    ],
+)
+def test_combinations_that_make_no_sense_are_named(anchor, direction, offset, holiday_rule, problems):
+    assert deadlines.rule_problems(anchor, direction, offset, holiday_rule) == problems
+
+
+def test_a_report_date_without_a_later_session_on_record_is_provisional_and_says_so():
+    deadline = deadlines.next_session_or_grace(D(2024, 2, 6), [], 10, CAL, LABEL)
+    assert deadline.provisional
+    assert "잠정" in deadline.derivation("ko")[0] and "Provisional" in deadline.derivation("en")[0]
+    sessions = [(D(2024, 2, 20), D(2024, 3, 8), "제322회 임시회")]
+    assert not deadlines.next_session_or_grace(D(2024, 2, 6), sessions, 10, CAL, LABEL).provisional
+
+
+def test_a_yearly_report_date_is_the_first_after_the_forwarding_moved_over_holidays():
+    # "연초로 일원화": reports by 31 January; forwarded 2024-02-06 -> 2025-01-31 (Friday).
+    assert deadlines.fixed_yearly_date(D(2024, 2, 6), 1, 31, CAL, LABEL).due == D(2025, 1, 31)
+    # 2026-01-31 is a Saturday -> Monday 2 February.
+    assert deadlines.fixed_yearly_date(D(2025, 3, 1), 1, 31, CAL, LABEL).due == D(2026, 2, 2)

@@ -318,3 +318,26 @@ def test_default_stages_and_the_daily_scan_exist_after_migrate():
     }
     task = PeriodicTask.objects.get(task="compliance.tasks.scan_alerts")
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("7", "0", "Asia/Seoul")
+
+
+@pytest.mark.django_db
+def test_a_due_date_that_moves_later_keeps_reminders_on_the_earlier_date_and_shows_both(
+    client, seed, live_records, users, eager, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from compliance.models import HolidayOverride
+
+    scan(D(2025, 1, 29), django_capture_on_commit_callbacks)  # before-30 of 2025-02-28
+    # A temporary holiday on Friday 28 February is announced afterwards: the results are
+    # now due on Tuesday 4 March (3/1 삼일절, weekend, 3/3 substitute).
+    HolidayOverride.objects.create(date=D(2025, 2, 28), kind="add", name_ko="임시공휴일", name_en="Temporary holiday")
+    scan(D(2025, 2, 27), django_capture_on_commit_callbacks)
+    codes = [c for _k, c, _u in deliveries(obligation_key="results_to_mayor-2024")]
+    assert "due" not in codes and "before-1" in codes  # aimed at 28 Feb, one day before
+    scan(D(2025, 3, 1), django_capture_on_commit_callbacks)
+    assert "overdue-1" not in [c for _k, c, _u in deliveries(obligation_key="results_to_mayor-2024")]
+    client.force_login(users["council_staff"])
+    url = reverse("obligation_detail", args=["results_to_mayor-2024"])
+    html = client.get(url, {"as_of": "2025-03-01"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-moved" in html and "Fri 28 Feb 2025" in html and "Tue 4 Mar 2025" in html
