@@ -42,7 +42,7 @@ def open_as(browser, live_server):
 
 @pytest.mark.parametrize(("locale", "lang", "receipt_word"), LANGUAGES)
 def test_upload_receipt_forward_and_council_sees_it_fulfilled(
-    open_as, seed, wego_user, dpo_user, council_user, settings, tmp_path, locale, lang, receipt_word
+    open_as, seed, live_records, wego_user, dpo_user, council_user, settings, tmp_path, locale, lang, receipt_word
 ):
     settings.PRIVATE_STORAGE_ROOT = tmp_path
     fiscal_year = timezone.localdate().year + 1

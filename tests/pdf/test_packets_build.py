@@ -63,7 +63,7 @@ def test_fy2024_plan_packet_holds_cover_duties_funding_and_the_documents(seed):
         assert dot(o.fulfilled_on) in generated
     assert dot(datetime.date(2023, 7, 31)) in generated  # plan due 5 months before FY2024
     assert dot(datetime.date(2023, 11, 17)) in generated  # forwarded to the Council
-    assert "개시 5개월 전의 기간은 2023. 8. 1.(화)부터" in generated  # the derivation, in Korean, as text
+    assert "5개월의 기간은 2023. 8. 1.(화)부터" in generated  # the derivation, in Korean, as text
     assert "1,721,610" in generated and "416,500" in generated  # Seoul support 2023, dues 2024
     assert "30.2%" in generated  # dues collection rate 2023
     assert "제17조" in generated and "지체 없이" in generated  # Article 17 text in force

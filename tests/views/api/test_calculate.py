@@ -12,7 +12,7 @@ def test_results_fy2025_roll_over_the_weekend_and_samiljeol(client, seed):
     assert body["due_date"] == "2026-03-03"
     assert body["submit_by"] is None
     assert [d["date"] for d in body["non_business_days_crossed"]] == ["2026-02-28", "2026-03-01", "2026-03-02"]
-    assert "Civil Act art. 161" in body["derivation"][1]
+    assert "Civil Act, Article 161" in body["derivation"][1]
     assert body["derivation"][-1] == "Due: Tuesday 2026-03-03"
 
 

@@ -102,7 +102,10 @@ def test_paginated(client, seed):
 
 def test_detail_has_the_derivation_and_the_hops(client, seed):
     body = client.get(f"{URL}plan_to_mayor-2023/", {"as_of": "2024-06-30"}, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert body["derivation"][0].startswith("Fiscal year 2023 starts on")
+    assert (
+        body["derivation"][0].startswith("Ordinance Article 17③")
+        and "business year 2023 begins" in body["derivation"][0]
+    )
     assert body["submit_by"] == "2022-07-29"
     hop = body["trail"][0]
     assert (hop["received_on"], hop["forwarded_on"]) == ("2022-08-16", "2022-11-07")
