@@ -84,7 +84,7 @@ def test_the_migration_starts_each_counter_after_the_highest_recorded_number(see
     for number in ("WEGO-2024-0007", "WEGO-2024-0012", "WEGO-2025-0003", "paper-17"):
         Submission.objects.create(received_on=datetime.date(2024, 5, 1), receipt_number=number)
     ReceiptCounter.objects.all().delete()
-    migration = importlib.import_module("compliance.migrations.0007_receipt_counters_from_existing_receipts")
+    migration = importlib.import_module("compliance.migrations.0008_receipt_counters_from_existing_receipts")
 
     migration.forwards(apps, None)
 

@@ -24,6 +24,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("compliance", "0006_receipt_counter")]
+    dependencies = [("compliance", "0007_receipt_counter")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
