@@ -22,6 +22,7 @@ from .funding import DuesCollection, FundingYear, SeoulSupport
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
+from .versions import DataVersion
 
 __all__ = [
     "AlertDelivery",
@@ -34,6 +35,7 @@ __all__ = [
     "BilingualNameMixin",
     "CommitteeReport",
     "CouncilSession",
+    "DataVersion",
     "DelayReason",
     "Document",
     "DocumentFile",
