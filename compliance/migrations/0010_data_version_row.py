@@ -8,5 +8,5 @@ def create_row(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("compliance", "0006_data_version")]
+    dependencies = [("compliance", "0009_data_version")]
     operations = [migrations.RunPython(create_row, migrations.RunPython.noop)]
