@@ -47,6 +47,19 @@ def _q(name, type_, description, **kwargs):
 
 AS_OF = _q("as_of", OpenApiTypes.DATE, "Statuses as of this day (YYYY-MM-DD; default: today in Asia/Seoul).")
 WHAT_IF = _q("what_if", OpenApiTypes.INT, "1: as if the proposed amendment were in force.", enum=[0, 1])
+WHAT_IF_FROM = _q(
+    "what_if_from", OpenApiTypes.DATE, "With what_if=1: the day the amendment is assumed in force (default: today)."
+)
+WHAT_IF_PARAMS = {"what_if": params.flag, "what_if_from": params.iso_date}
+
+
+def what_if_args(values):
+    """(what_if, what_if_from) for the register; `what_if_from` alone is a 400."""
+    if "what_if_from" in values and not values.get("what_if"):
+        raise BadParameters([{"parameter": "what_if_from", "detail": _("Give it together with what_if=1.")}])
+    return {"what_if": values.get("what_if", False), "what_if_from": values.get("what_if_from")}
+
+
 FISCAL_YEAR = _q("fiscal_year", OpenApiTypes.INT, "Only this fiscal year.")
 PAGE = [
     _q("page", OpenApiTypes.INT, "Page number (from 1)."),
@@ -117,6 +130,7 @@ class ObligationList(ObligationsMixin, ReadView):
         parameters=[
             AS_OF,
             WHAT_IF,
+            WHAT_IF_FROM,
             FISCAL_YEAR,
             _q("duty", OpenApiTypes.STR, "Only this duty (a duty-rule code)."),
             _q("status", OpenApiTypes.STR, "Only this status (the vocabulary of the dashboard)."),
@@ -129,7 +143,7 @@ class ObligationList(ObligationsMixin, ReadView):
         codes = [r.code for r in register.history.rules]
         spec = {
             "as_of": params.iso_date,
-            "what_if": params.flag,
+            **WHAT_IF_PARAMS,
             "fiscal_year": params.year,
             "duty": params.choice(*codes),
             "status": params.choice(*Status.ALL),
@@ -140,7 +154,7 @@ class ObligationList(ObligationsMixin, ReadView):
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
         rows = [
             ob
-            for ob in register.obligations(as_of, what_if=values.get("what_if", False))
+            for ob in register.obligations(as_of, **what_if_args(values))
             if values.get("fiscal_year") in (None, ob.fiscal_year)
             and values.get("duty") in (None, ob.duty)
             and values.get("status") in (None, ob.status)
@@ -168,15 +182,15 @@ class ObligationDetail(ObligationsMixin, ReadView):
     @extend_schema(
         operation_id="obligations_retrieve",
         summary="One obligation: derivation of its due date and the delay at each hop",
-        parameters=[AS_OF, WHAT_IF],
+        parameters=[AS_OF, WHAT_IF, WHAT_IF_FROM],
         responses={200: s.ObligationDetailSerializer, **ERRORS},
     )
     def get(self, request, key):
         register = Register.load()
-        values = self.parse({"as_of": params.iso_date, "what_if": params.flag})
+        values = self.parse({"as_of": params.iso_date, **WHAT_IF_PARAMS})
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        ob = register.get(key, as_of, what_if=values.get("what_if", False))
+        ob = register.get(key, as_of, **what_if_args(values))
         if ob is None:
             raise exceptions.NotFound()
         data = self.item(ob, values.get("as_of"))
@@ -517,3 +531,17 @@ def run_calculation(query, register, today, language):
         "non_business_days_crossed": [{"date": c.day, "why": c.why.text(language)} for c in result.crossed],
         "calculation": result,
     }
+
+
+class NotFoundView(ReadView):
+    """Any other address under /api/: a problem-details 404, like the API's other errors."""
+
+    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
+    paginated = False
+    public_register_only = False
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest=""):
+        raise exceptions.NotFound()
+
+    options = post = put = patch = delete = get
