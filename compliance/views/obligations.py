@@ -13,7 +13,10 @@ from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
 from ..rules.obligations import Status, dashboard_order
 from ..services.alerts import announced_due_dates
-from .common import audit_entries_context, parse_as_of
+from .common import audit_entries_context, page_context, paginate, parse_as_of
+
+DASHBOARD_PAGE_SIZE = 50
+TRAIL_PAGE_SIZE = 50
 
 
 def _what_if(request, reg):
@@ -38,20 +41,35 @@ def _amendment_context(reg):
     }
 
 
+def _dashboard_base(obligations):
+    """What the dashboard needs of every obligation of a day, worked out once per day and
+    data version (`Register.derived`): the dashboard order, the counts, the filter choices.
+
+    Counts go by the badge a row carries (`status_key`), so a card lists exactly its rows."""
+    return {
+        "ordered": dashboard_order(obligations),
+        "counts": Counter(o.status_key for o in obligations),
+        "fiscal_years": sorted({o.fiscal_year for o in obligations}),
+        "duties": {o.duty for o in obligations},
+    }
+
+
 @role_required(*SUBMISSION_READERS)
 def dashboard(request):
     as_of, error = parse_as_of(request)
     reg = register.load()
     what_if, what_if_from, what_if_error = _what_if(request, reg)
     error = error or what_if_error
-    obligations = reg.obligations(as_of, what_if=what_if, what_if_from=what_if_from) if not error else []
+    if as_of and not error:
+        base = reg.derived("dashboard", _dashboard_base, as_of, what_if=what_if, what_if_from=what_if_from)
+    else:
+        base = _dashboard_base([])
     rules = reg.history.rules
     parties = {r.row.actor.code: r.row.actor for r in rules}.values()
-    used = {o.duty for o in obligations}
     form = ObligationFilterForm(
         request.GET or None,
-        fiscal_years=sorted({o.fiscal_year for o in obligations}),
-        rules=[r.row for r in rules if r.code in used] or [r.row for r in rules],
+        fiscal_years=base["fiscal_years"],
+        rules=[r.row for r in rules if r.code in base["duties"]] or [r.row for r in rules],
         parties=parties,
     )
     status_code = 200
@@ -61,23 +79,29 @@ def dashboard(request):
         status_code = 400
     else:
         data = form.cleaned_data if request.GET else {}
-        scoped = [
-            o
-            for o in obligations
-            if (not data.get("fiscal_year") or o.fiscal_year == data["fiscal_year"])
-            and (not data.get("duty") or o.duty == data["duty"])
-            and (not data.get("party") or o.rule.actor.code == data["party"])
-        ]
-        # Cards and the filter go by the badge a row carries, so a card lists exactly its rows.
-        counts = Counter(o.status_key for o in scoped)
-        shown = dashboard_order(o for o in scoped if not data.get("status") or o.status_key == data["status"])
+        # Filtering keeps the dashboard order, so the day's sorted list is filtered, not re-sorted.
+        if data.get("fiscal_year") or data.get("duty") or data.get("party"):
+            scoped = [
+                o
+                for o in base["ordered"]
+                if (not data.get("fiscal_year") or o.fiscal_year == data["fiscal_year"])
+                and (not data.get("duty") or o.duty == data["duty"])
+                and (not data.get("party") or o.rule.actor.code == data["party"])
+            ]
+            counts = Counter(o.status_key for o in scoped)
+        else:
+            scoped, counts = base["ordered"], base["counts"]
+        shown = [o for o in scoped if o.status_key == data["status"]] if data.get("status") else scoped
+    # One page of rows; the counts above cover every obligation in scope.
+    page = paginate(request, shown, DASHBOARD_PAGE_SIZE)
     context = {
         "form": form,
         "as_of": as_of,
         "what_if": what_if,
         "what_if_from": what_if_from,
         **_amendment_context(reg),
-        "obligations": shown,
+        "obligations": page.object_list,
+        **page_context(request, page),
         "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in Status.BADGES],
         "total": sum(counts.values()),
         "query": request.GET.urlencode(),
@@ -104,7 +128,10 @@ def obligation_detail(request, key):
     # The text in force is the law, what-if or not: a bill is never printed as in force.
     article = reg.law_in_force(arises_on)
     article.sort(key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
-    trail = reg.trail(obligation, as_of)
+    # A duty of a fiscal year lists every document of its kinds: one page of them at a
+    # time, and the audit timeline of the documents on that page.
+    page = paginate(request, reg.trail(obligation, as_of), TRAIL_PAGE_SIZE)
+    trail = page.object_list
     announced = None if what_if else announced_due_dates([obligation.key]).get(obligation.key)
     context = {
         "obligation": obligation,
@@ -116,6 +143,7 @@ def obligation_detail(request, key):
         "announced_due": announced if announced and announced != obligation.due_date else None,
         "proposed": reg.bills(article=None),
         "trail": trail,
+        **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))
     return render(request, "compliance/obligation_detail.html", context)
