@@ -38,4 +38,5 @@ RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var && chown -R wego 
 USER wego
 
 EXPOSE 8000
-CMD ["gunicorn", "wego_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Worker model, bind address and access log: gunicorn.conf.py (read from /app).
+CMD ["gunicorn", "wego_tracker.wsgi:application"]
