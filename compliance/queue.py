@@ -24,6 +24,7 @@ SCAN_ALERTS = "compliance.tasks.scan_alerts"
 DELIVER_ALERT = "compliance.tasks.deliver_alert"
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
+PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
 
 
 def enqueue(name: str, *args) -> bool:

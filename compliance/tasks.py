@@ -6,12 +6,14 @@ back-off, and the daily scan re-enqueues anything still unsent, so a worker or b
 outage delays alerts but loses none.
 """
 
+import datetime
 import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 
-from . import queue
+from . import audit_heads, queue
 from .services import alerts, packets
 
 log = logging.getLogger(__name__)
@@ -61,3 +63,11 @@ def catch_up_on_start(sender=None, **kwargs):
         queue.enqueue(queue.SCAN_ALERTS)
     for build_id in waiting:
         queue.enqueue(queue.BUILD_PACKET, build_id)
+
+
+@shared_task(name=queue.PUBLISH_AUDIT_HEAD)
+def publish_audit_head():
+    """Hourly (beat): publish the audit trail's head outside the database if it moved."""
+    minutes = settings.WEGO_AUDIT_HEAD_EVERY_MINUTES
+    path = audit_heads.publish_head(min_interval=datetime.timedelta(minutes=minutes) * 0.9)
+    return str(path) if path else None

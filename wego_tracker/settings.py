@@ -6,6 +6,7 @@ app refuses to start without SECRET_KEY and turns on the secure defaults.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -236,3 +237,28 @@ WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", 
 # keep them with the queue under var/.
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("control_folder", str(_BROKER_DIR / "control"))
+
+# --- Audit trail anchoring (compliance/audit.py, README "Audit trail") -------------------
+# The key that signs each audit entry's hash (HMAC-SHA256). Keep it out of the database
+# and its backups (an environment variable or a file only the app reads). It must not
+# change: entries signed with another key no longer verify. Unset, it is derived from
+# SECRET_KEY, which the database does not hold either; set it explicitly in production so
+# that rotating SECRET_KEY does not touch the audit trail.
+WEGO_AUDIT_KEY = os.environ.get("WEGO_AUDIT_KEY", "")
+if not WEGO_AUDIT_KEY and os.environ.get("WEGO_AUDIT_KEY_FILE"):
+    WEGO_AUDIT_KEY = Path(os.environ["WEGO_AUDIT_KEY_FILE"]).read_text("utf-8").strip()
+if not WEGO_AUDIT_KEY:
+    WEGO_AUDIT_KEY = hashlib.sha256(f"wego-audit-trail:{SECRET_KEY}".encode()).hexdigest()
+# Where the trail's head is published as write-once, signed files (one per change, at
+# most every WEGO_AUDIT_HEAD_EVERY_MINUTES): somewhere the database role cannot write,
+# ideally append-only storage or another machine's mount. verify_audit checks the trail
+# against the newest file, which reveals deleted newest entries and a truncated table.
+WEGO_AUDIT_HEAD_DIR = Path(os.environ.get("WEGO_AUDIT_HEAD_DIR", VAR_DIR / "audit-heads"))
+WEGO_AUDIT_HEAD_EVERY_MINUTES = int(os.environ.get("WEGO_AUDIT_HEAD_EVERY_MINUTES", "60"))
+# Fixed beat entries (django-celery-beat's DatabaseScheduler copies them into its tables).
+CELERY_BEAT_SCHEDULE = {
+    "publish-audit-head": {
+        "task": "compliance.tasks.publish_audit_head",
+        "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
+    },
+}
