@@ -25,6 +25,7 @@ DELIVER_ALERT = "compliance.tasks.deliver_alert"
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
 PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
+RECOVER = "compliance.tasks.recover"
 
 
 def enqueue(name: str, *args) -> bool:

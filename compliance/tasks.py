@@ -40,29 +40,34 @@ def send_digest(self, user_id):
         raise self.retry(countdown=retry_in)
 
 
-@shared_task(name=queue.BUILD_PACKET)
-def build_packet(build_id):
-    """Build a queued council packet; progress goes on the row."""
-    packets.run_build(build_id)
+@shared_task(name=queue.BUILD_PACKET, bind=True)
+def build_packet(self, build_id):
+    """Build a queued council packet; progress and the lease go on the row."""
+    packets.run_build(build_id, worker=self.request.hostname or "worker")
+
+
+@shared_task(name=queue.RECOVER)
+def recover():
+    """Every few minutes (beat): take back packet builds nobody is working on."""
+    return packets.recover_builds()
 
 
 @worker_ready.connect
 def catch_up_on_start(sender=None, **kwargs):
     """A worker that starts after the daily run time (or after downtime) scans once, and
-    queues packet builds that were recorded while the broker was down.
+    takes back packet builds: those recorded while the broker was down, and those this
+    worker (same name) was building when it was killed.
 
     Without this a fresh `bin/demo` would show no alert until the next morning.
     """
     try:
         scan_needed = alerts.scan_needed_today()
-        waiting = packets.waiting_builds()
     except Exception as exc:  # e.g. the database is not migrated yet
         log.warning("Skipping the start-up catch-up: %s", exc)
         return
     if scan_needed:
         queue.enqueue(queue.SCAN_ALERTS)
-    for build_id in waiting:
-        queue.enqueue(queue.BUILD_PACKET, build_id)
+    packets.recover_builds(worker=getattr(sender, "hostname", None))
 
 
 @shared_task(name=queue.PUBLISH_AUDIT_HEAD)

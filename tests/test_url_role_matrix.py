@@ -54,6 +54,7 @@ EXPECTED = {
     "packet_create": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
     "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_retry": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     # Import/export and funding (issue 6): every role exports, the DPO and admins import.
     "funding": row(LOGIN, 403, 200, 200, 200, 200),
     "data": row(LOGIN, 403, 200, 200, 200, 200),

@@ -238,6 +238,32 @@ WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", 
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("control_folder", str(_BROKER_DIR / "control"))
 
+# --- Background work: time limits, leases, recovery (README "Background work") ---------
+# Every task has a hard time limit (the prefork pool kills the child process) and a soft
+# one a minute earlier (the task stops cleanly and records why). The demo's solo pool
+# cannot interrupt a task; production runs prefork (docker-compose, CI smoke test).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("WEGO_TASK_TIME_LIMIT", "300"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Packets take ~5 s for 60 pages on the reference machine; 15 minutes is far beyond any
+# real packet and stops a runaway one from holding a worker for ever.
+WEGO_PACKET_TIME_LIMIT = int(os.environ.get("WEGO_PACKET_TIME_LIMIT", "900"))
+CELERY_TASK_ANNOTATIONS = {
+    "compliance.build_packet": {"time_limit": WEGO_PACKET_TIME_LIMIT, "soft_time_limit": WEGO_PACKET_TIME_LIMIT - 60},
+}
+# A running build renews its lease at each progress step; one whose lease ran out for
+# this long is taken back (queued again, or failed with the reason after 3 attempts).
+WEGO_PACKET_LEASE_SECONDS = int(os.environ.get("WEGO_PACKET_LEASE_SECONDS", "300"))
+# Redis hands a task that was not acknowledged within the visibility timeout to another
+# worker. Tasks are acknowledged after they finish (acks_late), so it must exceed the
+# longest time limit and the longest retry countdown (alert e-mails: 6 h), else one task
+# runs twice. Seven hours: a killed task is then not redelivered for hours, which is why
+# the worker's start-up and the 5-minute sweep below take back what was lost instead.
+CELERY_BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_BROKER_VISIBILITY_TIMEOUT", str(7 * 3600)))
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_BROKER_VISIBILITY_TIMEOUT
+# The sweep (compliance.tasks.recover): builds nobody works on are taken back.
+WEGO_RECOVER_EVERY_SECONDS = int(os.environ.get("WEGO_RECOVER_EVERY_SECONDS", "300"))
+
 # --- Audit trail anchoring (compliance/audit.py, README "Audit trail") -------------------
 # The key that signs each audit entry's hash (HMAC-SHA256). Keep it out of the database
 # and its backups (an environment variable or a file only the app reads). It must not
@@ -257,6 +283,10 @@ WEGO_AUDIT_HEAD_DIR = Path(os.environ.get("WEGO_AUDIT_HEAD_DIR", VAR_DIR / "audi
 WEGO_AUDIT_HEAD_EVERY_MINUTES = int(os.environ.get("WEGO_AUDIT_HEAD_EVERY_MINUTES", "60"))
 # Fixed beat entries (django-celery-beat's DatabaseScheduler copies them into its tables).
 CELERY_BEAT_SCHEDULE = {
+    "recover-background-work": {
+        "task": "compliance.tasks.recover",
+        "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
+    },
     "publish-audit-head": {
         "task": "compliance.tasks.publish_audit_head",
         "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),

@@ -189,9 +189,9 @@ def do_scan(as_of=None, now=None):
         scan.finished_at = timezone.now()
         scan.save(update_fields=["created", "enqueued", "finished_at"])
         transaction.on_commit(lambda: _enqueue(sendable))
-        # Packet builds recorded while the broker was down (or whose message was lost).
-        waiting = packets.waiting_builds(now)
-        transaction.on_commit(lambda: [queue.enqueue(queue.BUILD_PACKET, pk) for pk in waiting])
+        # Packet builds recorded while the broker was down, whose message was lost or whose
+        # worker died: queued again or failed with the reason.
+        transaction.on_commit(packets.recover_builds)
     return scan
 
 
