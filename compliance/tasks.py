@@ -19,10 +19,20 @@ from .services import alerts, packets
 log = logging.getLogger(__name__)
 
 
-@shared_task(name=queue.SCAN_ALERTS)
-def scan_alerts():
-    """The daily scan (django-celery-beat, 07:00 Asia/Seoul; editable in the admin)."""
-    scan = alerts.do_scan()
+@shared_task(name=queue.SCAN_ALERTS, bind=True, max_retries=None)
+def scan_alerts(self):
+    """The daily scan (django-celery-beat, 07:00 Asia/Seoul; editable in the admin).
+
+    A failed scan (a database error, say) is recorded and retried with back-off
+    (`alerts.scan_retry_delay`), WEGO_ALERT_SCAN_MAX_RETRIES times; after that the sweep
+    keeps queueing one while it is missing.
+    """
+    try:
+        scan = alerts.do_scan()
+    except Exception as exc:
+        if self.request.called_directly or self.request.retries >= settings.WEGO_ALERT_SCAN_MAX_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=alerts.scan_retry_delay(self.request.retries)) from exc
     return {"as_of": scan.as_of.isoformat(), "created": scan.created, "enqueued": scan.enqueued}
 
 
@@ -48,20 +58,25 @@ def build_packet(self, build_id):
 
 @shared_task(name=queue.RECOVER)
 def recover():
-    """Every few minutes (beat): take back packet builds nobody is working on."""
-    return packets.recover_builds()
+    """Every few minutes (beat): take back packet builds nobody is working on, and queue
+    the alert scan if the scheduled one has not succeeded (and no attempt is under way)."""
+    result = packets.recover_builds()
+    if alerts.scan_schedule() is not None and alerts.scan_needed() and not alerts.scan_in_flight():
+        result["scan_queued"] = queue.enqueue(queue.SCAN_ALERTS)
+    return result
 
 
 @worker_ready.connect
 def catch_up_on_start(sender=None, **kwargs):
-    """A worker that starts after the daily run time (or after downtime) scans once, and
-    takes back packet builds: those recorded while the broker was down, and those this
-    worker (same name) was building when it was killed.
+    """A worker that starts when the scheduled scan has not succeeded (it ran before the
+    worker, failed, was killed, or never ran) scans at once; and it takes back packet
+    builds: those recorded while the broker was down, and those this worker (same name)
+    was building when it was killed.
 
     Without this a fresh `bin/demo` would show no alert until the next morning.
     """
     try:
-        scan_needed = alerts.scan_needed_today()
+        scan_needed = alerts.scan_needed()
     except Exception as exc:  # e.g. the database is not migrated yet
         log.warning("Skipping the start-up catch-up: %s", exc)
         return

@@ -231,8 +231,13 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("compliance.context_process
 # Publishing to a broker that is down must not hang a user's request for long.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# How long the health endpoint tolerates no successful scan before reporting it stale.
-WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", "26"))
+# /health/ reports the scan missed when none succeeded this many hours after it was due
+# (by the beat schedule): retries and the sweep have that long to catch up.
+WEGO_ALERT_SCAN_GRACE_HOURS = float(os.environ.get("WEGO_ALERT_SCAN_GRACE_HOURS", "2"))
+# A failed scan is retried after this many seconds, doubling (at most an hour), this
+# many times; after that the sweep queues one every 15 minutes while it is missing.
+WEGO_ALERT_SCAN_RETRY_SECONDS = int(os.environ.get("WEGO_ALERT_SCAN_RETRY_SECONDS", "60"))
+WEGO_ALERT_SCAN_MAX_RETRIES = int(os.environ.get("WEGO_ALERT_SCAN_MAX_RETRIES", "6"))
 # kombu's filesystem transport keeps its control (pidbox) files in ./control unless told:
 # keep them with the queue under var/.
 if not REDIS_URL:
