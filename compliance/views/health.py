@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .. import queue
 from ..services.alerts import last_successful_scan, next_scan_due
 
 
@@ -16,17 +17,6 @@ def _check_database():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        return "ok"
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
-
-
-def _check_broker():
-    from wego_tracker.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception as exc:
         return f"error: {type(exc).__name__}"
@@ -53,7 +43,7 @@ def _scan_state(now):
 def health(request):
     """JSON for load balancers and docker-compose: 200 when the database and broker answer, else 503."""
     database = _check_database()
-    broker = _check_broker()
+    broker = queue.broker_status()
     body = {"database": database, "broker": broker}
     if database == "ok":
         body.update(_scan_state(timezone.now()))
