@@ -132,12 +132,14 @@ def kill(proc):
 
 @contextlib.contextmanager
 def hung_smtp_server(port=SMTP_PORT):
-    """Accepts connections and never says a word: the SMTP client waits for its greeting."""
+    """Accepts connections and never says a word: the SMTP client waits for its greeting.
+    Yields the list of accepted connections (how many times it was tried)."""
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", port))
     server.listen(50)
     held, stop = [], threading.Event()
+    server_connections = held
 
     def accept():
         server.settimeout(0.2)
@@ -149,7 +151,7 @@ def hung_smtp_server(port=SMTP_PORT):
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield port
+        yield server_connections
     finally:
         stop.set()
         thread.join()

@@ -269,6 +269,10 @@ if REDIS_URL:
 # The sweep (compliance.tasks.recover): builds nobody works on are taken back.
 WEGO_RECOVER_EVERY_SECONDS = int(os.environ.get("WEGO_RECOVER_EVERY_SECONDS", "300"))
 
+# After a send times out or is refused, a worker process leaves the mail server alone
+# this long (compliance/emails.py): a hung server costs one EMAIL_TIMEOUT, not one per e-mail.
+WEGO_MAIL_PAUSE_SECONDS = int(os.environ.get("WEGO_MAIL_PAUSE_SECONDS", "60"))
+
 # --- Audit trail anchoring (compliance/audit.py, README "Audit trail") -------------------
 # The key that signs each audit entry's hash (HMAC-SHA256). Keep it out of the database
 # and its backups (an environment variable or a file only the app reads). It must not
