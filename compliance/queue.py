@@ -26,6 +26,7 @@ SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
 PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
 RECOVER = "compliance.tasks.recover"
+RUN_IMPORT = "compliance.tasks.run_import"
 
 
 def enqueue(name: str, *args) -> bool:

@@ -14,7 +14,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 
 from . import audit_heads, queue
-from .services import alerts, packets
+from .services import alerts, import_jobs, packets
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,19 @@ def build_packet(self, build_id):
     packets.run_build(build_id, worker=self.request.hostname or "worker")
 
 
+@shared_task(name=queue.RUN_IMPORT, bind=True)
+def run_import(self, job_id):
+    """Check or import a large file (an `ImportJob`); progress and the lease go on the row."""
+    import_jobs.run_import_job(job_id, worker=self.request.hostname or "worker")
+
+
 @shared_task(name=queue.RECOVER)
 def recover():
-    """Every few minutes (beat): take back packet builds nobody is working on, and queue
-    the alert scan if the scheduled one has not succeeded (and no attempt is under way)."""
+    """Every few minutes (beat): take back packet builds and import jobs nobody is working
+    on, and queue the alert scan if the scheduled one has not succeeded (and no attempt is
+    under way)."""
     result = packets.recover_builds()
+    result["imports"] = import_jobs.recover_jobs()
     if alerts.scan_schedule() is not None and alerts.scan_needed() and not alerts.scan_in_flight():
         result["scan_queued"] = queue.enqueue(queue.SCAN_ALERTS)
     return result
@@ -83,6 +91,7 @@ def catch_up_on_start(sender=None, **kwargs):
     if scan_needed:
         queue.enqueue(queue.SCAN_ALERTS)
     packets.recover_builds(worker=getattr(sender, "hostname", None))
+    import_jobs.recover_jobs(worker=getattr(sender, "hostname", None))
 
 
 @shared_task(name=queue.PUBLISH_AUDIT_HEAD)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("funding/", funding.funding, name="funding"),
     path("data/", data.data_home, name="data"),
     path("data/import/", data.import_records, name="import_records"),
+    path("data/import/jobs/<int:pk>/", data.import_job, name="import_job"),
     path("data/export/<str:resource>/", data.export_download, name="export_records"),
     # Alerts
     path("alerts/", alerts.inbox, name="alerts_inbox"),

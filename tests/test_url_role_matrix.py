@@ -60,6 +60,7 @@ EXPECTED = {
     "data": row(LOGIN, 403, 200, 200, 200, 200),
     "export_records": row(LOGIN, 403, 200, 200, 200, 200),
     "import_records": row(LOGIN, 403, 403, 403, 200, 200),
+    "import_job": row(LOGIN, 403, 403, 403, 404, 404),  # one's own jobs only (none here)
     # Alerts (issue 4): everyone's own inbox and preferences; the calendar feed is
     # authorised by its secret token alone (a wrong one is 404); health is public JSON.
     "alerts_inbox": row(LOGIN, 200, 200, 200, 200, 200),

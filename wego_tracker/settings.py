@@ -252,9 +252,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # Packets take ~5 s for 60 pages on the reference machine; 15 minutes is far beyond any
 # real packet and stops a runaway one from holding a worker for ever.
 WEGO_PACKET_TIME_LIMIT = int(os.environ.get("WEGO_PACKET_TIME_LIMIT", "900"))
+# Imports: 10,000 rows (the maximum) take ~30 s on the reference machine.
+WEGO_IMPORT_TIME_LIMIT = int(os.environ.get("WEGO_IMPORT_TIME_LIMIT", "900"))
 CELERY_TASK_ANNOTATIONS = {
     "compliance.build_packet": {"time_limit": WEGO_PACKET_TIME_LIMIT, "soft_time_limit": WEGO_PACKET_TIME_LIMIT - 60},
+    "compliance.tasks.run_import": {
+        "time_limit": WEGO_IMPORT_TIME_LIMIT,
+        "soft_time_limit": WEGO_IMPORT_TIME_LIMIT - 60,
+    },
 }
+# Import files larger than this are checked and imported by a worker, with a progress
+# bar (about 600 rows of CSV); smaller ones within the request.
+WEGO_IMPORT_SYNC_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_SYNC_MAX_BYTES", str(64 * 1024)))
 # A running build renews its lease at each progress step; one whose lease ran out for
 # this long is taken back (queued again, or failed with the reason after 3 attempts).
 WEGO_PACKET_LEASE_SECONDS = int(os.environ.get("WEGO_PACKET_LEASE_SECONDS", "300"))
