@@ -5,6 +5,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 """
 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
+from .api_tokens import ApiToken, ApiTokenQuerySet
 from .audit import AuditEntry, AuditEntryQuerySet
 from .base import BilingualNameMixin
 from .events import (
@@ -25,6 +26,8 @@ from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 
 __all__ = [
+    "ApiToken",
+    "ApiTokenQuerySet",
     "AlertDelivery",
     "AlertDeliveryQuerySet",
     "AlertPreference",
