@@ -22,6 +22,8 @@ from ..audit import client_ip
 from ..models import Document
 from ..register import Register
 from ..services import open_register
+from .api import params
+from .api.problems import BadParameters
 from .funding import funding_figures
 
 
@@ -54,10 +56,16 @@ def _row(ob, trail, public, forwarded):
 def public_register(request):
     _require_public_register()
     today = timezone.localdate()
+    try:
+        wanted = params.parse(request.GET, {"fiscal_year": params.year}, today).get("fiscal_year")
+    except BadParameters as exc:
+        return render(request, "compliance/public/bad_request.html", {"errors": exc.errors}, status=400)
     register = Register.load()
     forwarded = disclosure.forwarded_document_ids(today)
     obligations = register.obligations(today)
     years = sorted({ob.fiscal_year for ob in obligations}, reverse=True)
+    if wanted is not None:
+        obligations = [ob for ob in obligations if ob.fiscal_year == wanted]
     rows = [_row(ob, register.trail(ob, today), True, forwarded) for ob in obligations]
     rows.sort(key=lambda r: (-r["ob"].fiscal_year, r["ob"].spec.ordering, r["ob"].due_date, r["ob"].key))
     by_year = [(fy, list(group)) for fy, group in itertools.groupby(rows, key=lambda r: r["ob"].fiscal_year)]
@@ -71,6 +79,7 @@ def public_register(request):
     context = {
         "today": today,
         "years": years,
+        "fiscal_year": wanted,
         "by_year": by_year,
         "documents": [(d, files.get(d.pk, [])) for d in documents],
         "law_in_force": in_force,

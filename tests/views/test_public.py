@@ -103,3 +103,17 @@ def test_the_preferences_page_links_the_personal_feed_and_tokens(client, seed, c
     html = client.get("/alerts/preferences/").content.decode()
     assert "http://testserver/feeds/a-secret-link-token.atom" in html
     assert "/account/api-tokens/" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_one_fiscal_year_and_bad_parameters(client, seed):
+    html = client.get("/public/", {"fiscal_year": "2023"}).content.decode()
+    assert 'data-key="plan_to_mayor-2023"' in html and 'data-key="plan_to_mayor-2024"' not in html
+    for query in ({"fiscal_year": "23"}, {"year": "2023"}):
+        response = client.get("/public/", query, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert "data-key=" not in response.content.decode()
+
+
+def test_the_login_page_leads_to_the_public_register(client, seed):
+    assert b'href="/public/"' in client.get("/accounts/login/").content
