@@ -16,6 +16,7 @@ from .events import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    ReceiptCounter,
     Submission,
 )
 from .files import DocumentFile, FormToken
@@ -57,6 +58,7 @@ __all__ = [
     "PacketBuild",
     "Party",
     "Provision",
+    "ReceiptCounter",
     "SeoulSupport",
     "Submission",
 ]
