@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0006_api_tokens_and_public_files'),
+        ('compliance', '0008_receipt_counters_from_existing_receipts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

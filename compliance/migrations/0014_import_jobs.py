@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0011_alert_scan_counts_what_was_queued'),
+        ('compliance', '0013_alert_scan_counts_what_was_queued'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
