@@ -10,14 +10,14 @@ the server again for WEGO_MAIL_PAUSE_SECONDS: sends fail at once with `MailServe
 and the callers record them and retry with back-off as for any SMTP failure.
 """
 
+import datetime
 import smtplib
-import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def render_email(name, context, language="ko"):
@@ -36,13 +36,13 @@ class MailServerPaused(ConnectionError):
     """Not sent: the mail server timed out or refused a moment ago (see the module doc)."""
 
 
-_paused_until = 0.0  # time.monotonic() before which this process does not try the server
+_paused_until = None  # this process does not try the mail server before this time
 
 
 def send(name, to, context, language="ko", headers=None):
     """Render and send one message; raises on SMTP failure (callers retry)."""
     global _paused_until
-    if time.monotonic() < _paused_until:
+    if _paused_until is not None and timezone.now() < _paused_until:
         raise MailServerPaused(
             f"the mail server failed less than {settings.WEGO_MAIL_PAUSE_SECONDS} s ago; not tried again yet"
         )
@@ -53,6 +53,6 @@ def send(name, to, context, language="ko", headers=None):
     try:
         message.send()
     except (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError):
-        _paused_until = time.monotonic() + settings.WEGO_MAIL_PAUSE_SECONDS
+        _paused_until = timezone.now() + datetime.timedelta(seconds=settings.WEGO_MAIL_PAUSE_SECONDS)
         raise
     return message

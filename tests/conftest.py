@@ -24,6 +24,16 @@ def _audit_heads_of_this_test(settings, tmp_path):
     settings.WEGO_AUDIT_HEAD_DIR = tmp_path / "audit-heads"
 
 
+@pytest.fixture(autouse=True)
+def _mail_server_not_paused():
+    """A test's failed send must not pause the mail server for the next test (compliance.emails)."""
+    from compliance import emails
+
+    emails._paused_until = None
+    yield
+    emails._paused_until = None
+
+
 AUDIT_TABLE = "compliance_auditentry"
 AUDIT_TRIGGERS = ("compliance_auditentry_append_only", "compliance_auditentry_no_truncate")
 

@@ -11,7 +11,6 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
-from compliance import emails
 from compliance.models import AlertDelivery
 from tests import faults
 from wego_tracker.celery import app
@@ -24,7 +23,6 @@ def own_broker():
     app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
     app._pool = None
     app.amqp._producer_pool = None
-    emails._paused_until = 0.0
 
 
 @pytest.mark.worker
