@@ -8,7 +8,7 @@ by the `do_*` services and by the Django admin alike (rules, provisions, session
 
 Each entry stores the SHA-256 of its canonical content and of the previous entry's hash,
 a gap-free `seq`, and an HMAC of its hash with WEGO_AUDIT_KEY (`sign`), a key the database
-never holds. On PostgreSQL a trigger (migration 0011) refuses UPDATE, DELETE and TRUNCATE
+never holds. On PostgreSQL a trigger (migration 0013) refuses UPDATE, DELETE and TRUNCATE
 of the table for every role. Whoever lifts the trigger (a superuser) and edits, deletes
 or inserts rows breaks the chain; recomputing the hashes does not help without the key;
 deleting the newest entries or truncating contradicts the head last published outside

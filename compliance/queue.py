@@ -27,6 +27,7 @@ BUILD_PACKET = "compliance.build_packet"
 PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
 RECOVER = "compliance.tasks.recover"
 RUN_IMPORT = "compliance.tasks.run_import"
+SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
 
 
 def enqueue(name: str, *args) -> bool:

@@ -14,6 +14,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 
 from . import audit_heads, queue
+from .dataio import pending
 from .services import alerts, import_jobs, packets
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,12 @@ def recover():
     if alerts.scan_schedule() is not None and alerts.scan_needed() and not alerts.scan_in_flight():
         result["scan_queued"] = queue.enqueue(queue.SCAN_ALERTS)
     return result
+
+
+@shared_task(name=queue.SWEEP_PENDING_IMPORTS)
+def sweep_pending_imports():
+    """Remove files of import dry runs that were never confirmed (settings.CELERY_BEAT_SCHEDULE)."""
+    return pending.sweep()
 
 
 @worker_ready.connect

@@ -41,7 +41,7 @@ AUDIT_TRIGGERS = ("compliance_auditentry_append_only", "compliance_auditentry_no
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_audit_trigger():
     """Transactional tests end by truncating every table, which the audit trail's trigger
-    refuses (migration 0011): lift it for that flush only, inside its transaction, as only
+    refuses (migration 0013): lift it for that flush only, inside its transaction, as only
     a superuser can."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 

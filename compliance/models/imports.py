@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ImportJob(models.Model):
     """One run of the import service on one file, in the background: a check (dry run) or
-    the import itself. The file waits in the private blob store under its SHA-256; the
-    row-by-row report is kept as JSON. Claimed with a lease, like packet builds
+    the import itself. The file waits among the pending imports; the row-by-row report
+    is kept as JSON. Claimed with a lease, like packet builds
     (`services.import_jobs.recover_jobs` takes back a job whose worker died)."""
 
     class State(models.TextChoices):
@@ -21,8 +21,9 @@ class ImportJob(models.Model):
     resource = models.CharField(_("records"), max_length=40)
     filename = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
-    # The blob was stored for this import (not an existing file): removed once imported.
-    owns_blob = models.BooleanField(default=False)
+    # The file waits among the pending imports (`compliance.dataio.pending`) under this id
+    # until it is imported or expires.
+    pending_ref = models.CharField(max_length=32)
     dry_run = models.BooleanField(_("check only"), default=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import queue
+from ..dataio import pending
 from ..models import ImportJob
-from ..storage import delete_blob, open_blob, store_bytes
 from .imports import ImportReport, RowReport, do_import_records
 
 logger = logging.getLogger(__name__)
@@ -47,15 +48,18 @@ def report_from_dict(data: dict) -> ImportReport:
     return ImportReport(**{**data, "rows": rows})
 
 
-def do_request_import(user, resource, data: bytes, filename, dry_run=True, sha256=None, owns_blob=None) -> ImportJob:
-    """Keep the file and record a job for a worker; queue it (`do_queue_import`)."""
-    if sha256 is None:
-        sha256, _size, owns_blob = store_bytes(data)
+def do_request_import(user, resource, data: bytes, filename, dry_run=True, ref=None) -> ImportJob:
+    """Keep the file (or reuse the pending file `ref` a check kept) and record a job for a
+    worker; queue it with `do_queue_import`."""
+    if ref is None:
+        ref, sha256 = pending.keep(data)
+    else:
+        sha256 = hashlib.sha256(data).hexdigest()
     return ImportJob.objects.create(
         resource=resource,
         filename=filename[:255],
         sha256=sha256,
-        owns_blob=bool(owns_blob),
+        pending_ref=ref,
         dry_run=dry_run,
         requested_by=user,
     )
@@ -104,16 +108,16 @@ def run_import_job(job_id: int, worker: str = "web"):
         return jobs.get()
 
     try:
-        with open_blob(job.sha256) as fh:
-            data = fh.read()
-        report = do_import_records(job.resource, data, job.filename, dry_run=job.dry_run, progress=progress)
-    except SoftTimeLimitExceeded:
-        return fail(_("The import took longer than its time limit and was stopped; nothing was saved. Split the file."))
-    except OSError:
-        logger.exception("import job %s could not read its file", job_id)
+        data = pending.take(job.pending_ref, job.sha256)
+    except (OSError, ValueError):  # swept after IMPORT_PENDING_MAX_AGE, or changed
+        logger.warning("import job %s could not read its file", job_id)
         return fail(
             _("The uploaded file could not be read back from the file store; nothing was saved. Upload it again.")
         )
+    try:
+        report = do_import_records(job.resource, data, job.filename, dry_run=job.dry_run, progress=progress)
+    except SoftTimeLimitExceeded:
+        return fail(_("The import took longer than its time limit and was stopped; nothing was saved. Split the file."))
     except Exception:
         logger.exception("import job %s failed", job_id)
         return fail(_("The import failed because of an internal error; nothing was saved. It has been logged."))
@@ -125,8 +129,8 @@ def run_import_job(job_id: int, worker: str = "web"):
         finished_at=timezone.now(),
         lease_expires_at=None,
     )
-    if report.applied and job.owns_blob:
-        delete_blob(job.sha256)
+    if report.applied:
+        pending.discard(job.pending_ref)
     return jobs.get()
 
 

@@ -15,18 +15,22 @@ from ..access import (
     check_export,
     check_import,
 )
+from ..dataio import pending
 from ..dataio.exports import CONTENT_TYPES, FORMATS, export_filename, export_records
 from ..dataio.resources import IMPORTABLE, RESOURCES
 from ..forms.data import ImportForm
 from ..models import ImportJob
 from ..services.import_jobs import do_queue_import, do_request_import, report_from_dict
 from ..services.imports import do_import_records
-from ..storage import delete_blob, open_blob, store_bytes
 
 TOKEN_SALT = "compliance.import"
 
 
-TOKEN_MAX_AGE = 3600
+def token_max_age():
+    # The pending file is swept after the same time (settings.IMPORT_PENDING_MAX_AGE).
+    from django.conf import settings
+
+    return settings.IMPORT_PENDING_MAX_AGE
 
 
 def _resources_for_page():
@@ -80,7 +84,8 @@ def import_records(request):
     context = {"resources": _resources_for_page()}
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm(request, context)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    initial = {"resource": request.GET["resource"]} if request.GET.get("resource") in IMPORTABLE else None
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -94,8 +99,11 @@ def import_records(request):
             report = do_import_records(name, data, upload.name, dry_run=True)
             context["report"] = report
             if report.ok:
-                sha, _size, created = store_bytes(data)
-                context["token"] = _confirm_token(request.user, sha, name, upload.name, created)
+                ref, sha = pending.keep(data)
+                context["token"] = signing.dumps(
+                    {"ref": ref, "sha": sha, "resource": name, "filename": upload.name, "user": request.user.pk},
+                    salt=TOKEN_SALT,
+                )
             else:
                 status = 400
         else:
@@ -106,41 +114,33 @@ def import_records(request):
 
 def _confirm(request, context):
     try:
-        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=token_max_age())
         if payload["user"] != request.user.pk or payload["resource"] not in IMPORTABLE:
             raise signing.BadSignature
-        with open_blob(payload["sha"]) as fh:
-            data = fh.read()
+        data = pending.take(payload["ref"], payload["sha"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, OSError):
         context["form"] = ImportForm()
         context["error"] = _("This confirmation has expired or is not valid. Upload the file again.")
         return render(request, "compliance/data/import.html", context, status=400)
     if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker imports it, with progress
         job = do_request_import(
-            request.user,
-            payload["resource"],
-            data,
-            payload["filename"],
-            dry_run=False,
-            sha256=payload["sha"],
-            owns_blob=payload.get("created"),
+            request.user, payload["resource"], data, payload["filename"], dry_run=False, ref=payload["ref"]
         )
         do_queue_import(job)
         return redirect(job)
     # Checked again inside the same transaction that saves: the records may have
     # changed since the dry run.
     report = do_import_records(payload["resource"], data, payload["filename"], dry_run=False)
-    if report.applied and payload.get("created"):
-        delete_blob(payload["sha"])
+    if report.applied:
+        pending.discard(payload["ref"])
     context.update({"form": ImportForm(), "report": report})
     return render(request, "compliance/data/import.html", context, status=200 if report.applied else 400)
 
 
-def _confirm_token(user, sha, resource, filename, created):
+def _confirm_token(user, ref, sha, resource, filename):
     """What the confirmation posts back: exactly the file that was checked, signed and expiring."""
     return signing.dumps(
-        {"sha": sha, "resource": resource, "filename": filename, "user": user.pk, "created": created},
-        salt=TOKEN_SALT,
+        {"ref": ref, "sha": sha, "resource": resource, "filename": filename, "user": user.pk}, salt=TOKEN_SALT
     )
 
 
@@ -155,7 +155,7 @@ def import_job(request, pk):
     if job.state == ImportJob.State.DONE and job.report is not None:
         context["report"] = report_from_dict(job.report)
         if job.dry_run and context["report"].ok:
-            context["token"] = _confirm_token(request.user, job.sha256, job.resource, job.filename, job.owns_blob)
+            context["token"] = _confirm_token(request.user, job.pending_ref, job.sha256, job.resource, job.filename)
     if request.htmx:
         return render(request, "compliance/data/_import_job_status.html", context)
     return render(request, "compliance/data/import_job.html", context)

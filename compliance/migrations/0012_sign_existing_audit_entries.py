@@ -1,4 +1,4 @@
-"""Sign the entries recorded before signatures existed, once, before the trigger of 0011
+"""Sign the entries recorded before signatures existed, once, before the trigger of 0013
 freezes the table. Only an intact chain is signed: entries of a chain that is already
 broken stay unsigned, and `verify_audit` keeps reporting where it broke."""
 
@@ -18,6 +18,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("compliance", "0009_audit_signature_and_actor_kept")]
+    dependencies = [("compliance", "0011_audit_signature_and_actor_kept")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

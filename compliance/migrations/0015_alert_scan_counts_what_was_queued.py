@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0012_packet_build_lease'),
+        ('compliance', '0014_packet_build_lease'),
     ]
 
     operations = [

@@ -47,6 +47,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("compliance", "0010_sign_existing_audit_entries")]
+    dependencies = [("compliance", "0012_sign_existing_audit_entries")]
 
     operations = [migrations.RunPython(forwards, backwards)]

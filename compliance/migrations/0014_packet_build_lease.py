@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0011_audit_trail_append_only_trigger'),
+        ('compliance', '0013_audit_trail_append_only_trigger'),
     ]
 
     operations = [
