@@ -48,7 +48,7 @@ def finished(job):
 def test_a_large_import_is_checked_and_imported_by_a_worker_with_progress(
     client, seed, dpo_user, settings, own_broker, tmp_path
 ):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.IMPORT_PENDING_DIR = tmp_path / "pending"
     settings.WEGO_IMPORT_SYNC_MAX_BYTES = 1024  # this file is larger: a job
     settings.LANGUAGE_CODE = "en"
     client.force_login(dpo_user)
@@ -71,17 +71,17 @@ def test_a_large_import_is_checked_and_imported_by_a_worker_with_progress(
     apply.refresh_from_db()
     assert apply.state == "done" and apply.progress == 100 and apply.report["applied"]
     assert models.SeoulSupport.objects.filter(year__gte=2030).count() == ROWS
-    assert not any(p.is_file() for p in (tmp_path / "private").rglob("*"))  # the waiting file is gone
+    assert not any(p.is_file() for p in (tmp_path / "pending").rglob("*"))  # the waiting file is gone
 
 
 @pytest.mark.django_db
 def test_an_import_job_reports_progress_and_is_taken_back_if_its_worker_dies(seed, dpo_user, settings, tmp_path):
-    from compliance.storage import store_bytes
+    from compliance.dataio import pending
 
-    settings.PRIVATE_STORAGE_ROOT = tmp_path
-    sha, _size, _created = store_bytes(CSV.encode())
+    settings.IMPORT_PENDING_DIR = tmp_path
+    ref, sha = pending.keep(CSV.encode())
     job = ImportJob.objects.create(
-        resource="seoul_support", filename="big.csv", sha256=sha, dry_run=True, requested_by=dpo_user
+        resource="seoul_support", filename="big.csv", sha256=sha, pending_ref=ref, dry_run=True, requested_by=dpo_user
     )
     ImportJob.objects.filter(pk=job.pk).update(state="running", attempts=1, claimed_by="gone@host")
     assert recover_jobs(worker="gone@host")["requeued"] == [job.pk]  # its worker restarted
