@@ -34,7 +34,7 @@ RUN export WEGO_PRODUCTION=1 SECRET_KEY=build-only \
     && python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 \
     && python manage.py collectstatic --no-input -v 0
 
-RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var && chown -R wego /app/var
+RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var/private /app/var/audit-heads && chown -R wego /app/var
 USER wego
 
 EXPOSE 8000
