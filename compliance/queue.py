@@ -24,6 +24,8 @@ SCAN_ALERTS = "compliance.tasks.scan_alerts"
 DELIVER_ALERT = "compliance.tasks.deliver_alert"
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
+SEND_RECEIPT_EMAIL = "compliance.tasks.send_receipt_email"
+SEND_WAITING_RECEIPT_EMAILS = "compliance.tasks.send_waiting_receipt_emails"
 
 
 def enqueue(name: str, *args) -> bool:

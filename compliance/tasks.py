@@ -12,7 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from . import queue
-from .services import alerts, packets
+from .services import alerts, packets, receipts
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +61,23 @@ def catch_up_on_start(sender=None, **kwargs):
         queue.enqueue(queue.SCAN_ALERTS)
     for build_id in waiting:
         queue.enqueue(queue.BUILD_PACKET, build_id)
+
+
+@shared_task(name=queue.SEND_RECEIPT_EMAIL, bind=True, max_retries=None)
+def send_receipt_email(self, email_id):
+    """One receipt e-mail; a failure is recorded on its row and retried with back-off."""
+    retry_in = receipts.do_send_receipt_email(email_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name=queue.SEND_WAITING_RECEIPT_EMAILS)
+def send_waiting_receipt_emails():
+    """Beat, every few minutes (CELERY_BEAT_SCHEDULE): queue receipt e-mails that are due."""
+    return receipts.do_queue_waiting_receipt_emails()
+
+
+@worker_ready.connect
+def send_waiting_receipt_emails_on_start(sender=None, **kwargs):
+    """E-mails recorded while the broker was down go out as soon as a worker is back."""
+    queue.enqueue(queue.SEND_WAITING_RECEIPT_EMAILS)

@@ -134,8 +134,24 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded submissions are private: never under STATIC or a public MEDIA URL.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("WEGO_PRIVATE_STORAGE", VAR_DIR / "private"))
 
+# --- E-mail ------------------------------------------------------------------------------
+# Sent only by the Celery worker, never inside a request (receipts: compliance.services.
+# receipts; alerts: compliance.services.alerts). docker-compose passes these.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wego-tracker@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (implicit TLS), not both.")
+# Seconds a connection or an answer of the SMTP server may take. A hung server then
+# fails one send after this long (recorded, retried later) instead of holding a worker.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "15"))
+# Back-off of a failed receipt e-mail: this many seconds, then twice as long each time (6 h at most).
+WEGO_EMAIL_RETRY_SECONDS = int(os.environ.get("WEGO_EMAIL_RETRY_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -182,6 +198,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's table when beat starts (then editable in the admin).
+CELERY_BEAT_SCHEDULE = {
+    "receipt e-mails waiting to be sent": {
+        "task": "compliance.tasks.send_waiting_receipt_emails",
+        "schedule": 300.0,
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 

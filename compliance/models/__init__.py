@@ -22,6 +22,7 @@ from .events import (
 from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 
@@ -57,6 +58,8 @@ __all__ = [
     "Party",
     "Provision",
     "ReceiptCounter",
+    "ReceiptEmail",
+    "ReceiptEmailQuerySet",
     "SeoulSupport",
     "Submission",
 ]
