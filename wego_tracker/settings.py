@@ -117,7 +117,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("WEGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,6 +156,24 @@ WEGO_EMAIL_RETRY_SECONDS = int(os.environ.get("WEGO_EMAIL_RETRY_SECONDS", "300")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+
+# --- HTTPS (production: `manage.py check --deploy` is clean) ------------------------------
+# The app serves plain HTTP behind a TLS-terminating reverse proxy (docker-compose).
+# WEGO_BEHIND_TLS_PROXY=1 trusts the proxy's X-Forwarded-Proto; set it only when the
+# proxy sets that header and clients cannot reach the app around the proxy.
+if env_bool("WEGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The container health check asks over plain HTTP from inside; it is never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits the whole registrable domain (e.g. seoul.go.kr) to HTTPS in
+    # browsers for good: the city's decision, not this app's. SECURE_HSTS_PRELOAD=1 once made.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
