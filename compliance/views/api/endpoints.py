@@ -18,7 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ... import disclosure
+from ... import disclosure, register
 from ...labels import status_label
 from ...models import (
     CommitteeReport,
@@ -29,7 +29,6 @@ from ...models import (
     Forwarding,
     SeoulSupport,
 )
-from ...register import Register
 from ...rules import calculator
 from ...rules.obligations import Status
 from ..funding import funding_figures
@@ -47,6 +46,19 @@ def _q(name, type_, description, **kwargs):
 
 AS_OF = _q("as_of", OpenApiTypes.DATE, "Statuses as of this day (YYYY-MM-DD; default: today in Asia/Seoul).")
 WHAT_IF = _q("what_if", OpenApiTypes.INT, "1: as if the proposed amendment were in force.", enum=[0, 1])
+WHAT_IF_FROM = _q(
+    "what_if_from", OpenApiTypes.DATE, "With what_if=1: the day the amendment is assumed in force (default: today)."
+)
+WHAT_IF_PARAMS = {"what_if": params.flag, "what_if_from": params.iso_date}
+
+
+def what_if_args(values):
+    """(what_if, what_if_from) for the register; `what_if_from` alone is a 400."""
+    if "what_if_from" in values and not values.get("what_if"):
+        raise BadParameters([{"parameter": "what_if_from", "detail": _("Give it together with what_if=1.")}])
+    return {"what_if": values.get("what_if", False), "what_if_from": values.get("what_if_from")}
+
+
 FISCAL_YEAR = _q("fiscal_year", OpenApiTypes.INT, "Only this fiscal year.")
 PAGE = [
     _q("page", OpenApiTypes.INT, "Page number (from 1)."),
@@ -117,6 +129,7 @@ class ObligationList(ObligationsMixin, ReadView):
         parameters=[
             AS_OF,
             WHAT_IF,
+            WHAT_IF_FROM,
             FISCAL_YEAR,
             _q("duty", OpenApiTypes.STR, "Only this duty (a duty-rule code)."),
             _q("status", OpenApiTypes.STR, "Only this status (the vocabulary of the dashboard)."),
@@ -125,22 +138,21 @@ class ObligationList(ObligationsMixin, ReadView):
         responses={200: s.paginated(s.ObligationSerializer), **ERRORS},
     )
     def get(self, request):
-        register = Register.load()
-        codes = [r.code for r in register.history.rules]
+        reg = register.load()
+        codes = [r.code for r in reg.history.rules]
         spec = {
             "as_of": params.iso_date,
-            "what_if": params.flag,
+            **WHAT_IF_PARAMS,
             "fiscal_year": params.year,
             "duty": params.choice(*codes),
             "status": params.choice(*Status.ALL),
         }
-        self.register = register
         values = self.parse(spec)
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
         rows = [
             ob
-            for ob in register.obligations(as_of, what_if=values.get("what_if", False))
+            for ob in reg.obligations(as_of, **what_if_args(values))
             if values.get("fiscal_year") in (None, ob.fiscal_year)
             and values.get("duty") in (None, ob.duty)
             and values.get("status") in (None, ob.status)
@@ -168,20 +180,20 @@ class ObligationDetail(ObligationsMixin, ReadView):
     @extend_schema(
         operation_id="obligations_retrieve",
         summary="One obligation: derivation of its due date and the delay at each hop",
-        parameters=[AS_OF, WHAT_IF],
+        parameters=[AS_OF, WHAT_IF, WHAT_IF_FROM],
         responses={200: s.ObligationDetailSerializer, **ERRORS},
     )
     def get(self, request, key):
-        register = Register.load()
-        values = self.parse({"as_of": params.iso_date, "what_if": params.flag})
+        reg = register.load()
+        values = self.parse({"as_of": params.iso_date, **WHAT_IF_PARAMS})
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        ob = register.get(key, as_of, what_if=values.get("what_if", False))
+        ob = reg.get(key, as_of, **what_if_args(values))
         if ob is None:
             raise exceptions.NotFound()
         data = self.item(ob, values.get("as_of"))
         shown = disclosure.derivation_visible(ob, public=self.public, forwarded_ids=self.forwarded)
-        trail = [_hop(row) for row in register.trail(ob, as_of) if not self.public or row["doc"].id in self.forwarded]
+        trail = [_hop(row) for row in reg.trail(ob, as_of) if not self.public or row["doc"].id in self.forwarded]
         data.update(
             {
                 "status_label": str(status_label(ob)),
@@ -325,10 +337,10 @@ def provision_state(p, today, in_force_ids):
     return "superseded"
 
 
-def provision_groups(register, today):
+def provision_groups(reg, today):
     """Article 17 as data: every provision with its versions and the state of each today."""
-    in_force_ids = {p.pk for p in register.law_in_force(today, article=None)}
-    versions = sorted((p.row for p in register.history.provisions), key=lambda p: (p.article, p.paragraph, p.pk))
+    in_force_ids = {p.pk for p in reg.law_in_force(today, article=None)}
+    versions = sorted((p.row for p in reg.history.provisions), key=lambda p: (p.article, p.paragraph, p.pk))
     groups = {}
     for p in versions:
         group = groups.setdefault(
@@ -367,7 +379,7 @@ class ProvisionList(ReadView):
     )
     def get(self, request):
         self.parse()
-        return self.page(provision_groups(Register.load(), self.today), s.ProvisionSerializer)
+        return self.page(provision_groups(register.load(), self.today), s.ProvisionSerializer)
 
 
 def duty_rule_row(rule):
@@ -468,14 +480,14 @@ class CalculateView(ReadView):
         responses={200: s.CalculationSerializer, **ERRORS},
     )
     def get(self, request):
-        register = Register.load()
-        result = run_calculation(request.query_params, register, self.today, get_language() or "ko")
+        reg = register.load()
+        result = run_calculation(request.query_params, reg, self.today, get_language() or "ko")
         return Response(s.CalculationSerializer(result).data)
 
 
-def run_calculation(query, register, today, language):
+def run_calculation(query, reg, today, language):
     """Parse `query` strictly and calculate; raises BadParameters with every problem found."""
-    rules = {r.code: r for r in register.history.rules}
+    rules = {r.code: r for r in reg.history.rules}
     spec = {
         "duty": params.choice(*rules),
         calculator.FISCAL_YEAR: params.year,
@@ -501,10 +513,10 @@ def run_calculation(query, register, today, language):
         raise BadParameters(errors)
     result = calculator.calculate(
         rule,
-        register.calendar,
+        reg.calendar,
         fiscal_year=values.get(calculator.FISCAL_YEAR),
         trigger=values.get(calculator.RECEIVED_ON) or values.get(calculator.FORWARDED_ON),
-        sessions=register.history.sessions,
+        sessions=reg.history.sessions,
     )
     return {
         "duty": rule.code,
@@ -517,3 +529,17 @@ def run_calculation(query, register, today, language):
         "non_business_days_crossed": [{"date": c.day, "why": c.why.text(language)} for c in result.crossed],
         "calculation": result,
     }
+
+
+class NotFoundView(ReadView):
+    """Any other address under /api/: a problem-details 404, like the API's other errors."""
+
+    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
+    paginated = False
+    public_register_only = False
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest=""):
+        raise exceptions.NotFound()
+
+    options = post = put = patch = delete = get

@@ -82,7 +82,9 @@ def test_filters(client, seed):
 
 def test_what_if_follows_the_proposed_amendment(client, seed):
     without = {i["duty"] for i in all_items(client, {"as_of": "2024-06-30"})}
-    with_bill = {i["duty"] for i in all_items(client, {"as_of": "2024-06-30", "what_if": "1"})}
+    with_bill = {
+        i["duty"] for i in all_items(client, {"as_of": "2024-06-30", "what_if": "1", "what_if_from": "2024-01-01"})
+    }
     assert "forward_results_to_council" not in without
     assert "forward_results_to_council" in with_bill
 
@@ -112,6 +114,7 @@ def test_detail_has_the_derivation_and_the_hops(client, seed):
         ({"as_of": "2024-02-30"}, "as_of"),
         ({"as_of": "yesterday"}, "as_of"),
         ({"what_if": "maybe"}, "what_if"),
+        ({"what_if_from": "2024-01-01"}, "what_if_from"),
         ({"fiscal_year": "1800"}, "fiscal_year"),
         ({"fiscal_year": "20x4"}, "fiscal_year"),
         ({"duty": "plan_to_council"}, "duty"),
