@@ -17,7 +17,6 @@ from compliance import services
 from compliance.dataio.uploads import validate_upload
 from compliance.models import AuditEntry, Document, DocumentFile, FormToken, Submission
 from tests import workflow_samples as samples
-from wego_tracker.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +66,6 @@ def assert_nothing_saved(private_storage):
     assert FormToken.objects.count() == 0
     assert AuditEntry.objects.count() == 0
     assert blobs(private_storage) == []
-
-
-@pytest.fixture
-def eager_tasks():
-    """Queued tasks run in-process (tests/services/test_receipt_emails.py runs a real worker)."""
-    old = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = old
 
 
 def test_wego_uploads_a_plan_and_gets_a_receipt(
