@@ -26,6 +26,9 @@ SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
 SEND_RECEIPT_EMAIL = "compliance.tasks.send_receipt_email"
 SEND_WAITING_RECEIPT_EMAILS = "compliance.tasks.send_waiting_receipt_emails"
+PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
+RECOVER = "compliance.tasks.recover"
+RUN_IMPORT = "compliance.tasks.run_import"
 SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
 
 

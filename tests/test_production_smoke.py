@@ -32,7 +32,7 @@ import requests
 from psycopg import sql
 
 from tests import workflow_samples as samples
-from tests.faults import REDIS_PORT, SMTP_PORT, RedisServer, SmtpListener
+from tests.real_parts import REDIS_PORT, SMTP_PORT, RedisServer, SmtpListener
 
 pytestmark = [pytest.mark.smoke, pytest.mark.slow]
 

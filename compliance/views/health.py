@@ -10,9 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .. import queue, storage
-from ..models import (
-    AlertScan,
-)
+from ..services.alerts import last_successful_scan, next_scan_due
 
 
 def _check_database():
@@ -24,6 +22,22 @@ def _check_database():
         return f"error: {type(exc).__name__}"
 
 
+def _scan_state(now):
+    """Whether the scheduled alert scan was missed: no successful scan within
+    WEGO_ALERT_SCAN_GRACE_HOURS of the time it was due (retries and the sweep get that
+    long). `scan_stale` is the older name of `scan_missed`."""
+    last = last_successful_scan()
+    due = next_scan_due(last) if last else None
+    grace = datetime.timedelta(hours=settings.WEGO_ALERT_SCAN_GRACE_HOURS)
+    missed = last is None or now - due > grace
+    return {
+        "last_successful_scan": last.isoformat() if last else None,
+        "next_scan_due": due.isoformat() if due else None,
+        "scan_missed": missed,
+        "scan_stale": missed,
+    }
+
+
 @require_GET
 @never_cache
 def health(request):
@@ -31,26 +45,17 @@ def health(request):
     answer and a file can be written to the file store, else 503."""
     database = _check_database()
     broker = queue.broker_status()
-    last = None
+    body = {"database": database, "broker": broker}
     if database == "ok":
-        last = (
-            AlertScan.objects.filter(finished_at__isnull=False, error="")
-            .order_by("-finished_at")
-            .values_list("finished_at", flat=True)
-            .first()
-        )
-    stale_after = datetime.timedelta(hours=settings.WEGO_ALERT_SCAN_STALE_HOURS)
+        body.update(_scan_state(timezone.now()))
+    else:
+        body.update({"last_successful_scan": None, "next_scan_due": None, "scan_missed": None, "scan_stale": None})
     store = storage.status()
-    body = {
-        "database": database,
-        "broker": broker,
-        **store,
-        # A file as large as the largest accepted upload may not fit any more.
-        "storage_low": store["storage_free_bytes"] is not None
-        and store["storage_free_bytes"] < settings.WEGO_MAX_UPLOAD_BYTES,
-        "last_successful_scan": last.isoformat() if last else None,
-        "scan_stale": last is None or timezone.now() - last > stale_after,
-    }
+    body.update(store)
+    # A file as large as the largest accepted upload may not fit any more.
+    body["storage_low"] = store["storage_free_bytes"] is not None and (
+        store["storage_free_bytes"] < settings.WEGO_MAX_UPLOAD_BYTES
+    )
     ok = database == "ok" and broker == "ok" and store["storage"] == "ok"
     body["status"] = "ok" if ok else "error"
     return JsonResponse(body, status=200 if ok else 503)

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from compliance.models import ReceiptEmail, Submission
 from tests import workflow_samples as samples
-from tests.faults import (
+from tests.real_parts import (
     SMTP_PORT,
     CeleryWorker,
     RedisServer,
@@ -76,6 +76,8 @@ def worker(redis, tmp_path):
             "EMAIL_HOST_PASSWORD": RELAY_PASSWORD,
             "EMAIL_TIMEOUT": "2",
             "WEGO_EMAIL_RETRY_SECONDS": "1",
+            # Each retry really talks to the server (the pause after a failure is tested elsewhere).
+            "WEGO_MAIL_PAUSE_SECONDS": "0",
             "DEFAULT_FROM_EMAIL": "wego-tracker@example.invalid",
         }
         process = CeleryWorker(env, tmp_path / f"worker-{len(started)}.log").start()

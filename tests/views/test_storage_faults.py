@@ -14,7 +14,7 @@ from django.urls import reverse
 from compliance import storage
 from compliance.models import AuditEntry, Document, DocumentFile, FormToken, Submission
 from tests import workflow_samples as samples
-from tests.faults import TinyFileSystem
+from tests.real_parts import TinyFileSystem
 
 pytestmark = [
     pytest.mark.django_db,
