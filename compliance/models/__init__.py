@@ -24,6 +24,7 @@ from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .imports import ImportJob
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 from .versions import DataVersion
@@ -62,6 +63,8 @@ __all__ = [
     "Party",
     "Provision",
     "ReceiptCounter",
+    "ReceiptEmail",
+    "ReceiptEmailQuerySet",
     "RecordCoverage",
     "RecordStream",
     "SeoulSupport",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0016_import_jobs'),
+        ('compliance', '0017_receipt_emails'),
     ]
 
     operations = [
