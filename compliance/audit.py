@@ -297,6 +297,8 @@ def _audited_models():
         models.FundingYear,
         models.SeoulSupport,
         models.DuesCollection,
+        models.ReviewOutcome,
+        models.ReviewComment,
     ]
 
 

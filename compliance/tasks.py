@@ -12,7 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from . import queue
-from .services import alerts, packets
+from .services import alerts, packets, review
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,15 @@ def send_digest(self, user_id):
 def build_packet(build_id):
     """Build a queued council packet; progress goes on the row."""
     packets.run_build(build_id)
+
+
+@shared_task(name=queue.SEND_REVIEW_NOTICE, bind=True, max_retries=5)
+def send_review_notice(self, outcome_id, user_id):
+    """The alert e-mail of a review outcome to one WeGO user; SMTP failures retry with back-off."""
+    try:
+        review.send_review_notice(outcome_id, user_id)
+    except OSError as exc:  # smtplib errors are OSErrors
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
 
 @worker_ready.connect

@@ -22,6 +22,7 @@ from .funding import DuesCollection, FundingYear, SeoulSupport
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
+from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
 
 __all__ = [
     "AlertDelivery",
@@ -48,10 +49,14 @@ __all__ = [
     "HolidayOverride",
     "InspectionRequest",
     "LegalInstrument",
+    "MAX_REVIEW_TEXT",
     "Notification",
     "PacketBuild",
     "Party",
     "Provision",
+    "ReadLogEntry",
+    "ReviewComment",
+    "ReviewOutcome",
     "SeoulSupport",
     "Submission",
 ]
