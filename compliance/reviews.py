@@ -111,6 +111,43 @@ class Thread:
     def state_label(self):
         return ReviewState.LABELS[self.state]
 
+    def as_of(self, day):
+        """The thread as it stood at the end of `day` (Seoul): for packets, which are "as of" a date."""
+        versions = [v for v in self.versions if v.submission.received_on <= day]
+        if not versions:
+            return None
+        ids = {v.pk for v in versions}
+        return Thread(
+            versions=versions,
+            items=[i for i in self.items if i.day <= day and i.document.pk in ids],
+            outcomes=[o for o in self.outcomes if timezone.localdate(o.created_at) <= day],
+            comments=[c for c in self.comments if timezone.localdate(c.created_at) <= day],
+        )
+
+    def as_manifest(self):
+        """Plain JSON values for a packet's manifest, in a fixed order."""
+
+        def item(i):
+            row = {"kind": i.kind, "document_id": i.document.pk, "day": i.day.isoformat()}
+            if i.kind == "outcome":
+                o = i.obj
+                row.update(
+                    at=o.created_at.isoformat(),
+                    decision=o.decision,
+                    target_date=o.target_date.isoformat() if o.target_date else None,
+                    text=o.message,
+                    by=o.recorded_by.get_username(),
+                    role=o.recorded_by_role,
+                )
+            elif i.kind == "comment":
+                c = i.obj
+                row.update(at=c.created_at.isoformat(), text=c.body, by=c.author.get_username(), role=c.author_role)
+            elif i.kind == "forwarded":
+                row.update(forwarding_id=i.obj.pk)
+            return row
+
+        return {"versions": [v.pk for v in self.versions], "state": self.state, "items": [item(i) for i in self.items]}
+
     @property
     def open_request(self):
         """The revision request WeGO still has to answer, if any."""

@@ -67,6 +67,14 @@ EXPECTED = {
     "alerts_calendar_token": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     "alerts_calendar_feed": row(404, 404, 404, 404, 404, 404),
     "health": row(200, 200, 200, 200, 200, 200),
+    # The review loop (issue 13): everyone with a role reads the threads; the Digital
+    # Policy Officer and admins record outcomes; WeGO and the city comment; only the city
+    # reads who downloaded what.
+    "review_list": row(LOGIN, 403, 200, 200, 200, 200),
+    "document_review": row(LOGIN, 403, 200, 200, 200, 200),
+    "review_outcome_new": row(LOGIN, 403, 403, 403, 405, 405),  # POST only
+    "review_comment_new": row(LOGIN, 403, 403, 405, 405, 405),  # POST only
+    "document_read_log": row(LOGIN, 403, 403, 403, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -79,6 +87,8 @@ EXPECTED_POST = {
     "inspection_new": row(LOGIN, 403, 403, 403, 400, 400),
     "packet_create": row(LOGIN, 403, 403, 403, 400, 400),
     "import_records": row(LOGIN, 403, 403, 403, 400, 400),
+    "review_outcome_new": row(LOGIN, 403, 403, 403, 400, 400),
+    "review_comment_new": row(LOGIN, 403, 403, 400, 400, 400),
     "alerts_preferences": row(LOGIN, 400, 400, 400, 400, 400),
     "alerts_calendar_token": row(LOGIN, 400, 400, 400, 400, 400),
 }
@@ -169,6 +179,7 @@ def sample_kwargs(clients):
         "id": "1",
         "resource": "documents",
         "submission": submission.pk,
+        "document": submission.documents.get().pk,
         "file": DocumentFile.objects.get(document__submission=submission).pk,
         "packet": packet.pk,
         "token": "not-a-calendar-token",
@@ -185,6 +196,8 @@ def url_for(name, pattern, kwargs):
                 wanted[param] = kwargs["file"]
             elif name.startswith("packet_"):
                 wanted[param] = kwargs["packet"]
+            elif name.startswith(("document_", "review_")):
+                wanted[param] = kwargs["document"]
             else:
                 wanted[param] = kwargs["submission"]
         else:
@@ -234,8 +247,9 @@ def test_every_write_url_refuses_posts_from_other_roles(client, clients, sample_
     if role != "anonymous":
         client.force_login(clients[role])
     failures = []
+    patterns = dict(all_url_patterns())
     for name, by_role in EXPECTED_POST.items():
-        got = client.post(reverse(name), {}).status_code
+        got = client.post(url_for(name, patterns[name], sample_kwargs), {}).status_code
         if got != by_role[role]:
             failures.append(f"POST {name}: got {got}, want {by_role[role]}")
     assert not failures, "\n".join(failures)

@@ -14,7 +14,9 @@ class _TextArea(forms.Textarea):
 
 class ReviewOutcomeForm(TokenForm):
     document = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Review outcome"), choices=ReviewOutcome.Decision.choices, widget=forms.RadioSelect
+    )
     message = forms.CharField(
         label=_("What must change, or why it is returned"),
         widget=_TextArea(attrs={"rows": 5}),

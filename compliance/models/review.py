@@ -52,7 +52,7 @@ class ReviewOutcome(ImmutableModel):
     document = models.ForeignKey(
         "compliance.Document", on_delete=models.PROTECT, related_name="review_outcomes", verbose_name=_("document")
     )
-    decision = models.CharField(_("outcome"), max_length=24, choices=Decision.choices)
+    decision = models.CharField(_("review outcome"), max_length=24, choices=Decision.choices)
     message = models.TextField(_("what must change, or why"), blank=True)
     # An internal target set by the city, never a legal deadline (Article 17 sets none).
     target_date = models.DateField(_("internal target date"), null=True, blank=True)

@@ -74,9 +74,10 @@ def do_record_review(
 
         def create():
             if decision not in Decision.values:
-                raise ValidationError({"decision": _("Choose an outcome.")})
+                raise ValidationError({"decision": _("Choose a review outcome.")})
             versions = _check_in_lineage(thread_document, document)
-            latest = versions[-1]
+            latest = [v for v in versions if v.submission.received_on <= today][-1:] or versions[-1:]
+            latest = latest[0]
             if document.pk != latest.pk:
                 raise ValidationError(
                     {

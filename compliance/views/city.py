@@ -29,6 +29,7 @@ from ..models import (
     ForwardingItem,
     InspectionRequest,
 )
+from ..reviews import threads_for
 from .common import apply_errors, safe_next
 
 
@@ -45,6 +46,10 @@ def inbox(request):
         .prefetch_related(items, "committee_reports", "files")
         .order_by("-submission__received_on", "-pk")
     )
+    documents = list(documents)
+    threads = threads_for(documents)
+    for doc in documents:
+        doc.review = threads[doc.pk]
     today = timezone.localdate()
     needing_reason = [o for o in register.load().obligations(today) if o.needs_reason]
     return render(

@@ -27,6 +27,7 @@ from ..models import (
     ReadLogEntry,
     Submission,
 )
+from ..reviews import threads_for
 from ..services import review
 from .common import apply_errors
 
@@ -86,7 +87,10 @@ def _initial(request, *names):
 def submission_detail(request, pk):
     get_submission_for_user(request.user, pk)
     submission = _submission_queryset().get(pk=pk)
-    return render(request, "compliance/workflow/submission_detail.html", {"submission": submission})
+    documents = list(submission.documents.all())
+    threads = threads_for(documents)
+    reviews = [(doc, threads[doc.pk]) for doc in documents]
+    return render(request, "compliance/workflow/submission_detail.html", {"submission": submission, "reviews": reviews})
 
 
 @role_required(*SUBMISSION_READERS)

@@ -8,10 +8,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from compliance import services
-from compliance.models import AuditEntry, Document, ReviewComment, ReviewOutcome
-from compliance import register
+from compliance import register, services
 from compliance.dataio.uploads import validate_upload
+from compliance.models import AuditEntry, Document, ReviewComment, ReviewOutcome
 from compliance.reviews import ReviewState, thread
 from compliance.services import review
 from tests import workflow_samples as samples

@@ -8,15 +8,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from compliance import services
-from compliance.models import AuditEntry, DocumentFile, ReadLogEntry, ReviewComment, ReviewOutcome
 from compliance.dataio.uploads import validate_upload
+from compliance.models import AuditEntry, DocumentFile, ReadLogEntry, ReviewComment, ReviewOutcome
 from compliance.services import review
 from tests import workflow_samples as samples
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2025, 7, 15, 3, 0, tzinfo=datetime.UTC)
-HTML = '<img src=x onerror=alert(1)><b>굵게</b>'
+HTML = "<img src=x onerror=alert(1)><b>굵게</b>"
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +122,11 @@ def test_every_download_is_in_the_read_log_and_only_the_city_sees_it(client, dra
     assert client.get(reverse("file_download", args=[stored.pk])).status_code == 200
     entry = ReadLogEntry.objects.get()
     assert (entry.user, entry.user_role, entry.kind, entry.file, entry.name) == (
-        council_user, "council_staff", "file", stored, "p.pdf"
+        council_user,
+        "council_staff",
+        "file",
+        stored,
+        "p.pdf",
     )
     assert list(entry.documents.all()) == [draft]
     # Reads are not in the audit trail (which council staff can read).
