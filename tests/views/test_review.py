@@ -135,3 +135,15 @@ def test_every_download_is_in_the_read_log_and_only_the_city_sees_it(client, dra
     client.force_login(dpo_user)
     page = client.get(reverse("document_read_log", args=[draft.pk])).content.decode()
     assert 'data-role="council_staff"' in page and "p.pdf" in page
+
+
+def test_the_review_export_keeps_html_as_text_and_never_holds_the_read_log(client, draft, wego_user, council_user):
+    review.do_add_comment(by=wego_user, thread_document=draft, document=draft, body=HTML)
+    client.force_login(council_user)
+    stored = DocumentFile.objects.get(document=draft)
+    client.get(reverse("file_download", args=[stored.pk]))
+    response = client.get(reverse("export_records", args=["reviews"]), {"format": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    assert HTML in text and "comment" in text and "wego" in text
+    assert "council" not in text  # who downloaded what is not exported
