@@ -42,3 +42,7 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d] or single(None, initial)
         return [single(data, initial)]
+
+
+def doc_label(doc):
+    return f"{doc.title} · {doc.get_kind_display()} · FY{doc.fiscal_year} · {doc.submission.received_on:%Y-%m-%d}"

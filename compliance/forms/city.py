@@ -8,13 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import CouncilSession, Document, Evaluation, InspectionRequest, Party
-from .base import DATE_ERRORS, DateInput, TokenForm
+from ..rules.kinds import RESULTS_KINDS
+from .base import DATE_ERRORS, DateInput, TokenForm, doc_label
 
 DOCUMENT_NUMBER = re.compile(r"^[^\s\-][^\-]{0,40}-\d{1,8}$")
-
-
-def _doc_label(doc):
-    return f"{doc.title} · {doc.get_kind_display()} · FY{doc.fiscal_year} · {doc.submission.received_on:%Y-%m-%d}"
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):
@@ -24,7 +21,7 @@ class DocumentChoiceField(forms.ModelMultipleChoiceField):
     }
 
     def label_from_instance(self, obj):
-        return _doc_label(obj)
+        return doc_label(obj)
 
 
 class ForwardingForm(TokenForm):
@@ -105,9 +102,7 @@ class EvaluationForm(TokenForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = (
-            Document.objects.filter(kind__in=["results", "settlement"])
-            .select_related("submission")
-            .order_by("-fiscal_year", "-pk")
+            Document.objects.filter(kind__in=RESULTS_KINDS).select_related("submission").order_by("-fiscal_year", "-pk")
         )
 
 
