@@ -14,6 +14,7 @@ from compliance.models import AuditEntry, Document, ReviewComment, ReviewOutcome
 from compliance.reviews import ReviewState, thread
 from compliance.services import review
 from tests import workflow_samples as samples
+from wego_tracker.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -163,10 +164,18 @@ def test_the_thread_follows_the_lineage_draft_revision_final(draft, wego_user, d
     assert t.state == ReviewState.AWAITING  # the final has not been reviewed yet
 
 
+@pytest.fixture
+def eager():
+    """Tasks run in-process, through `compliance.queue` as in production."""
+    old = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = old
+
+
 def test_the_alert_email_goes_to_wego_after_the_commit_with_html_as_text(
-    draft, dpo_user, wego_user, settings, django_capture_on_commit_callbacks
+    draft, dpo_user, wego_user, eager, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         request_revision(dpo_user, draft, message=HTML)
     assert mail.outbox == []  # nothing before the commit
