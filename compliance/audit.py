@@ -299,6 +299,7 @@ def _audited_models():
         models.DuesCollection,
         models.ReviewOutcome,
         models.ReviewComment,
+        models.ApiToken,
     ]
 
 

@@ -5,6 +5,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 """
 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
+from .api_tokens import ApiToken, ApiTokenQuerySet
 from .audit import AuditEntry, AuditEntryQuerySet
 from .base import BilingualNameMixin
 from .events import (
@@ -15,6 +16,7 @@ from .events import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    ReceiptCounter,
     Submission,
 )
 from .files import DocumentFile, FormToken
@@ -25,6 +27,8 @@ from .parties import CouncilSession, HolidayOverride, Party
 from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
 
 __all__ = [
+    "ApiToken",
+    "ApiTokenQuerySet",
     "AlertDelivery",
     "AlertDeliveryQuerySet",
     "AlertPreference",
@@ -55,6 +59,7 @@ __all__ = [
     "Party",
     "Provision",
     "ReadLogEntry",
+    "ReceiptCounter",
     "ReviewComment",
     "ReviewOutcome",
     "SeoulSupport",

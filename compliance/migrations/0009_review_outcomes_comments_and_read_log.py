@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0005_default_alert_stages_and_daily_scan'),
+        ('compliance', '0008_receipt_counters_from_existing_receipts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
