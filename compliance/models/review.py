@@ -116,12 +116,13 @@ class ReadLogEntry(ImmutableModel):
         FILE = "file", _("File download")
         RECEIPT = "receipt", _("Receipt (PDF)")
         PACKET = "packet", _("Packet download")
+        PUBLIC_FILE = "public_file", _("Download from the public register")
 
     at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
     )
-    user_name = models.CharField(_("who"), max_length=150)
+    user_name = models.CharField(_("who"), max_length=150, blank=True)  # empty: an anonymous visitor
     user_role = models.CharField(_("role"), max_length=32, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)

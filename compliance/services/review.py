@@ -192,6 +192,7 @@ def do_log_read(*, by, ip, kind, name, file=None, packet=None, documents=()):
 
     Not audited and not hash-chained: see `compliance.models.review.ReadLogEntry`.
     """
+    signed_in = getattr(by, "is_authenticated", False)
     if packet is not None and not documents:
         documents = packet_documents(packet)
     elif file is not None and not documents:
@@ -199,10 +200,11 @@ def do_log_read(*, by, ip, kind, name, file=None, packet=None, documents=()):
     with transaction.atomic():
         entry = ReadLogEntry.objects.create(
             at=timezone.now(),
-            user=by,
-            user_name=by.get_username(),
-            user_role=role_of(by) or "",
-            ip_address=ip,
+            user=by if signed_in else None,
+            user_name=by.get_username() if signed_in else "",
+            user_role=role_of(by) or "" if signed_in else "",
+            # An anonymous visitor of the public register is counted, not identified.
+            ip_address=ip if signed_in else None,
             kind=kind,
             name=name[:300],
             file=file,

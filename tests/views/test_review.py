@@ -147,3 +147,17 @@ def test_the_review_export_keeps_html_as_text_and_never_holds_the_read_log(clien
     text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
     assert HTML in text and "comment" in text and "wego" in text
     assert "council" not in text  # who downloaded what is not exported
+
+
+def test_a_public_register_download_is_counted_without_identifying_the_visitor(client, draft, dpo_user):
+    from compliance.services import open_register
+
+    services.do_forward_to_council(by=dpo_user, forwarded_on=datetime.date(2025, 7, 15), documents=[draft])
+    stored = DocumentFile.objects.get(document=draft)
+    open_register.do_set_file_public(by=dpo_user, file_id=stored.pk, public=True)
+    assert client.get(f"/public/files/{stored.pk}/", REMOTE_ADDR="203.0.113.9").status_code == 200
+    entry = ReadLogEntry.objects.get()
+    assert (entry.kind, entry.user, entry.user_name, entry.ip_address) == ("public_file", None, "", None)
+    client.force_login(dpo_user)
+    page = client.get(reverse("document_read_log", args=[draft.pk])).content.decode()
+    assert "anonymous visitor" in page
