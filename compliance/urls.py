@@ -92,4 +92,5 @@ urlpatterns = [
     path("api/v1/duty-rules/", api.DutyRuleList.as_view(), name="api_duty_rules"),
     path("api/v1/funding/", api.FundingView.as_view(), name="api_funding"),
     path("api/v1/calculate/", api.CalculateView.as_view(), name="api_calculate"),
+    path("api/<path:rest>", api.NotFoundView.as_view(), name="api_not_found"),
 ]

@@ -81,6 +81,7 @@ EXPECTED = {
     "api_duty_rules": row(200, 200, 200, 200, 200, 200),
     "api_funding": row(200, 200, 200, 200, 200, 200),
     "api_calculate": row(400, 400, 400, 400, 400, 400),
+    "api_not_found": row(404, 404, 404, 404, 404, 404),  # any other /api/ address
     "public_register": row(200, 200, 200, 200, 200, 200),
     "public_file": row(404, 404, 404, 404, 404, 404),
     "public_feed": row(200, 200, 200, 200, 200, 200),
@@ -231,6 +232,8 @@ def url_for(name, pattern, kwargs):
                 wanted[param] = kwargs["document"]
             else:
                 wanted[param] = kwargs["submission"]
+        elif param == "rest":
+            wanted[param] = "v1/no-such-resource/"
         else:
             wanted[param] = kwargs[param]
     return reverse(name, kwargs=wanted)
@@ -311,6 +314,7 @@ API_READ = {
     "api_duty_rules": 200,
     "api_funding": 200,
     "api_calculate": 400,  # without a duty
+    "api_not_found": 404,
 }
 
 
@@ -337,7 +341,10 @@ def test_every_api_url_method_and_role(client, clients, sample_kwargs, role, aut
         url = url_for(name, patterns[name], sample_kwargs)
         for method in ("get", "head", "options", "post", "put", "patch", "delete"):
             response = getattr(client, method)(url, **headers)
-            expected = want if method in ("get", "head") else (200 if method == "options" else 405)
+            if name == "api_not_found":
+                expected = 404  # whatever the method
+            else:
+                expected = want if method in ("get", "head") else (200 if method == "options" else 405)
             if response.status_code != expected:
                 failures.append(f"{method.upper()} {url}: got {response.status_code}, want {expected}")
             elif expected >= 400 and response["Content-Type"] != "application/problem+json":

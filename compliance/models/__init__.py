@@ -25,6 +25,7 @@ from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
+from .versions import DataVersion
 
 __all__ = [
     "ApiToken",
@@ -39,6 +40,7 @@ __all__ = [
     "BilingualNameMixin",
     "CommitteeReport",
     "CouncilSession",
+    "DataVersion",
     "DelayReason",
     "Document",
     "DocumentFile",

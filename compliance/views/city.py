@@ -30,7 +30,10 @@ from ..models import (
     InspectionRequest,
 )
 from ..reviews import threads_for
-from .common import apply_errors, safe_next
+from .common import apply_errors, page_context, paginate, safe_next
+
+INBOX_PAGE_SIZE = 50
+INBOX_REASONS_SHOWN = 20
 
 
 @role_required(*CITY)
@@ -46,17 +49,23 @@ def inbox(request):
         .prefetch_related(items, "committee_reports", "files")
         .order_by("-submission__received_on", "-pk")
     )
-    documents = list(documents)
-    threads = threads_for(documents)
-    for doc in documents:
-        doc.review = threads[doc.pk]
     today = timezone.localdate()
-    needing_reason = [o for o in register.load().obligations(today) if o.needs_reason]
-    return render(
-        request,
-        "compliance/workflow/inbox.html",
-        {"documents": documents, "needing_reason": needing_reason, "today": today},
+    needing_reason = register.load().derived(
+        "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
+    # One page of documents at a time; of the delays, the oldest few (the dashboard has all).
+    page = paginate(request, documents, INBOX_PAGE_SIZE)
+    threads = threads_for(page.object_list)
+    for doc in page.object_list:
+        doc.review = threads[doc.pk]
+    context = {
+        "documents": page.object_list,
+        "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
+        "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
+        "today": today,
+        **page_context(request, page),
+    }
+    return render(request, "compliance/workflow/inbox.html", context)
 
 
 def _record_view(request, form_class, service, *, title, lead, success, initial=None, to_kwargs):

@@ -117,3 +117,21 @@ def test_one_fiscal_year_and_bad_parameters(client, seed):
 
 def test_the_login_page_leads_to_the_public_register(client, seed):
     assert b'href="/public/"' in client.get("/accounts/login/").content
+
+
+def test_the_dpo_marks_a_file_public_from_the_submission_page(client, seed, users):
+    document = received_document(users["wego_secretariat"])
+    stored = document.files.get()
+    client.force_login(users["digital_policy_officer"])
+    page = client.get(f"/submissions/{document.submission_id}/").content.decode()
+    assert f'action="/files/{stored.pk}/public/"' in page
+    refused = client.post(f"/files/{stored.pk}/public/", {"action": "publish"})
+    assert refused.status_code == 400  # not forwarded yet
+    forward(users["digital_policy_officer"], document)
+    response = client.post(f"/files/{stored.pk}/public/", {"action": "publish"})
+    assert response.status_code == 302 and response["Location"] == f"/submissions/{document.submission_id}/"
+    stored.refresh_from_db()
+    assert stored.is_public
+    client.post(f"/files/{stored.pk}/public/", {"action": "unpublish"})
+    stored.refresh_from_db()
+    assert not stored.is_public

@@ -531,3 +531,17 @@ def run_calculation(query, register, today, language):
         "non_business_days_crossed": [{"date": c.day, "why": c.why.text(language)} for c in result.crossed],
         "calculation": result,
     }
+
+
+class NotFoundView(ReadView):
+    """Any other address under /api/: a problem-details 404, like the API's other errors."""
+
+    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
+    paginated = False
+    public_register_only = False
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest=""):
+        raise exceptions.NotFound()
+
+    options = post = put = patch = delete = get

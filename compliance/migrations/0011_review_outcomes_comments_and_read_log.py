@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0008_receipt_counters_from_existing_receipts'),
+        ('compliance', '0010_data_version_row'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
