@@ -25,6 +25,7 @@ DELIVER_ALERT = "compliance.tasks.deliver_alert"
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
 SEND_REVIEW_NOTICE = "compliance.send_review_notice"
+SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
 
 
 def enqueue(name: str, *args) -> bool:

@@ -12,6 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from . import queue
+from .dataio import pending
 from .services import alerts, packets, review
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,12 @@ def send_review_notice(self, outcome_id, user_id):
         review.send_review_notice(outcome_id, user_id)
     except OSError as exc:  # smtplib errors are OSErrors
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(name=queue.SWEEP_PENDING_IMPORTS)
+def sweep_pending_imports():
+    """Remove files of import dry runs that were never confirmed (settings.CELERY_BEAT_SCHEDULE)."""
+    return pending.sweep()
 
 
 @worker_ready.connect
