@@ -69,13 +69,22 @@ def _heavy(entry, raw, reason, limits):
     ) % {"why": detail}
 
 
+ACTIVE_FINDINGS = {
+    "active": lambda: _("it contains active content (JavaScript, launch actions or embedded files)"),
+    "macros": lambda: _("it contains macros or other code that runs when it is opened"),
+    "external": lambda: _("it loads an external or remote template or object"),
+    "polyglot": lambda: _("another file is hidden in it"),
+    "zip_names": lambda: _("its archive entries have unsafe names"),
+}
+
+
 def _active_other(raw):
-    """The refusal message if a non-PDF file has active content (macros, links, …), else ''."""
+    """What a non-PDF file holds that runs or hides (macros, remote templates, …), else ''."""
     try:
         sniff(raw)
     except ValidationError as error:
         if error.code in ACTIVE_CODES:
-            return " ".join(error.messages)
+            return str(ACTIVE_FINDINGS[error.code]())
     except Exception:  # noqa: BLE001 - judging a stored file must never break a packet
         logger.exception("packet: could not check a stored file")
     return ""
