@@ -23,6 +23,7 @@ from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .imports import ImportJob
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
@@ -64,6 +65,8 @@ __all__ = [
     "Provision",
     "ReadLogEntry",
     "ReceiptCounter",
+    "ReceiptEmail",
+    "ReceiptEmailQuerySet",
     "ReviewComment",
     "ReviewOutcome",
     "SeoulSupport",

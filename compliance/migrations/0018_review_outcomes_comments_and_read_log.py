@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0016_import_jobs'),
+        ('compliance', '0017_receipt_emails'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
