@@ -315,6 +315,8 @@ def _audited_models():
         models.FundingYear,
         models.SeoulSupport,
         models.DuesCollection,
+        models.ReviewOutcome,
+        models.ReviewComment,
         models.ApiToken,
     ]
 

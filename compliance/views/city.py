@@ -29,6 +29,7 @@ from ..models import (
     ForwardingItem,
     InspectionRequest,
 )
+from ..reviews import threads_for
 from .common import apply_errors, page_context, paginate, safe_next
 
 INBOX_PAGE_SIZE = 50
@@ -54,6 +55,9 @@ def inbox(request):
     )
     # One page of documents at a time; of the delays, the oldest few (the dashboard has all).
     page = paginate(request, documents, INBOX_PAGE_SIZE)
+    threads = threads_for(page.object_list)
+    for doc in page.object_list:
+        doc.review = threads[doc.pk]
     context = {
         "documents": page.object_list,
         "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0018_records_coverage'),
+        ('compliance', '0019_records_coverage'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0017_receipt_emails'),
+        ('compliance', '0018_review_outcomes_comments_and_read_log'),
     ]
 
     operations = [
