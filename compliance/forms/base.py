@@ -7,10 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which shows the date in the reader's locale; its value is
+    always ISO (2026-11-27), whatever the language."""
+
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
-DATE_ERRORS = {"invalid": _("Enter a valid date (YYYY-MM-DD).")}
+
+DATE_ERRORS = {"invalid": _("Enter a valid date.")}
 
 
 def new_token():

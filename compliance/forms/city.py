@@ -5,8 +5,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..display import format_date
+from ..labels import fiscal_year_label
 from ..models import CouncilSession, Document, Evaluation, InspectionRequest, Party
 from .base import DATE_ERRORS, DateInput, TokenForm
 
@@ -14,7 +17,9 @@ DOCUMENT_NUMBER = re.compile(r"^[^\s\-][^\-]{0,40}-\d{1,8}$")
 
 
 def _doc_label(doc):
-    return f"{doc.title} · {doc.get_kind_display()} · FY{doc.fiscal_year} · {doc.submission.received_on:%Y-%m-%d}"
+    """How a document reads in a choice list: title · kind · fiscal year · day received."""
+    received = format_date(doc.submission.received_on, get_language() or "ko")
+    return f"{doc.title} · {doc.get_kind_display()} · {fiscal_year_label(doc.fiscal_year)} · {received}"
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):

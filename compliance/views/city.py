@@ -21,6 +21,7 @@ from ..access import (
     role_required,
 )
 from ..forms.city import CommitteeReportForm, DelayReasonForm, EvaluationForm, ForwardingForm, InspectionForm
+from ..forms.filters import EvaluationFilter, ForwardingFilter, InboxFilter
 from ..models import (
     CommitteeReport,
     Document,
@@ -30,6 +31,14 @@ from ..models import (
     InspectionRequest,
 )
 from .common import apply_errors, safe_next
+from .tables import (
+    CommitteeReportTable,
+    EvaluationTable,
+    ForwardingTable,
+    InboxTable,
+    InspectionTable,
+    list_page,
+)
 
 
 @role_required(*CITY)
@@ -40,17 +49,14 @@ def inbox(request):
         "forwarding_items",
         queryset=ForwardingItem.objects.select_related("forwarding").order_by("forwarding__forwarded_on"),
     )
-    documents = (
-        Document.objects.select_related("submission", "supersedes")
-        .prefetch_related(items, "committee_reports", "files")
-        .order_by("-submission__received_on", "-pk")
-    )
+    documents = Document.objects.select_related("submission", "supersedes").prefetch_related(items, "committee_reports")
+    filterset, table = list_page(request, documents, InboxFilter, InboxTable)
     today = timezone.localdate()
     needing_reason = [o for o in register.load().obligations(today) if o.needs_reason]
     return render(
         request,
         "compliance/workflow/inbox.html",
-        {"documents": documents, "needing_reason": needing_reason, "today": today},
+        {"filter": filterset, "table": table, "needing_reason": needing_reason, "today": today},
     )
 
 
@@ -172,22 +178,25 @@ def inspection_new(request):
 def forwarding_list(request):
     forwardings = Forwarding.objects.prefetch_related(
         Prefetch("items", queryset=ForwardingItem.objects.select_related("document").order_by("pk"))
-    ).order_by("-forwarded_on", "-pk")
+    )
+    filterset, table = list_page(request, forwardings, ForwardingFilter, ForwardingTable)
     reports = CommitteeReport.objects.select_related("committee", "session").prefetch_related("documents")
+    reports_table = CommitteeReportTable(reports.order_by("-reported_on", "-pk"), orderable=False)
     return render(
         request,
         "compliance/workflow/forwarding_list.html",
-        {"forwardings": forwardings, "reports": reports.order_by("-reported_on", "-pk")},
+        {"filter": filterset, "table": table, "reports_table": reports_table},
     )
 
 
 @role_required(*READ_ALL)
 @require_GET
 def evaluation_list(request):
-    evaluations = Evaluation.objects.prefetch_related("documents").order_by("-evaluated_on", "-pk")
-    inspections = InspectionRequest.objects.order_by("-requested_on", "-pk")
+    evaluations = Evaluation.objects.prefetch_related("documents")
+    filterset, table = list_page(request, evaluations, EvaluationFilter, EvaluationTable)
+    inspections = InspectionTable(InspectionRequest.objects.order_by("-requested_on", "-pk"), orderable=False)
     return render(
         request,
         "compliance/workflow/evaluation_list.html",
-        {"evaluations": evaluations, "inspections": inspections},
+        {"filter": filterset, "table": table, "inspections_table": inspections},
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..access import builds_for_user, can_build_packets, get_build_for_user
+from ..forms.filters import PacketFilter
 from ..forms.packets import PacketForm
 from ..models import (
     PacketBuild,
@@ -16,11 +17,14 @@ from ..models import (
 from ..pdf.content import EmptyScope, PacketError
 from ..services.packets import do_queue_build, do_request_packet, run_build
 from ..storage import open_blob
+from .tables import PacketTable, list_page
 
 
 def _list_context(request, form):
-    builds = builds_for_user(request.user).select_related("requested_by")[:50]
-    return {"builds": builds, "form": form, "can_build": can_build_packets(request.user)}
+    builds = builds_for_user(request.user).select_related("requested_by")
+    # Prefixed: the build form on the same page has fields of the same names.
+    filterset, table = list_page(request, builds, PacketFilter, PacketTable, prefix="filter")
+    return {"filter": filterset, "table": table, "form": form, "can_build": can_build_packets(request.user)}
 
 
 @login_required

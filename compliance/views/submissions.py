@@ -20,6 +20,7 @@ from ..access import (
     get_submission_for_user,
     role_required,
 )
+from ..forms.filters import SubmissionFilter
 from ..forms.submissions import SubmissionForm
 from ..models import (
     Document,
@@ -27,6 +28,7 @@ from ..models import (
     Submission,
 )
 from .common import apply_errors
+from .tables import SubmissionTable, list_page
 
 
 def _submission_queryset():
@@ -40,8 +42,8 @@ def _submission_queryset():
 @role_required(*SUBMISSION_READERS)
 @require_GET
 def submission_list(request):
-    submissions = _submission_queryset().order_by("-received_on", "-pk")
-    return render(request, "compliance/workflow/submission_list.html", {"submissions": submissions})
+    filterset, table = list_page(request, _submission_queryset(), SubmissionFilter, SubmissionTable)
+    return render(request, "compliance/workflow/submission_list.html", {"filter": filterset, "table": table})
 
 
 @role_required(*SUBMITTERS)
