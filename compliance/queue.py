@@ -56,12 +56,12 @@ def enqueue_on_commit(name: str, *args) -> None:
     transaction.on_commit(lambda: enqueue(name, *args))
 
 
-def broker_reachable() -> bool:
-    """For /health/: can we open a connection to the broker right now?"""
+def broker_status() -> str:
+    """For /health/: "ok" when a connection to the broker opens now, else "error: <kind>"."""
     app = current_app
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=app.conf.broker_connection_timeout)
-        return True
-    except Exception:  # noqa: BLE001 - any connection failure means "not reachable"
-        return False
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "not reachable"
+        return f"error: {type(exc).__name__}"

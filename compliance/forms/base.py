@@ -3,7 +3,11 @@
 import secrets
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ..display import format_date
+from ..labels import fiscal_year_label
 
 
 class DateInput(forms.DateInput):
@@ -48,3 +52,9 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d] or single(None, initial)
         return [single(data, initial)]
+
+
+def doc_label(doc):
+    """How a document reads in a choice list: title · kind · fiscal year · day received."""
+    received = format_date(doc.submission.received_on, get_language() or "ko")
+    return f"{doc.title} · {doc.get_kind_display()} · {fiscal_year_label(doc.fiscal_year)} · {received}"

@@ -5,21 +5,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..display import format_date
-from ..labels import fiscal_year_label
 from ..models import CouncilSession, Document, Evaluation, InspectionRequest, Party
-from .base import DATE_ERRORS, DateInput, TokenForm
+from ..rules.kinds import RESULTS_KINDS
+from .base import DATE_ERRORS, DateInput, TokenForm, doc_label
 
 DOCUMENT_NUMBER = re.compile(r"^[^\s\-][^\-]{0,40}-\d{1,8}$")
-
-
-def _doc_label(doc):
-    """How a document reads in a choice list: title · kind · fiscal year · day received."""
-    received = format_date(doc.submission.received_on, get_language() or "ko")
-    return f"{doc.title} · {doc.get_kind_display()} · {fiscal_year_label(doc.fiscal_year)} · {received}"
 
 
 class DocumentChoiceField(forms.ModelMultipleChoiceField):
@@ -29,7 +21,7 @@ class DocumentChoiceField(forms.ModelMultipleChoiceField):
     }
 
     def label_from_instance(self, obj):
-        return _doc_label(obj)
+        return doc_label(obj)
 
 
 class ForwardingForm(TokenForm):
@@ -110,9 +102,7 @@ class EvaluationForm(TokenForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = (
-            Document.objects.filter(kind__in=["results", "settlement"])
-            .select_related("submission")
-            .order_by("-fiscal_year", "-pk")
+            Document.objects.filter(kind__in=RESULTS_KINDS).select_related("submission").order_by("-fiscal_year", "-pk")
         )
 
 

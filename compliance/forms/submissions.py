@@ -8,16 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ..dataio.uploads import check_size, validate_upload
 from ..models import Document, DocumentKind
+from ..rules.kinds import PLAN_KINDS
 from ..services import DocSpec
-from .base import MultipleFileField, TokenForm
-from .city import _doc_label
+from .base import MultipleFileField, TokenForm, doc_label
 
 SUBMITTABLE_KINDS = [c for c in DocumentKind.choices if c[0] != DocumentKind.OTHER]
 
 
 class SupersedesField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _doc_label(obj)
+        return doc_label(obj)
 
 
 class SubmissionForm(TokenForm):
@@ -42,7 +42,7 @@ class SubmissionForm(TokenForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supersedes"].queryset = (
-            Document.objects.filter(kind__in=["plan_draft", "plan_final", "plan_revision"])
+            Document.objects.filter(kind__in=PLAN_KINDS)
             .select_related("submission")
             .order_by("-fiscal_year", "-submission__received_on", "-pk")
         )

@@ -84,13 +84,17 @@ def stage_def(stage) -> StageDef:
 def load_stages():
     """duty code -> [StageDef]: a duty's own active stages, else the default ones."""
     defaults, own = [], defaultdict(list)
-    for stage in AlertStage.objects.filter(is_active=True).select_related("duty_rule"):
+    # A duty with stages of its own (even all inactive) does not fall back to the defaults.
+    configured = set()
+    for stage in AlertStage.objects.select_related("duty_rule"):
+        if stage.duty_rule_id:
+            configured.add(stage.duty_rule.code)
+        if not stage.is_active:
+            continue
         if stage.duty_rule_id:
             own[stage.duty_rule.code].append(stage_def(stage))
         else:
             defaults.append(stage_def(stage))
-    # A duty with stages of its own (even all inactive) does not fall back to the defaults.
-    configured = set(AlertStage.objects.filter(duty_rule__isnull=False).values_list("duty_rule__code", flat=True))
     return lambda duty: own[duty] if duty in configured else defaults
 
 

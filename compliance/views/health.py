@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .. import queue
 from ..models import (
     AlertScan,
 )
@@ -23,23 +24,12 @@ def _check_database():
         return f"error: {type(exc).__name__}"
 
 
-def _check_broker():
-    from wego_tracker.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return "ok"
-    except Exception as exc:
-        return f"error: {type(exc).__name__}"
-
-
 @require_GET
 @never_cache
 def health(request):
     """JSON for load balancers and docker-compose: 200 when the database and broker answer, else 503."""
     database = _check_database()
-    broker = _check_broker()
+    broker = queue.broker_status()
     last = None
     if database == "ok":
         last = (

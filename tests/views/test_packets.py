@@ -161,3 +161,42 @@ def _finished_build(user):
         requested_by=user,
     )
     return run_build(build.pk)
+
+
+def test_with_the_broker_down_a_packet_request_is_kept_and_built_when_the_queue_is_back(
+    client, seed, dpo_user, settings, django_capture_on_commit_callbacks
+):
+    """No 500 and nothing lost: the build stays queued with a note, and the next alert scan
+    (or a worker's start) queues it again."""
+    from compliance.services.alerts import do_scan
+    from wego_tracker.celery import app
+
+    settings.WEGO_PACKET_SYNC_MAX_PAGES = 0
+    attach(
+        Document.objects.get(title="2024년 WeGO 주요사업계획(안)_수정제출"), synthetic_pdf("BIG", pages=2), "big.pdf"
+    )
+    conf = app.conf
+    saved = conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout
+    conf.broker_url, conf.task_always_eager, conf.broker_connection_timeout = "redis://127.0.0.1:1/4", False, 0.5
+    app._pool = None
+    app.amqp._producer_pool = None
+    client.force_login(dpo_user)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("packet_create"), PLAN_2024)
+    finally:
+        conf.broker_url, _eager, conf.broker_connection_timeout = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+    build = PacketBuild.objects.get()
+    assert response.status_code == 302 and build.state == "queued"
+    page = client.get(reverse("packet_detail", args=[build.pk])).content.decode()
+    assert "대기열" in page and "기록되었으며" in page
+    conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            do_scan(now=build.created_at + datetime.timedelta(minutes=10))
+    finally:
+        conf.task_always_eager = saved[1]
+    build.refresh_from_db()
+    assert build.state == "done" and build.page_count >= 10
