@@ -12,6 +12,10 @@ class ComplianceConfig(AppConfig):
         from . import audit
 
         audit.connect_signals()
+        # Every write to what the register reads gives the data a new version.
+        from . import register
+
+        register.connect_signals()
         # Register the Celery tasks in every process (web included): `compliance.queue`
         # sends them by name and must find them registered.
         from . import tasks  # noqa: F401

@@ -297,6 +297,7 @@ def _audited_models():
         models.FundingYear,
         models.SeoulSupport,
         models.DuesCollection,
+        models.ApiToken,
     ]
 
 

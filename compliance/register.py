@@ -14,12 +14,19 @@ then answers from memory:
 
 Answers for one (as_of, what_if, what_if_from) are memoised on the instance, so a task
 that sends a wave of e-mails computes the obligations once, not once per e-mail.
+
+`load()` returns the register cached in this process for the current **data version**
+(one query), loading it only after a write changed that version; `Register.load()`
+always reads afresh. Both give the same answers (tests/test_register_cache.py).
 """
 
 from __future__ import annotations
 
 import datetime
+import threading
+import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.conf import settings
 
@@ -32,8 +39,9 @@ from .rules.obligations import (
     Obligation,
     ReportRec,
     RuleRec,
-    document_trail,
     generate,
+    trail_documents,
+    trail_row,
 )
 
 ARTICLE = "17"
@@ -155,6 +163,32 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
     )
 
 
+class Trail(Sequence):
+    """The rows of `document_trail`, each worked out when first read."""
+
+    def __init__(self, documents, history, as_of):
+        self._documents = documents
+        self._history = history
+        self._as_of = as_of
+        self._rows = {}
+
+    def __len__(self):
+        return len(self._documents)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index not in self._rows:
+            from .labels import document_kind_label
+
+            row = trail_row(self._documents[index], self._history, self._as_of)
+            row["kind_label"] = document_kind_label(row["doc"].kind)
+            self._rows[index] = row
+        return self._rows[index]
+
+
 class Register:
     """Obligations and the law, read once from the database; see the module docstring."""
 
@@ -164,10 +198,12 @@ class Register:
         self.horizon_days = horizon_days
         self._answers: dict[tuple, list[Obligation]] = {}
         self._by_key: dict[tuple, dict[str, Obligation]] = {}
+        self._derived: dict[tuple, object] = {}
         self._committees = None
 
     @classmethod
     def load(cls, tracking_start: datetime.date | None = None) -> Register:
+        """A register read afresh from the database (`load()` reuses a cached one)."""
         return cls(
             load_history(tracking_start),
             due_soon_days=settings.WEGO_DUE_SOON_DAYS,
@@ -191,22 +227,37 @@ class Register:
     def get(
         self, key: str, as_of: datetime.date, what_if: bool = False, what_if_from: datetime.date | None = None
     ) -> Obligation | None:
-        memo = (as_of, what_if, what_if_from)
-        if memo not in self._by_key:
-            self._by_key[memo] = {o.key: o for o in self._compute(as_of, what_if, what_if_from)}
-        return self._by_key[memo].get(key)
+        return self.by_key(as_of, what_if, what_if_from).get(key)
 
     def by_key(self, as_of: datetime.date, what_if: bool = False, what_if_from=None) -> dict[str, Obligation]:
-        self.get("", as_of, what_if, what_if_from)
-        return self._by_key[(as_of, what_if, what_if_from)]
+        memo = (as_of, what_if, what_if_from)
+        found = self._by_key.get(memo)
+        if found is None:
+            found = {o.key: o for o in self._compute(as_of, what_if, what_if_from)}
+            self._by_key[memo] = found
+        return found
+
+    def derived(self, name: str, compute, as_of: datetime.date, what_if: bool = False, what_if_from=None):
+        """`compute(obligations)` memoised with that day's obligations: for pages that sort
+        or count every obligation on each request. Callers must not change the result."""
+        memo = (name, as_of, what_if, what_if_from)
+        found = self._derived.get(memo)
+        if found is None:
+            found = compute(self._compute(as_of, what_if, what_if_from))
+            self._derived[memo] = found
+        return found
 
     def _compute(self, as_of, what_if, what_if_from):
+        # Several threads may share this register (gthread workers): a race computes the
+        # same answer twice, never a wrong one.
         memo = (as_of, what_if, what_if_from)
-        if memo not in self._answers:
+        found = self._answers.get(memo)
+        if found is None:
             if len(self._answers) >= 16:  # a long-lived register sees a new day every day
                 self._answers.clear()
                 self._by_key.clear()
-            self._answers[memo] = generate(
+                self._derived.clear()
+            found = generate(
                 self.history,
                 as_of,
                 due_soon_days=self.due_soon_days,
@@ -214,16 +265,16 @@ class Register:
                 what_if=what_if,
                 what_if_from=what_if_from,
             )
-        return self._answers[memo]
+            self._answers[memo] = found
+        return found
 
-    def trail(self, obligation: Obligation, as_of: datetime.date) -> list[dict]:
-        """Each relevant received document and the delay at each hop (business days)."""
-        from .labels import document_kind_label
+    def trail(self, obligation: Obligation, as_of: datetime.date) -> Trail:
+        """Each relevant received document and the delay at each hop (business days).
 
-        rows = document_trail(obligation, self.history, as_of)
-        for row in rows:
-            row["kind_label"] = document_kind_label(row["doc"].kind)
-        return rows
+        A sequence whose rows are worked out when read: a page of a long trail costs
+        that page, not every document of the fiscal year.
+        """
+        return Trail(trail_documents(obligation, self.history, as_of), self.history, as_of)
 
     def law_in_force(
         self,
@@ -256,51 +307,91 @@ class Register:
         return None
 
 
+# --- The cache: one register per process and data version ----------------------------
+#
+# A register depends only on the data (and three settings); statuses depend on "as of"
+# too and are memoised per day on the register itself. Every write to a table the
+# register reads changes the data version in the same transaction: model signals catch
+# save(), delete() and m2m changes (services, admin, fixtures); code that writes with
+# bulk_create/update/QuerySet.update calls `data_changed()`. Readers ask for the token
+# (one query) and reuse the register loaded under it, or load and keep a new one.
+
+_lock = threading.Lock()
+_cached: dict = {}
+
+
+def source_models():
+    """The models `load_history` (and `committee_on`) read."""
+    from . import models as m
+
+    return [
+        m.LegalInstrument,
+        m.Provision,
+        m.Party,
+        m.DutyRule,
+        m.DutyRule.provisions.through,
+        m.Submission,
+        m.Document,
+        m.Forwarding,
+        m.ForwardingItem,
+        m.CommitteeReport,
+        m.CommitteeReport.documents.through,
+        m.CouncilSession,
+        m.DelayReason,
+        m.HolidayOverride,
+    ]
+
+
+def data_version():
+    """The data version the current transaction sees (one query); None when unknown."""
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def data_changed(**_signal_kwargs):
+    """Give the data a new version, inside the caller's transaction (a rollback undoes it)."""
+    from .models import DataVersion
+
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(token=token):
+        DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+def connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in source_models():
+        uid = f"register-{model._meta.label}"
+        if model._meta.auto_created:
+            m2m_changed.connect(data_changed, sender=model, dispatch_uid=uid)
+        else:
+            post_save.connect(data_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(data_changed, sender=model, dispatch_uid=uid)
+
+
 def load() -> Register:
-    """The register as the database holds it now (read afresh)."""
-    return Register.load()
+    """The register for the data as it is now: reused while the data version is the same.
 
-
-# The inputs of `load_history`. Every write through the app to these tables is audited, so
-# the audit trail's head moves with it; counts and top ids also catch rows loaded as
-# fixtures (which are not audited).
-_VERSION_TABLES = (
-    "compliance_provision",
-    "compliance_dutyrule",
-    "compliance_dutyrule_provisions",
-    "compliance_document",
-    "compliance_forwardingitem",
-    "compliance_committeereport_documents",
-    "compliance_councilsession",
-    "compliance_holidayoverride",
-    "compliance_delayreason",
-    "compliance_party",
-)
-_current: dict = {}
-
-
-def data_version() -> tuple:
-    """A value that changes whenever anything the register reads changes (one query)."""
-    from django.db import connection
-
-    parts = ", ".join(f"(SELECT COUNT(*) FROM {t}), (SELECT MAX(id) FROM {t})" for t in _VERSION_TABLES)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(seq) FROM compliance_auditentry), {parts}")
-        return (connection.alias, *cursor.fetchone())
-
-
-def current() -> Register:
-    """The register for the data as it is now, reused while the data has not changed.
-
-    For work that reads obligations many times in a row (a wave of alert e-mails): one
-    cheap version query per call instead of a reload of the whole history.
+    Read the token first, then the data: a write committed in between leaves a register
+    of newer data under an older token, which nobody asks for again.
     """
-    version = (data_version(), settings.WEGO_TRACKING_START, settings.WEGO_DUE_SOON_DAYS, settings.WEGO_HORIZON_DAYS)
-    cached = _current.get("register")
-    if cached is None or _current.get("version") != version:
+    token = data_version()
+    if token is None:
+        return Register.load()
+    key = (token, settings.WEGO_TRACKING_START, settings.WEGO_DUE_SOON_DAYS, settings.WEGO_HORIZON_DAYS)
+    cached = _cached.get(key)
+    if cached is None:
         cached = Register.load()
-        _current.update(register=cached, version=version)
+        with _lock:
+            _cached.clear()
+            _cached[key] = cached
     return cached
+
+
+# The work that reads obligations many times in a row (a wave of alert e-mails) used to
+# ask for this by name; every reader now gets the cached register.
+current = load
 
 
 __all__ = ["Register", "Step", "load", "load_history"]

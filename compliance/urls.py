@@ -1,8 +1,26 @@
 """Every URL of the app, one list grouped by area."""
 
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import alerts, audit, city, data, funding, health, law, obligations, packets, submissions
+from .views import (
+    alerts,
+    api_tokens,
+    audit,
+    calculator,
+    city,
+    data,
+    feeds,
+    funding,
+    health,
+    law,
+    obligations,
+    packets,
+    public,
+    submissions,
+)
+from .views.api import endpoints as api
+from .views.api import schema  # noqa: F401 (registers the API token scheme with the schema)
 
 urlpatterns = [
     # Obligations and the law
@@ -45,4 +63,27 @@ urlpatterns = [
     path("calendar/<str:token>.ics", alerts.calendar_feed, name="alerts_calendar_feed"),
     # Operations
     path("health/", health.health, name="health"),
+    # The open register: the public page, its files and feeds, the calculator
+    path("public/", public.public_register, name="public_register"),
+    path("public/files/<int:pk>/", public.public_file, name="public_file"),
+    path("files/<int:pk>/public/", public.file_publish, name="file_publish"),
+    path("public/feed.atom", feeds.public_feed, name="public_feed"),
+    path("public/calendar.ics", feeds.public_calendar, name="public_calendar"),
+    path("feeds/<str:token>.atom", feeds.user_feed, name="user_feed"),
+    path("calculator/", calculator.calculator_page, name="calculator"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
+    # The read API (compliance/views/api), its OpenAPI schema and docs
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/obligations/", api.ObligationList.as_view(), name="api_obligations"),
+    path("api/v1/obligations/<str:key>/", api.ObligationDetail.as_view(), name="api_obligation"),
+    path("api/v1/documents/", api.DocumentList.as_view(), name="api_documents"),
+    path("api/v1/forwardings/", api.ForwardingList.as_view(), name="api_forwardings"),
+    path("api/v1/committee-reports/", api.CommitteeReportList.as_view(), name="api_committee_reports"),
+    path("api/v1/provisions/", api.ProvisionList.as_view(), name="api_provisions"),
+    path("api/v1/duty-rules/", api.DutyRuleList.as_view(), name="api_duty_rules"),
+    path("api/v1/funding/", api.FundingView.as_view(), name="api_funding"),
+    path("api/v1/calculate/", api.CalculateView.as_view(), name="api_calculate"),
+    path("api/<path:rest>", api.NotFoundView.as_view(), name="api_not_found"),
 ]

@@ -58,3 +58,13 @@ def admin_user(db):
 @pytest.fixture
 def users(council_user, wego_user, dpo_user, admin_user):
     return {COUNCIL_STAFF: council_user, WEGO: wego_user, DPO: dpo_user, "admin": admin_user}
+
+
+@pytest.fixture(autouse=True)
+def _api_rate_limits(settings):
+    """Each test starts with empty read-API throttle counters and generous rates
+    (tests/views/api/test_tokens.py tightens them to see a 429)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WEGO_API_RATES = {"anon": "10000/minute", "user": "10000/minute"}

@@ -67,6 +67,30 @@ EXPECTED = {
     "alerts_calendar_token": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     "alerts_calendar_feed": row(404, 404, 404, 404, 404, 404),
     "health": row(200, 200, 200, 200, 200, 200),
+    # The open register (issue 12): public to all; the API answers everyone, in the scope
+    # of the caller (test_api_*); the calculator without a duty is a 400. Files are public
+    # only when marked (the sample file is not: 404). Tokens are made by users with a role.
+    "api_schema": row(200, 200, 200, 200, 200, 200),
+    "api_docs": row(200, 200, 200, 200, 200, 200),
+    "api_obligations": row(200, 200, 200, 200, 200, 200),
+    "api_obligation": row(200, 200, 200, 200, 200, 200),
+    "api_documents": row(200, 200, 200, 200, 200, 200),
+    "api_forwardings": row(200, 200, 200, 200, 200, 200),
+    "api_committee_reports": row(200, 200, 200, 200, 200, 200),
+    "api_provisions": row(200, 200, 200, 200, 200, 200),
+    "api_duty_rules": row(200, 200, 200, 200, 200, 200),
+    "api_funding": row(200, 200, 200, 200, 200, 200),
+    "api_calculate": row(400, 400, 400, 400, 400, 400),
+    "api_not_found": row(404, 404, 404, 404, 404, 404),  # any other /api/ address
+    "public_register": row(200, 200, 200, 200, 200, 200),
+    "public_file": row(404, 404, 404, 404, 404, 404),
+    "public_feed": row(200, 200, 200, 200, 200, 200),
+    "public_calendar": row(200, 200, 200, 200, 200, 200),
+    "user_feed": row(404, 404, 404, 404, 404, 404),
+    "calculator": row(200, 200, 200, 200, 200, 200),
+    "api_tokens": row(LOGIN, 403, 200, 200, 200, 200),
+    "api_token_revoke": row(LOGIN, 403, 405, 405, 405, 405),  # POST only
+    "file_publish": row(LOGIN, 403, 403, 403, 405, 405),  # POST only, the DPO and admins
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -81,6 +105,12 @@ EXPECTED_POST = {
     "import_records": row(LOGIN, 403, 403, 403, 400, 400),
     "alerts_preferences": row(LOGIN, 400, 400, 400, 400, 400),
     "alerts_calendar_token": row(LOGIN, 400, 400, 400, 400, 400),
+    "api_tokens": row(LOGIN, 403, 400, 400, 400, 400),
+}
+# POST to URLs that name a record (the sample file, a token that is not the caller's).
+EXPECTED_POST_RECORD = {
+    "file_publish": row(LOGIN, 403, 403, 403, 400, 400),  # no action given: 400
+    "api_token_revoke": row(LOGIN, 403, 404, 404, 404, 404),  # nobody's token
 }
 # Admin URLs that an administrator gets a non-2xx/3xx for when called without their
 # parameters (the autocomplete endpoint needs a model and field).
@@ -181,12 +211,16 @@ def url_for(name, pattern, kwargs):
     wanted = {}
     for param in pattern.pattern.regex.groupindex:
         if param == "pk":
-            if name == "file_download":
+            if name in ("file_download", "public_file", "file_publish"):
                 wanted[param] = kwargs["file"]
             elif name.startswith("packet_"):
                 wanted[param] = kwargs["packet"]
+            elif name == "api_token_revoke":
+                wanted[param] = 999999
             else:
                 wanted[param] = kwargs["submission"]
+        elif param == "rest":
+            wanted[param] = "v1/no-such-resource/"
         else:
             wanted[param] = kwargs[param]
     return reverse(name, kwargs=wanted)
@@ -238,4 +272,68 @@ def test_every_write_url_refuses_posts_from_other_roles(client, clients, sample_
         got = client.post(reverse(name), {}).status_code
         if got != by_role[role]:
             failures.append(f"POST {name}: got {got}, want {by_role[role]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_record_write_urls_refuse_posts_from_other_roles(client, clients, sample_kwargs, role):
+    if role != "anonymous":
+        client.force_login(clients[role])
+    failures = []
+    for name, by_role in EXPECTED_POST_RECORD.items():
+        pattern = dict(all_url_patterns())[name]
+        got = client.post(url_for(name, pattern, sample_kwargs), {}).status_code
+        if got != by_role[role]:
+            failures.append(f"POST {name}: got {got}, want {by_role[role]}")
+    assert not failures, "\n".join(failures)
+
+
+# The read API: every URL x every method x every role, signed in by session and by a
+# personal token. Reads answer everyone (scope differs, see tests/test_api_*); every
+# write method is a 405 problem, whoever asks.
+API_READ = {
+    "api_obligations": 200,
+    "api_obligation": 200,
+    "api_documents": 200,
+    "api_forwardings": 200,
+    "api_committee_reports": 200,
+    "api_provisions": 200,
+    "api_duty_rules": 200,
+    "api_funding": 200,
+    "api_calculate": 400,  # without a duty
+    "api_not_found": 404,
+}
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_api_url_method_and_role(client, clients, sample_kwargs, role, auth):
+    from compliance.services import open_register
+
+    headers = {}
+    if role != "anonymous":
+        if auth == "session":
+            client.force_login(clients[role])
+        else:
+            secret = open_register.do_create_api_token(by=clients[role], name="matrix")[1]
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    patterns = dict(all_url_patterns())
+    assert set(API_READ) == {
+        name
+        for name in patterns
+        if str(name).startswith("api_") and name not in ("api_schema", "api_docs", "api_tokens", "api_token_revoke")
+    }
+    failures = []
+    for name, want in API_READ.items():
+        url = url_for(name, patterns[name], sample_kwargs)
+        for method in ("get", "head", "options", "post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, **headers)
+            if name == "api_not_found":
+                expected = 404  # whatever the method
+            else:
+                expected = want if method in ("get", "head") else (200 if method == "options" else 405)
+            if response.status_code != expected:
+                failures.append(f"{method.upper()} {url}: got {response.status_code}, want {expected}")
+            elif expected >= 400 and response["Content-Type"] != "application/problem+json":
+                failures.append(f"{method.upper()} {url}: {response['Content-Type']} is not problem details")
     assert not failures, "\n".join(failures)

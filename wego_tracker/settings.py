@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.forms",
     "import_export",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "compliance",
 ]
 
@@ -244,3 +247,40 @@ WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", 
 # keep them with the queue under var/.
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("control_folder", str(_BROKER_DIR / "control"))
+
+# --- The open register: public page, read API, feeds, calculator (issue 12) -------------
+# 0 turns off the public register (/public/, the public feeds and calendar, public files)
+# and answers anonymous API calls with 401; the calculator and the law stay public.
+WEGO_PUBLIC_REGISTER = env_bool("WEGO_PUBLIC_REGISTER", True)
+# Read-API rate limits (DRF rate syntax), per address for anonymous callers, per user.
+WEGO_API_RATES = {
+    "anon": os.environ.get("WEGO_API_ANON_RATE", "60/minute"),
+    "user": os.environ.get("WEGO_API_USER_RATE", "600/minute"),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "compliance.views.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["compliance.views.api.auth.AnonThrottle", "compliance.views.api.auth.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "compliance.views.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WeGO Article 17 register API",
+    "DESCRIPTION": (
+        "Read-only register of the duties of Article 17 of the Seoul Smart City and Informatization "
+        "Ordinance (support for WeGO). Anonymous callers see what the public register shows; send "
+        "`Authorization: Bearer <token>` (a personal token from your profile) to read what you may "
+        "read in the browser. Errors are problem details (RFC 9457) in the language of Accept-Language."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

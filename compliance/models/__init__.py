@@ -5,6 +5,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 """
 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
+from .api_tokens import ApiToken, ApiTokenQuerySet
 from .audit import AuditEntry, AuditEntryQuerySet
 from .base import BilingualNameMixin
 from .events import (
@@ -15,6 +16,7 @@ from .events import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    ReceiptCounter,
     Submission,
 )
 from .files import DocumentFile, FormToken
@@ -22,8 +24,11 @@ from .funding import DuesCollection, FundingYear, SeoulSupport
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
+from .versions import DataVersion
 
 __all__ = [
+    "ApiToken",
+    "ApiTokenQuerySet",
     "AlertDelivery",
     "AlertDeliveryQuerySet",
     "AlertPreference",
@@ -34,6 +39,7 @@ __all__ = [
     "BilingualNameMixin",
     "CommitteeReport",
     "CouncilSession",
+    "DataVersion",
     "DelayReason",
     "Document",
     "DocumentFile",
@@ -52,6 +58,7 @@ __all__ = [
     "PacketBuild",
     "Party",
     "Provision",
+    "ReceiptCounter",
     "SeoulSupport",
     "Submission",
 ]

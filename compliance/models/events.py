@@ -33,6 +33,26 @@ class Submission(models.Model):
         return f"{self.receipt_number or self.pk} ({self.received_on:%Y-%m-%d})"
 
 
+class ReceiptCounter(models.Model):
+    """The last receipt number handed out in a year (``WEGO-YYYY-NNNN``).
+
+    It only goes up, so a deleted receipt's number is never handed out again, and a
+    number already taken (an imported receipt) is skipped: see
+    `compliance.services.submissions.next_receipt_number`. Written with one atomic
+    upsert, never read-then-write, and never counted from the receipts themselves.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number handed out"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        verbose_name_plural = _("receipt counters")
+
+    def __str__(self):
+        return f"WEGO-{self.year}-{self.last:04d}"
+
+
 class Document(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)

@@ -20,6 +20,9 @@ class DocumentFile(models.Model):
     content_type = models.CharField(_("content type (sniffed)"), max_length=100)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    # Set only by the Digital Policy Officer (services.open_register.do_set_file_public,
+    # audited); shown on the public register once the document is forwarded to the Council.
+    is_public = models.BooleanField(_("public"), default=False)
 
     class Meta:
         verbose_name = _("document file")

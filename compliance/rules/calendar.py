@@ -4,6 +4,7 @@ package's KR calendar plus manual overrides. Pure: no Django, no clock.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -77,15 +78,32 @@ class HolidayCalendar:
         return day
 
     def business_days_between(self, start: datetime.date, end: datetime.date) -> int:
-        """Business days after `start` up to and including `end` (negative if reversed)."""
+        """Business days after `start` up to and including `end` (negative if reversed).
+
+        Counted, not walked: weekdays by arithmetic, minus the holidays that fall on a
+        weekday in between (a trail of years of documents asks this for every row).
+        """
         if end < start:
             return -self.business_days_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            if self.is_business_day(day):
-                count += 1
-        return count
+        holidays_between = 0
+        for year in range(start.year, end.year + 1):
+            days = self._weekday_holidays(year)
+            holidays_between += bisect.bisect_right(days, end) - bisect.bisect_right(days, start)
+        return _weekdays_through(end) - _weekdays_through(start) - holidays_between
+
+    def _weekday_holidays(self, year: int) -> list[datetime.date]:
+        """The public holidays of `year` that fall on a weekday, sorted (kept per calendar)."""
+        cache = self.__dict__.setdefault("_weekday_holidays_cache", {})
+        if year not in cache:
+            days = set(_package_holidays(year, "ko")) | {d for d in self.added if d.year == year}
+            cache[year] = sorted(d for d in days - self.removed if d.weekday() < 5)
+        return cache[year]
+
+
+def _weekdays_through(day: datetime.date) -> int:
+    """Monday-to-Friday days from 1 January of year 1 (a Monday) through `day`."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
 
 
 @lru_cache(maxsize=256)

@@ -12,6 +12,7 @@ received document.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -232,12 +233,54 @@ def _successors(documents):
     return result
 
 
+class EventIndex:
+    """Events (forwardings or committee reports) by the documents they name.
+
+    `first(doc_ids, not_before)` finds what scanning `events` in their order for the
+    first one that names any of `doc_ids` on or after `not_before` would find, at the cost
+    of the lineage's size instead of the number of events.
+    """
+
+    def __init__(self, events):
+        """`events`: (day, event) pairs in the order a scan would visit them; `event.doc_ids`."""
+        self._rows = defaultdict(list)
+        for position, (day, event) in enumerate(events):
+            for doc_id in set(event.doc_ids):
+                self._rows[doc_id].append((day, position, event))
+        for rows in self._rows.values():
+            rows.sort(key=lambda r: (r[0], r[1]))
+        self._days = {doc_id: [r[0] for r in rows] for doc_id, rows in self._rows.items()}
+
+    def first(self, doc_ids, not_before):
+        """(day, event) of the earliest event on or after `not_before` naming one of `doc_ids`."""
+        best = None
+        for doc_id in doc_ids:
+            days = self._days.get(doc_id)
+            if not days:
+                continue
+            i = bisect.bisect_left(days, not_before)
+            if i < len(days):
+                row = self._rows[doc_id][i]
+                if best is None or (row[0], row[1]) < (best[0], best[1]):
+                    best = row
+        return (best[0], best[2]) if best else (None, None)
+
+
 def _first_event(events, doc_ids, not_before):
-    """The earliest (date, event) whose documents include any of `doc_ids`."""
+    """The earliest (date, event) whose documents include any of `doc_ids` (a scan; the
+    engine uses `EventIndex`, which tests compare with this)."""
     for day, event in events:
         if day >= not_before and doc_ids.intersection(event.doc_ids):
             return day, event
     return None, None
+
+
+def _first_documents(docs):
+    """(fiscal year, kind) -> the first document received, `docs` being in receipt order."""
+    first = {}
+    for doc in docs:
+        first.setdefault((doc.fiscal_year, doc.kind), doc)
+    return first
 
 
 def generate(
@@ -265,6 +308,8 @@ def generate(
     ]
     reports = [(r.reported_on, r) for r in sorted(history.reports, key=lambda r: (r.reported_on, r.id))]
     reports = [(day, r) for day, r in reports if day <= as_of]
+    forwarded, reported = EventIndex(forwardings), EventIndex(reports)
+    first_of = _first_documents(docs)
     horizon = as_of + datetime.timedelta(days=horizon_days)
     result = []
 
@@ -301,7 +346,8 @@ def generate(
                 in_force = rule_in_force(rule, deadline.due, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
-                first = next((d for d in docs if d.fiscal_year == fy and d.kind in kinds), None)
+                found = [first_of[(fy, kind)] for kind in kinds if (fy, kind) in first_of]
+                first = min(found, key=lambda d: (d.received_on, d.id)) if found else None
                 make(
                     f"{rule.code}-{fy}",
                     rule,
@@ -323,7 +369,7 @@ def generate(
                 deadline = deadlines.without_delay(doc.received_on, rule.grace_business_days, cal, label)
                 if deadline.due < history.tracking_start:
                     continue
-                day, event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                day, event = forwarded.first(successors[doc.id], doc.received_on)
                 make(
                     f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
                     rule,
@@ -340,7 +386,7 @@ def generate(
             for doc in docs:
                 if doc.kind not in kinds:
                     continue
-                forwarded_on, _event = _first_event(forwardings, successors[doc.id], doc.received_on)
+                forwarded_on, _event = forwarded.first(successors[doc.id], doc.received_on)
                 if forwarded_on is None:
                     continue
                 in_force = rule_in_force(rule, forwarded_on, provisions, what_if, what_if_from)
@@ -351,7 +397,7 @@ def generate(
                 )
                 if deadline.due < history.tracking_start:
                     continue
-                day, event = _first_event(reports, successors[doc.id], forwarded_on)
+                day, event = reported.first(successors[doc.id], forwarded_on)
                 make(
                     f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
                     rule,
@@ -375,10 +421,26 @@ def dashboard_order(obligations):
 # --- The trail of one obligation's documents ------------------------------------------
 
 
-def document_trail(obligation, history, as_of):
-    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
-    → committee. Delays to the Council and committee are in business days."""
-    cal = history.calendar
+def _trail_indexes(history, as_of):
+    """Forwardings and reports by lineage, and the lineages, as of a day (kept on `history`)."""
+    memo = history.__dict__.setdefault("_trail_indexes", {})
+    found = memo.get(as_of)
+    if found is None:
+        forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
+        reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
+        found = (
+            EventIndex((f.forwarded_on, f) for f in forwardings),
+            EventIndex((r.reported_on, r) for r in reports),
+            _successors([d for d in history.documents if d.received_on <= as_of]),
+        )
+        if len(memo) >= 16:
+            memo.clear()
+        memo[as_of] = found
+    return found
+
+
+def trail_documents(obligation, history, as_of):
+    """The received documents an obligation's trail shows, in receipt order."""
     if obligation.document is not None and obligation.spec.is_event_driven:
         docs = [obligation.document]
     else:
@@ -389,29 +451,30 @@ def document_trail(obligation, history, as_of):
             if d.fiscal_year == obligation.fiscal_year and d.kind in kinds and d.received_on <= as_of
         ]
     docs.sort(key=lambda d: (d.received_on, d.id))
-    forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
-    reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
-    lineage = _successors([d for d in history.documents if d.received_on <= as_of])
-    rows = []
-    for doc in docs:
-        ids = lineage[doc.id]
-        fwd = next((f for f in forwardings if ids & set(f.doc_ids) and f.forwarded_on >= doc.received_on), None)
-        rep = None
-        if fwd:
-            rep = next((r for r in reports if ids & set(r.doc_ids) and r.reported_on >= fwd.forwarded_on), None)
-        rows.append(
-            {
-                "doc": doc,
-                "forwarding": fwd,
-                "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
-                "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on)
-                if fwd
-                else None,
-                "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
-                "report": rep,
-                "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on)
-                if rep
-                else None,
-            }
-        )
-    return rows
+    return docs
+
+
+def trail_row(doc, history, as_of):
+    """One document of a trail: when it was forwarded and reported, and the delays."""
+    cal = history.calendar
+    forwarded, reported, lineage = _trail_indexes(history, as_of)
+    ids = lineage[doc.id]
+    fwd = forwarded.first(ids, doc.received_on)[1]
+    rep = None
+    if fwd:
+        rep = reported.first(ids, fwd.forwarded_on)[1]
+    return {
+        "doc": doc,
+        "forwarding": fwd,
+        "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
+        "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on) if fwd else None,
+        "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
+        "report": rep,
+        "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on) if rep else None,
+    }
+
+
+def document_trail(obligation, history, as_of):
+    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
+    → committee. Delays to the Council and committee are in business days."""
+    return [trail_row(doc, history, as_of) for doc in trail_documents(obligation, history, as_of)]

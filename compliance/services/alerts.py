@@ -249,16 +249,30 @@ def _fail(ids, exc, now):
 def do_send_delivery(delivery_id, now=None, reg=None):
     """Send one alert e-mail. Returns None when done (or nothing to do), else seconds until a retry."""
     now = now or timezone.now()
-    ids = _claim(AlertDelivery.objects.filter(pk=delivery_id, via_digest=False), now)
-    if not ids:
+    # Claimed by one conditional UPDATE (autocommit): of two workers handed the same
+    # message, the second finds the row no longer sendable and sends nothing.
+    claimed = (
+        AlertDelivery.objects.filter(pk=delivery_id, via_digest=False)
+        .sendable(now)
+        .update(status=AlertDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
         return None
-    delivery = AlertDelivery.objects.select_related("stage", "recipient").get(pk=delivery_id)
+    ids = [delivery_id]
+    # A wave of N e-mails costs N times the same few queries: this one, the data version
+    # (the register is reused while the data is unchanged) and the final update.
+    delivery = AlertDelivery.objects.select_related("stage", "recipient", "recipient__alert_preference").get(
+        pk=delivery_id
+    )
     as_of = timezone.localdate(now)
     obligation = (reg or register.current()).get(delivery.obligation_key, as_of)
     if obligation is None or obligation.is_fulfilled:
         AlertDelivery.objects.filter(pk=delivery_id).update(status=AlertDelivery.Status.CANCELLED)
         return None
-    pref = preference_for(delivery.recipient)
+    try:
+        pref = delivery.recipient.alert_preference
+    except AlertPreference.DoesNotExist:
+        pref = preference_for(delivery.recipient)
     context = {
         "user": delivery.recipient,
         "stage": delivery.stage,

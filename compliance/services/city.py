@@ -27,9 +27,18 @@ from .common import _check_fiscal_year, _check_not_future, _once
 log = logging.getLogger(__name__)
 
 
-def _documents(ids_or_docs):
+def _documents(ids_or_docs, lock=False):
+    """The received documents with these ids, in that order.
+
+    `lock=True` locks their rows until the transaction ends (in id order, so two
+    transactions cannot deadlock): two officers recording the same forwarding at once
+    are then checked one after the other, and the second finds the first's record.
+    """
     ids = [getattr(d, "pk", d) for d in ids_or_docs]
-    found = {d.pk: d for d in Document.objects.select_related("submission").filter(pk__in=ids)}
+    rows = Document.objects.select_related("submission").filter(pk__in=ids)
+    if lock:
+        rows = rows.select_for_update(of=("self",)).order_by("pk")
+    found = {d.pk: d for d in rows}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ValidationError(
@@ -46,7 +55,7 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
     with transaction.atomic(), audit.acting(by, ip):
 
         def create():
-            docs = _documents(documents)
+            docs = _documents(documents, lock=True)
             _check_not_future(forwarded_on, today, "forwarded_on")
             for doc in docs:
                 if forwarded_on < doc.submission.received_on:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from ..models import (
     Document,
     DocumentFile,
     DocumentKind,
+    ReceiptCounter,
     Submission,
 )
 from ..roles import DPO
@@ -36,11 +37,36 @@ class DocSpec:
 
 
 def next_receipt_number(received_at) -> str:
+    """The next free receipt number of the year of `received_at` (Asia/Seoul).
+
+    Taken from the year's `ReceiptCounter` with one atomic upsert, which also locks the
+    counter row until the transaction ends (concurrent receipts wait, then get the next
+    number). The counter never goes down, so a deleted receipt's number is not handed
+    out again; a number that is already taken (an imported receipt) is skipped. Never
+    "count + 1": one imported or deleted receipt made that collide for good.
+    """
     year = timezone.localtime(received_at).year
-    prefix = f"WEGO-{year}-"
-    _lock("receipt-number")
-    taken = Submission.objects.filter(receipt_number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:04d}"
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+                f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [year],
+            )
+            number = f"WEGO-{year}-{cursor.fetchone()[0]:04d}"
+        if not Submission.objects.filter(receipt_number=number).exists():
+            return number
+
+
+def _lock_duplicate_checks(documents):
+    """Hold the duplicate check of each (kind, fiscal year) until the transaction ends.
+
+    Two tabs sending the same file used to both pass the read-then-insert check; now the
+    second waits here until the first commits, then finds its file and is refused.
+    """
+    for kind, fiscal_year in sorted({(str(spec.kind), spec.fiscal_year) for spec in documents}):
+        _lock(f"receive:{kind}:{fiscal_year}")
 
 
 def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, ip=None, now=None, language="ko"):
@@ -55,6 +81,7 @@ def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, 
             def create():
                 if not documents:
                     raise ValidationError(_("Add at least one document."))
+                _lock_duplicate_checks(documents)
                 for spec in documents:
                     _check_spec(spec, today)
                 submission = Submission.objects.create(

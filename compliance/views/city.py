@@ -40,6 +40,8 @@ from .tables import (
     list_page,
 )
 
+INBOX_REASONS_SHOWN = 20
+
 
 @role_required(*CITY)
 @require_GET
@@ -52,12 +54,18 @@ def inbox(request):
     documents = Document.objects.select_related("submission", "supersedes").prefetch_related(items, "committee_reports")
     filterset, table = list_page(request, documents, InboxFilter, InboxTable)
     today = timezone.localdate()
-    needing_reason = [o for o in register.load().obligations(today) if o.needs_reason]
-    return render(
-        request,
-        "compliance/workflow/inbox.html",
-        {"filter": filterset, "table": table, "needing_reason": needing_reason, "today": today},
+    needing_reason = register.load().derived(
+        "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
+    # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
+    context = {
+        "filter": filterset,
+        "table": table,
+        "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
+        "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
+        "today": today,
+    }
+    return render(request, "compliance/workflow/inbox.html", context)
 
 
 def _record_view(request, form_class, service, *, title, lead, success, initial=None, to_kwargs):

@@ -1,6 +1,7 @@
 """Helpers shared by the views (not views themselves)."""
 
 from django import forms
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -45,3 +46,20 @@ def audit_entries_context(request, obligation, trail):
         return {"audit_entries": None, "show_addresses": False}
     entries = describe(audit.entries_for_obligation(obligation, trail))
     return {"audit_entries": entries, "show_addresses": can_see_addresses(request.user)}
+
+
+def paginate(request, items, per_page):
+    """The page of `items` that `?page=` asks for (the last one if it is past the end)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def page_context(request, page):
+    """What templates/compliance/_pagination.html needs: the page, the numbers to link
+    (elided in the middle) and the query string without `page`."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "page_query": query.urlencode(),
+    }

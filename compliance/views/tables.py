@@ -321,4 +321,6 @@ def list_page(request, queryset, filterset_class, table_class, *, per_page=PER_P
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     table = table_class(rows, **table_kwargs)
     tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    # Page numbers to link: the ends and two either side of this one, "…" between.
+    table.page_range = list(table.paginator.get_elided_page_range(table.page.number, on_each_side=2, on_ends=1))
     return filterset, table

@@ -140,7 +140,31 @@ def test_dashboard_query_count_stays_flat_as_obligations_grow(client, seed, coun
     _add_synthetic_forwarded_plans(60, 5)
     with django_assert_num_queries(len(small)):
         response = client.get(reverse("dashboard"), {"as_of": AS_OF})
-    assert len(rows(response.content.decode())) == small_rows + 60
+    assert len(rows(response.content.decode())) == 50  # one page
+    assert response.context["page"].paginator.count == small_rows + 60
+    # Nothing changed since: the register is reused, so the next page costs fewer queries.
+    from django.test.utils import CaptureQueriesContext as Capture
+
+    with Capture(connection) as cached:
+        second = client.get(reverse("dashboard"), {"as_of": AS_OF, "page": 2})
+    assert len(cached) < len(small)
+    assert len(rows(second.content.decode())) == small_rows + 60 - 50
+
+
+def test_dashboard_pages_rows_and_counts_every_obligation(client, seed, council_user):
+    client.force_login(council_user)
+    _add_synthetic_forwarded_plans(70, 0)
+    first = client.get(reverse("dashboard"), {"as_of": AS_OF, "status": "on_time"})
+    html = first.content.decode()
+    on_time = first.context["page"].paginator.count
+    assert on_time > 50 and len(rows(html)) == 50
+    # The status cards count every obligation, not the page.
+    assert re.search(rf'id="status-count-on_time".*?app-status-card__value">{on_time}<', html, re.S)
+    assert 'aria-current="page"' in html and "status=on_time&amp;page=2" in html
+    last = client.get(reverse("dashboard"), {"as_of": AS_OF, "status": "on_time", "page": 99})
+    assert len(rows(last.content.decode())) == on_time - 50  # past the end: the last page
+    keys = {key for _status, key in rows(html) + rows(last.content.decode())}
+    assert len(keys) == on_time
 
 
 def test_law_page_shows_current_text_in_force_and_the_bill_as_proposed(client, seed, council_user):

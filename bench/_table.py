@@ -1,0 +1,21 @@
+"""Print the figures of one `bench/run` (bench/out/figures.jsonl) as a Markdown table."""
+
+import json
+import sys
+
+from _report import _fmt
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    print("| figure | ours | bare baseline | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    for r in rows:
+        bare = _fmt(r["baseline"], r["unit"]) if r["baseline"] is not None else "—"
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "—"
+        name = r["name"] + (f" ({r['note']})" if r["note"] else "")
+        print(f"| {name} | {_fmt(r['ours'], r['unit'])} | {bare} | {ratio} | {r['target'] or ''} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
