@@ -1,32 +1,40 @@
-"""Benchmark: a 50+ page council packet (FY2023 results and settlement).
+"""Benchmark: council packets against bare WeasyPrint + pypdf on the same inputs.
 
 Adds SYNTHETIC documents and files on top of the real seed, every one labelled
 "[synthetic benchmark data]" in its title, its source and on every page of its PDF
-(never real WeGO documents), then builds the packet once and prints the page count,
-the build time and the peak memory.
+(never real WeGO documents), then, each in a fresh process (so peak RSS is the build's):
 
-    .venv/bin/python bench/packet.py          (or: bench/run packet)
+* **ours**: `build()` of the FY2023 results packet (61 pages with the synthetic files);
+* **bare**: WeasyPrint on the very HTML that build laid out, then pypdf appending the
+  same PDF files and writing the result: the least any packet of these inputs costs.
 
-The synthetic files are drawn in a child process first, so the parent's peak RSS is
-the packet build (plus Django), not the drawing of the test files.
+Then the same again with one more appended document, a 47 MB scanned-like PDF, for the
+peak memory (target: under 400 MB).
+
+    bench/run packet          (or .venv/bin/python bench/packet.py)
 """
 
 import datetime
+import json
 import os
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("WEGO_PRIVATE_STORAGE", str(ROOT / "bench" / "out" / "private"))
+OUT = ROOT / "bench" / "out"
+os.environ.setdefault("WEGO_PRIVATE_STORAGE", str(OUT / "private"))
 
 LABEL = "[synthetic benchmark data]"
 EXTRA_DOCUMENTS = 8
 PAGES_PER_DOCUMENT = 5
+BIG_PAGES, BIG_PAGE_BYTES = 118, 400_000  # about 47 MB
 AS_OF = datetime.date(2024, 6, 1)
+REPEAT = int(os.environ.get("BENCH_PACKET_REPEAT", "3"))
 
 
 def synthetic_pdf(title, pages):
@@ -45,76 +53,180 @@ def synthetic_pdf(title, pages):
     return HTML(string=f'<html style="font-family: NanumGothic; font-size: 9pt"><body>{body}</body></html>').write_pdf()
 
 
-def prepare():
-    """Child process: add the synthetic documents and files to the (already seeded) bench database."""
+def _django():
     import _setup  # noqa: F401 - sets DATABASE_URL / settings
     import django
 
     django.setup()
-    from compliance.models import Document, DocumentFile, Forwarding, Submission
+
+
+def _attach(document, data):
+    from compliance.models import DocumentFile
     from compliance.storage import store_bytes
 
-    def attach(document, pages):
-        data = synthetic_pdf(document.title, pages)
-        sha256, size, _ = store_bytes(data)
-        DocumentFile.objects.create(
-            document=document,
-            original_name=f"synthetic-{document.pk}.pdf",
-            sha256=sha256,
-            size=size,
-            content_type="application/pdf",
-        )
+    sha256, size, _ = store_bytes(data)
+    DocumentFile.objects.create(
+        document=document,
+        original_name=f"synthetic-{document.pk}.pdf",
+        sha256=sha256,
+        size=size,
+        content_type="application/pdf",
+    )
+
+
+def _synthetic_document(i, received, kind="results"):
+    from compliance.models import Document, Forwarding, Submission
+
+    submission = Submission.objects.create(received_on=received, source=LABEL)
+    document = Document.objects.create(
+        submission=submission,
+        kind=kind,
+        fiscal_year=2023,
+        title=f"{LABEL} FY2023 supplementary document {i}",
+        source=LABEL,
+    )
+    forwarding = Forwarding.objects.create(forwarded_on=received + datetime.timedelta(days=9), source=LABEL)
+    forwarding.items.create(document=document, description=document.title, kind=document.kind, fiscal_year=2023)
+    return document
+
+
+def prepare():
+    """Child process: add the synthetic documents and files to the (already seeded) bench database."""
+    _django()
+    from compliance.models import Document
 
     for real in Document.objects.filter(fiscal_year=2023, kind__in=["results", "settlement"]):
-        attach(real, 4)  # a synthetic stand-in file for a real record (the seed has no files)
+        _attach(real, synthetic_pdf(real.title, 4))  # a synthetic stand-in file for a real record
     for i in range(1, EXTRA_DOCUMENTS + 1):
         received = datetime.date(2024, 3, 1) + datetime.timedelta(days=3 * i)
-        submission = Submission.objects.create(received_on=received, source=LABEL)
-        document = Document.objects.create(
-            submission=submission,
-            kind="results" if i % 2 else "settlement",
-            fiscal_year=2023,
-            title=f"{LABEL} FY2023 supplementary document {i}",
-            source=LABEL,
-        )
-        forwarding = Forwarding.objects.create(forwarded_on=received + datetime.timedelta(days=9), source=LABEL)
-        forwarding.items.create(document=document, description=document.title, kind=document.kind, fiscal_year=2023)
-        attach(document, PAGES_PER_DOCUMENT)
+        document = _synthetic_document(i, received, "results" if i % 2 else "settlement")
+        _attach(document, synthetic_pdf(document.title, PAGES_PER_DOCUMENT))
+
+
+def prepare_big():
+    """Child process: one more appended document, a 47 MB scanned-like PDF."""
+    _django()
+    from _pdfs import scanned_pdf
+
+    path = OUT / "synthetic-47mb.pdf"
+    scanned_pdf(path, BIG_PAGES, BIG_PAGE_BYTES)
+    document = _synthetic_document(99, datetime.date(2024, 4, 15))
+    _attach(document, path.read_bytes())
+    path.unlink()
+
+
+def run_ours(tag):
+    """Child process: build the packet; keep the HTML it laid out and its appended files for `bare`."""
+    _django()
+    from django.template.backends.django import Template
+
+    from compliance.pdf.build import build
+    from compliance.pdf.content import PacketRequest
+    from compliance.storage import blob_path
+
+    seen = {}
+    real = Template.render
+
+    def spy(self, context=None, request=None):
+        html = real(self, context, request)
+        if self.origin.template_name.endswith("packets/packet.html"):
+            seen["html"] = html  # the last layout's HTML (the one in the PDF)
+        return html
+
+    Template.render = spy
+    req = PacketRequest(scope="results", fiscal_year=2023, as_of=AS_OF)
+    started = time.perf_counter()
+    packet = build(req)
+    seconds = time.perf_counter() - started
+    Template.render = real
+    (OUT / f"packet-{tag}.pdf").write_bytes(packet.pdf)
+    (OUT / f"packet-{tag}.html").write_text(seen["html"], encoding="utf-8")
+    files = [str(blob_path(e.file.sha256)) for e in packet.files if e.is_appended]
+    (OUT / f"packet-{tag}.json").write_text(json.dumps(files))
+    return {
+        "seconds": seconds,
+        "pages": packet.page_count,
+        "generated": packet.generated_pages,
+        "bytes": len(packet.pdf),
+    }
+
+
+def run_bare(tag):
+    """Child process: bare WeasyPrint on the same HTML, bare pypdf appending the same files."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    # The generated pages only: without the footer-only pages our build lays out for the
+    # appended ones (the bare merge stamps nothing), so the baseline is the strict floor.
+    html = re.sub(r'<div class="stamp-page".*?</div>', "", (OUT / f"packet-{tag}.html").read_text(encoding="utf-8"))
+    files = json.loads((OUT / f"packet-{tag}.json").read_text())
+    started = time.perf_counter()
+    generated = HTML(string=html, base_url=str(ROOT)).write_pdf()
+    writer = PdfWriter(clone_from=io.BytesIO(generated))
+    for path in files:
+        writer.append(PdfReader(path))
+    out = io.BytesIO()
+    writer.write(out)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "pages": len(writer.pages), "bytes": out.tell()}
+
+
+def child(mode, tag):
+    result = subprocess.run(
+        [sys.executable, __file__, f"--{mode}", tag], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(result.strip().splitlines()[-1])
+
+
+def compare(tag, label, repeat):
+    from _report import figure
+
+    ours, bare = [], []
+    for _ in range(repeat):
+        ours.append(child("ours", tag))
+        bare.append(child("bare", tag))
+    o, b = ours[0], bare[0]
+    print(
+        f"{label}: {o['pages']} pages ({o['generated']} generated), {o['bytes'] / 2**20:.1f} MiB -> "
+        f"bench/out/packet-{tag}.pdf; bare {b['pages']} pages"
+    )
+    figure(
+        f"packet {label}: build time",
+        statistics.median(r["seconds"] for r in ours),
+        statistics.median(r["seconds"] for r in bare),
+        target="≤1.5× bare",
+    )
+    figure(
+        f"packet {label}: peak RSS",
+        max(r["rss"] for r in ours),
+        max(r["rss"] for r in bare),
+        unit="MiB",
+        target="<400 MiB" if "47" in label else "",
+    )
 
 
 def main():
     from _setup import setup
 
-    setup()  # flush + seed
+    setup()  # a fresh database with the seed
     subprocess.run([sys.executable, __file__, "--prepare"], check=True)
-    from compliance.packets import PacketRequest, build
-
-    req = PacketRequest(scope="results", fiscal_year=2023, as_of=AS_OF)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    packet = build(req)
-    elapsed = time.perf_counter() - started
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = ROOT / "bench" / "out" / "packet-fy2023-results.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(packet.pdf)
-    appended = packet.page_count - packet.generated_pages
-    print(f"packet: FY2023 results and settlement, as of {AS_OF}, with synthetic files -> {out.relative_to(ROOT)}")
-    print(f"pages: {packet.page_count} ({packet.generated_pages} generated, {appended} appended)")
-    print(f"size: {len(packet.pdf) / 1024:.0f} KiB; files: {len(packet.files)}; manifest {packet.manifest_hash[:16]}…")
-    print(f"build time: {elapsed:.2f} s (collect, read files, lay out twice, stamp, merge)")
-    print(f"peak memory: process RSS {rss_peak / 1024:.0f} MiB (before the build {rss_before / 1024:.0f} MiB)")
-    tracemalloc.start()
-    again = build(req)
-    _current, python_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    assert again.manifest_hash == packet.manifest_hash
-    print(f"Python heap peak (second build, under tracemalloc): {python_peak / 2**20:.0f} MiB")
+    compare("61", "FY2023 results", REPEAT)
+    subprocess.run([sys.executable, __file__, "--prepare-big"], check=True)
+    compare("47mb", "with a 47 MB appended PDF", 1)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     if "--prepare" in sys.argv:
         prepare()
+    elif "--prepare-big" in sys.argv:
+        prepare_big()
+    elif "--ours" in sys.argv or "--bare" in sys.argv:
+        mode = "ours" if "--ours" in sys.argv else "bare"
+        result = (run_ours if mode == "ours" else run_bare)(sys.argv[-1])
+        result["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
     else:
         main()

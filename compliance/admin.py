@@ -1,19 +1,45 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from . import models
 from .dataio import resources
+from .dataio.writer import write_table
 
 
 class ResourceAdminMixin(ImportExportMixin):
     """Import/export buttons on a change list, with our natural-key resource (issue 6).
 
-    The admin's own flow (upload, dry-run confirmation, import) runs the same resource
-    as the import_records command and the browser import page.
+    Export runs the app's one writer (CSV or XLSX, formulas neutralised). Import goes to
+    the import page, which runs the same resource behind the file and cell checks and
+    cleans up after an abandoned dry run (the admin's own flow would skip both).
     """
 
     skip_admin_log = True
+    export_formats = [base_formats.CSV, base_formats.XLSX]
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = self.get_import_resource_classes(request)[0].name
+        return redirect(f"{reverse('import_records')}?resource={name}")
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        return redirect(reverse("import_records"))
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        fmt = "xlsx" if file_format.get_extension() == "xlsx" else "csv"
+        return write_table(data.headers, data, fmt)
 
 
 @admin.register(models.LegalInstrument)

@@ -12,6 +12,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 
 from . import queue
+from .dataio import pending
 from .services import alerts, packets
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,12 @@ def send_digest(self, user_id):
 def build_packet(build_id):
     """Build a queued council packet; progress goes on the row."""
     packets.run_build(build_id)
+
+
+@shared_task(name=queue.SWEEP_PENDING_IMPORTS)
+def sweep_pending_imports():
+    """Remove files of import dry runs that were never confirmed (settings.CELERY_BEAT_SCHEDULE)."""
+    return pending.sweep()
 
 
 @worker_ready.connect

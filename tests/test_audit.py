@@ -192,7 +192,7 @@ def test_audit_log_page_query_count(client, events, dpo_user, django_assert_max_
 def _document_rows(n):
     from compliance.dataio.tables import write_table
 
-    rows = [[datetime.date(1990, 1, 1 + i // 2), 2000, "other", f"Imported {i}", "test"] for i in range(n)]
+    rows = [[datetime.date(2023, 1, 1 + i // 2), 2023, "other", f"Imported {i}", "test"] for i in range(n)]
     return write_table(["received_on", "fiscal_year", "kind", "title", "source"], rows, "csv")
 
 

@@ -74,11 +74,10 @@ def ole(streams: dict[str, bytes]) -> bytes:
 
 
 def hwp(password=False) -> bytes:
-    header = bytearray(256)
-    header[0:17] = b"HWP Document File"
-    struct.pack_into("<I", header, 32, 0x05000300)  # version 5.0.3.0
-    struct.pack_into("<I", header, 36, 0x1 | (0x2 if password else 0))  # compressed (+ password)
-    return ole({"FileHeader": bytes(header), "BodyText": b"synthetic test HWP body"})
+    """A well-formed HWP 5 file (FileHeader, DocInfo, BodyText/Section0): uploads check its streams."""
+    from tests.hostile_samples import hwp as well_formed_hwp
+
+    return well_formed_hwp(password=password)
 
 
 def encrypted_office() -> bytes:

@@ -215,6 +215,13 @@ WEGO_PACKET_SYNC_MAX_PAGES = int(os.environ.get("WEGO_PACKET_SYNC_MAX_PAGES", "3
 WEGO_PACKET_FONT_FAMILY = os.environ.get(
     "WEGO_PACKET_FONT_FAMILY", '"NanumGothic", "Nanum Gothic", "Noto Sans CJK KR", sans-serif'
 )
+# An appended PDF must be stamped and merged within bounded time and memory: one whose
+# page content inflates past these sizes, with more pages, or that cannot be checked in
+# time is listed with a note and attached instead (compliance/pdf/inspect.py).
+WEGO_PACKET_MAX_CONTENT_BYTES = int(os.environ.get("WEGO_PACKET_MAX_CONTENT_BYTES", str(32 * 2**20)))
+WEGO_PACKET_MAX_PAGE_CONTENT_BYTES = int(os.environ.get("WEGO_PACKET_MAX_PAGE_CONTENT_BYTES", str(16 * 2**20)))
+WEGO_PACKET_MAX_APPENDED_PAGES = int(os.environ.get("WEGO_PACKET_MAX_APPENDED_PAGES", "1000"))
+WEGO_PACKET_INSPECT_SECONDS = float(os.environ.get("WEGO_PACKET_INSPECT_SECONDS", "20"))
 
 # --- Import and export (compliance.resources / compliance.dataio) ---------------------
 # Larger files are refused with a clear message before any row is read into the database:
@@ -225,6 +232,16 @@ IMPORT_MAX_ROWS = int(os.environ.get("WEGO_IMPORT_MAX_ROWS", "10000"))
 IMPORT_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_BYTES", str(10 * 2**20)))
 # A workbook is a ZIP: refuse one that unpacks to more than this (a "zip bomb").
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 2**20)))
+# One cell may hold at most this many characters; longer ones are refused with their row
+# and column (a title or a note is far shorter; a 1 MB cell is a mistake or an attack).
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("WEGO_IMPORT_MAX_CELL_CHARS", "10000"))
+# A file checked in a dry run waits here for its confirmation, and is removed once the
+# confirmation token has expired (compliance/dataio/pending.py).
+IMPORT_PENDING_DIR = Path(os.environ.get("WEGO_IMPORT_PENDING_DIR", VAR_DIR / "import-pending"))
+IMPORT_PENDING_MAX_AGE = int(os.environ.get("WEGO_IMPORT_PENDING_MAX_AGE", "3600"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-imports": {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600},
+}
 # The admin's import-export views: neutralise formulas in exported cells.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -1,11 +1,11 @@
-"""Exports of records: every CSV/XLSX goes through `compliance.dataio.tables.write_table`."""
+"""Exports of records: every CSV/XLSX goes through `compliance.dataio.writer.write_table`."""
 
 from __future__ import annotations
 
 import datetime
 
 from .resources import RESOURCES
-from .tables import write_table
+from .writer import write_table
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {

@@ -5,26 +5,26 @@ offices still produce; a file mixing encodings is refused, not guessed), or a re
 XLSX workbook (a ZIP that is not a workbook, an old .xls or an oversized archive is
 refused). Size and row limits are checked before any row is imported.
 
-Writing: CSV as UTF-8 with BOM (so Excel on Korean Windows reads it), XLSX with real
-dates and numbers. Text that a spreadsheet would run as a formula (= + - @, tab, CR)
-is prefixed with an apostrophe; importing removes it again, so a round trip is
-lossless.
+Every cell is checked before any row reaches a resource (`check_cells`): an oversized
+cell, a control character (NUL …), a formula cell or text starting with a tab or a line
+break is refused with its row and column, in the user's language.
+
+Writing is `compliance.dataio.writer` (re-exported here as `write_table`).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import io
 import zipfile
-from decimal import Decimal
 
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .resources import FORMULA_STARTS, ImportFileError
+from .resources import ImportFileError
+from .writer import write_table  # noqa: F401 - the one writer, for callers that read and write tables
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -90,16 +90,19 @@ def _limit_error(rows):
     )
 
 
-def _read_csv(data: bytes) -> tuple[list, list, str]:
+def _read_csv(data: bytes) -> tuple[list, list, list, str]:
     text, encoding = decode_text(data)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    # The csv module refuses fields over its own limit with a raw message; cells are
+    # measured (and refused with their line and column) by `check_cells` instead.
+    old_limit = csv.field_size_limit(max(settings.IMPORT_MAX_BYTES, 131072))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader, None)
-        rows = []
+        rows, lines = [], []
         limit = max_rows()
-        for row in reader:
+        for number, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue
             if len(rows) >= limit:
@@ -107,12 +110,37 @@ def _read_csv(data: bytes) -> tuple[list, list, str]:
                 total = len(rows) + 1 + sum(1 for r in reader if any(c.strip() for c in r))
                 raise _limit_error(total)
             rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
-    return headers, rows, encoding
+            lines.append(number)
+    except csv.Error:
+        raise ImportFileError(
+            _("The CSV file is malformed near row %(line)s (check its quotes).") % {"line": reader.line_num}
+        ) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    return headers, rows, lines, encoding
 
 
-def _read_xlsx(data: bytes) -> tuple[list, list]:
+def _read_ole(data: bytes):
+    """An OLE compound file where a table was expected: a password-protected workbook
+    (Excel encrypts .xlsx into one) or an old .xls file."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:  # noqa: BLE001 - a damaged compound file is still not a table we read
+        encrypted = False
+    if encrypted:
+        raise ImportFileError(
+            _(
+                "The workbook is password-protected. Remove the password in Excel "
+                "(File > Info > Protect Workbook > Encrypt with Password) and save it again."
+            )
+        )
+    raise ImportFileError(_("This is an old Excel (.xls) file; save it as .xlsx or CSV."))
+
+
+def _read_xlsx(data: bytes) -> tuple[list, list, list, dict]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
@@ -132,35 +160,122 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Not data_only: a formula cell must be seen as a formula (and refused), not
+        # imported as whatever value Excel last cached for it.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a malformed workbook
         raise ImportFileError(_("The workbook could not be read; save it again from Excel as .xlsx.")) from None
     try:
+        if not book.worksheets:
+            raise ImportFileError(_("The workbook has no worksheet."))
         sheet = book.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        headers = list(next(rows_iter, None) or [])
+        info = {
+            "sheet": sheet.title,
+            "other_sheets": [name for name in book.sheetnames if name != sheet.title],
+        }
+        rows_iter = sheet.iter_rows()
+        header_cells = list(next(rows_iter, None) or [])
+        headers = [_xlsx_value(c) for c in header_cells]
+        formulas = [(1, i) for i, c in enumerate(header_cells) if _is_formula(c)]
         while headers and headers[-1] in (None, ""):
             headers.pop()
-        rows, limit = [], max_rows()
-        for raw in rows_iter:
-            row = list(raw)
+        rows, lines, limit = [], [], max_rows()
+        for number, cells in enumerate(rows_iter, start=2):
+            row = [_xlsx_value(c) for c in cells]
             if not any(not (c is None or (isinstance(c, str) and not c.strip())) for c in row):
                 continue
             if len(rows) >= limit:
-                total = len(rows) + 1 + sum(1 for r in rows_iter if any(c not in (None, "") for c in r))
+                total = len(rows) + 1 + sum(1 for r in rows_iter if any(c.value not in (None, "") for c in r))
                 raise _limit_error(total)
+            formulas += [(number, i) for i, c in enumerate(cells) if _is_formula(c)]
             rows.append(row)
+            lines.append(number)
+        info["formulas"] = formulas
     except ImportFileError:
         raise
     except Exception:
         raise ImportFileError(_("The workbook could not be read; save it again from Excel as .xlsx.")) from None
     finally:
         book.close()
-    return headers, rows
+    return headers, rows, lines, info
+
+
+def _is_formula(cell):
+    return getattr(cell, "data_type", None) == "f"
+
+
+def _xlsx_value(cell):
+    value = getattr(cell, "value", None)
+    if _is_formula(cell):
+        return None  # refused by check_cells; never imported
+    return value
+
+
+def _column_label(headers, index):
+    if index < len(headers) and headers[index] not in (None, ""):
+        return str(headers[index])
+    # A spreadsheet's own column letters: A … Z, AA …
+    label, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        label = chr(65 + rest) + label
+    return label
+
+
+def _cell_problem(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    if len(value) > settings.IMPORT_MAX_CELL_CHARS:
+        return _("it holds %(n)s characters; at most %(max)s are allowed in one cell.") % {
+            "n": f"{len(value):,}",
+            "max": f"{settings.IMPORT_MAX_CELL_CHARS:,}",
+        }
+    bad = next((ch for ch in value if ch in _CONTROL), None)
+    if bad is not None:
+        return _("it holds an invisible control character (U+%(code)04X); remove it.") % {"code": ord(bad)}
+    # Leading tabs, carriage returns and line feeds are how a formula hides in a cell;
+    # they are refused, never silently stripped.
+    if value.lstrip(" ").startswith(("\t", "\r", "\n")) or value.startswith(("'\t", "'\r", "'\n")):
+        return _("it starts with a tab or a line break; remove it.")
+    return ""
+
+
+# C0 controls except tab, line feed and carriage return; DEL; and the C1 controls.
+_CONTROL = frozenset(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)])
+
+
+def check_cells(headers, rows, lines, formulas=()) -> list[str]:
+    """Messages (at most 20, then a count) naming the row and column of each odd cell."""
+    problems = []
+    for index, value in enumerate(headers):
+        problem = _cell_problem(value)
+        if problem:
+            problems.append((1, index, problem))
+    for line, index in formulas:
+        problems.append((line, index, _("it holds a formula; paste its value instead (Paste Special > Values).")))
+    for row, line in zip(rows, lines, strict=True):
+        for index, value in enumerate(row):
+            problem = _cell_problem(value)
+            if problem:
+                problems.append((line, index, problem))
+    problems.sort(key=lambda p: (p[0], p[1]))
+    messages = [
+        _("Row %(line)s, column “%(column)s”: %(problem)s")
+        % {"line": line, "column": _column_label(headers, index), "problem": problem}
+        for line, index, problem in problems[:20]
+    ]
+    if len(problems) > 20:
+        messages.append(_("… and %(n)s more cells like these.") % {"n": len(problems) - 20})
+    return messages
 
 
 def read_table(data: bytes, filename: str = "") -> tuple[tablib.Dataset, dict]:
-    """A tablib Dataset (headers as written) and facts about the file; ImportFileError if unusable."""
+    """A tablib Dataset (headers as written) and facts about the file; ImportFileError if unusable.
+
+    `info` holds the format, the encoding (CSV), the sheet read and the others (XLSX),
+    and `lines`: the file's row number of each dataset row (the header is row 1;
+    blank rows are skipped but still counted).
+    """
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is %(size)s MB; at most %(max)s MB can be imported at once.")
@@ -169,24 +284,29 @@ def read_table(data: bytes, filename: str = "") -> tuple[tablib.Dataset, dict]:
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     lower = filename.lower()
+    formulas = ()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(_("This is an old Excel (.xls) file; save it as .xlsx or CSV."))
+        _read_ole(data)
     if data.startswith(b"PK\x03\x04") or lower.endswith(".xlsx"):
         if not data.startswith(b"PK"):
             raise ImportFileError(_("The file is named .xlsx but is not an Excel workbook."))
-        headers, rows = _read_xlsx(data)
-        info = {"format": "xlsx", "encoding": ""}
+        headers, rows, lines, info = _read_xlsx(data)
+        formulas = info.pop("formulas")
+        info.update({"format": "xlsx", "encoding": ""})
     else:
-        headers, rows, encoding = _read_csv(data)
+        headers, rows, lines, encoding = _read_csv(data)
         info = {"format": "csv", "encoding": encoding}
     if not headers or not any(h not in (None, "") for h in headers):
         raise ImportFileError(_("The first row must hold the column names."))
+    problems = check_cells(headers, rows, lines, formulas)
+    if problems:
+        raise ImportFileError(problems)
     width = len(headers)
     long_rows = []
     for index, row in enumerate(rows):
         if len(row) > width:
             if any(c not in (None, "") and str(c).strip() for c in row[width:]):
-                long_rows.append(index + 2)
+                long_rows.append(lines[index])
             rows[index] = row = row[:width]
         if len(row) < width:
             rows[index] = list(row) + [None] * (width - len(row))
@@ -196,80 +316,8 @@ def read_table(data: bytes, filename: str = "") -> tuple[tablib.Dataset, dict]:
             % {"rows": ", ".join(map(str, long_rows[:10]))}
         )
     dataset = tablib.Dataset(*[tuple(r) for r in rows], headers=[str(h or "") for h in headers])
+    # The resources report rows by the file's numbering, blank rows included.
+    dataset.lines = lines
     info["rows"] = len(rows)
+    info["lines"] = lines
     return dataset, info
-
-
-# --- Writing -------------------------------------------------------------------------------------
-
-
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | Decimal | float):
-        return str(value)
-    return _safe_text(str(value))
-
-
-def write_table(headers, rows, fmt) -> bytes:
-    """CSV (UTF-8 with BOM) or XLSX bytes; formula-like text neutralised in both."""
-    if fmt == "csv":
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([_csv_cell(h) for h in headers])
-        for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
-        return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
-    if fmt != "xlsx":
-        raise ValueError(fmt)
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=_safe_text(str(h)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)
-            if isinstance(value, datetime.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, bool) or value is None:
-                cell = WriteOnlyCell(sheet, value=value)
-            elif isinstance(value, int):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "#,##0"
-            elif isinstance(value, Decimal | float):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "0.0"
-            else:
-                # data_type "s": never a formula, whatever the text starts with.
-                cell = WriteOnlyCell(sheet, value=_safe_text(str(value)))
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -86,40 +86,22 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
 
 
 def render_generated(content: PacketContent, manifest_hash: str, progress=None):
-    """Lay out the generated pages until their page numbers are consistent; returns (pdf, pages)."""
+    """Lay out the generated pages and the footers of the appended ones, once.
+
+    Returns (pdf, generated pages). The PDF ends with one footer-only page per appended
+    page, which `merge()` stamps onto that page and then drops: every page number, the
+    total and the contents' references to the appended documents (CSS counters and
+    target-counter) come from this single layout, so nothing is laid out twice and the
+    footers need no WeasyPrint render of their own.
+    """
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     appended = sum(e.page_count for e in content.files if e.is_appended)
-    font_config = FontConfiguration()
-    guess = 0
-    for attempt in range(4):
-        context = _context(content, manifest_hash, guess, guess + appended)
-        html = render_to_string("compliance/packets/packet.html", context)
-        document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(font_config=font_config)
-        pages = len(document.pages)
-        if progress:
-            progress(30 + 15 * attempt, _("Laying out the generated pages"))
-        if pages == guess:
-            return document.write_pdf(), pages
-        guess = pages
-    raise PacketError("The page count of the generated pages does not settle.")
-
-
-def _render_stamps(content: PacketContent, title, total_pages):
-    """One A4 page per appended page, carrying only the running footer."""
-    from weasyprint import HTML
-
-    stamps = []
-    for entry in content.files:
-        if not entry.is_appended:
-            continue
-        for i in range(entry.page_count):
-            stamps.append({"label": _("Attachment %(n)s") % {"n": entry.number}, "page": entry.first_page + i})
-    if not stamps:
-        return None
-    html = render_to_string(
-        "compliance/packets/stamps.html",
-        {"stamps": stamps, "title": title, "total_pages": total_pages, "font_family": settings.WEGO_PACKET_FONT_FAMILY},
-    )
-    return HTML(string=html).write_pdf()
+    html = render_to_string("compliance/packets/packet.html", _context(content, manifest_hash, 0, 0))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    generated_pages = len(document.pages) - appended
+    if generated_pages < 1:
+        raise PacketError("The generated pages did not lay out.")
+    if progress:
+        progress(60, _("Laying out the generated pages"))
+    return document.write_pdf(), generated_pages

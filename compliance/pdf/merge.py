@@ -10,7 +10,6 @@ import logging
 from django.utils.translation import gettext as _
 
 from .content import A4_WIDTH, PacketContent
-from .layout import _render_stamps
 from .manifest import manifest_bytes
 
 logger = logging.getLogger(__name__)
@@ -19,13 +18,13 @@ logger = logging.getLogger(__name__)
 def merge(content: PacketContent, generated: bytes, generated_pages: int, manifest_data: dict, title, progress=None):
     from pypdf import PdfReader, PdfWriter, Transformation
 
-    total = generated_pages + sum(e.page_count for e in content.files if e.is_appended)
     writer = PdfWriter(clone_from=io.BytesIO(generated))
-    stamps = _render_stamps(content, title, total)
-    stamp_pages = PdfReader(io.BytesIO(stamps)).pages if stamps else []
+    # After the generated pages come the footer-only pages of the appended ones, in order
+    # (`render_generated`): each is stamped onto its page, then all of them are dropped.
+    footers = len(writer.pages) - generated_pages
     parent = None
     appended = [e for e in content.files if e.is_appended]
-    stamp_index = 0
+    stamp_index = generated_pages
     for n, entry in enumerate(appended, 1):
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(entry.data)), import_outline=False)
@@ -37,7 +36,7 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
             parent=parent,
         )
         for page in writer.pages[start:]:
-            stamp = stamp_pages[stamp_index]
+            stamp = writer.pages[stamp_index]
             stamp_index += 1
             # Rotated pages would put the footer on a side edge: leave them unstamped.
             if page.rotation % 360:
@@ -49,6 +48,8 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
             )
         if progress:
             progress(75 + int(20 * n / len(appended)), _("Appending the documents"))
+    for _footer in range(footers):
+        del writer.pages[generated_pages]
     for entry in content.files:
         if entry.disposition in ("attached", "encrypted", "corrupt") and entry.data:
             writer.add_attachment(entry.attachment_name, entry.data)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     FormToken,
 )
+from ..rules import records
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,8 @@ class Outcome:
 
 
 def fiscal_year_range(today: datetime.date) -> range:
-    """Fiscal years a record may concern: from the year before tracking starts to two
-    years ahead (a plan is due five months before its year)."""
-    return range(settings.WEGO_TRACKING_START.year - 1, today.year + 3)
+    """Fiscal years a record may concern (`compliance.rules.records`; imports obey it too)."""
+    return records.fiscal_year_range(settings.WEGO_TRACKING_START, today)
 
 
 def _check_fiscal_year(fiscal_year, today, field_name="fiscal_year"):

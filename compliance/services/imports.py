@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -22,12 +23,38 @@ ACTION_LABELS = {
 }
 
 
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One field an update changes, as the file's column, old → new (text as exported)."""
+
+    column: str
+    old: str
+    new: str
+
+    @property
+    def cleared(self):
+        return self.new == "" and self.old != ""
+
+    def as_text(self):
+        new = _("(cleared)") if self.cleared else self.new
+        return f"{self.column}: {self.old or _('(empty)')} → {new}"
+
+
 @dataclass
 class RowReport:
-    line: int  # the spreadsheet row (the header is row 1)
+    line: int  # the file's row (the header is row 1; blank rows count)
     action: str  # new / update / skip / invalid / error
     key: str
     messages: list = field(default_factory=list)  # [(column or "", message)]
+    changes: list = field(default_factory=list)  # [RowChange] of an update
 
     @property
     def refused(self):
@@ -82,10 +109,26 @@ class ImportReport:
             "refused": self.refused,
         }
 
+    @property
+    def notices(self):
+        """What the user should know about how the file was read (the sheet of a workbook)."""
+        notes = []
+        if self.info.get("sheet"):
+            others = self.info.get("other_sheets") or []
+            if others:
+                notes.append(
+                    _("Read the sheet “%(sheet)s” only; the other sheets were not read: %(others)s.")
+                    % {"sheet": self.info["sheet"], "others": ", ".join(f"“{name}”" for name in others)}
+                )
+            else:
+                notes.append(_("Read the sheet “%(sheet)s”.") % {"sheet": self.info["sheet"]})
+        return notes
+
     def as_text(self, all_rows=True):
         lines = [f"{self.resource}: {self.filename}"]
         if self.info.get("encoding"):
             lines.append(_("Encoding: %(enc)s") % {"enc": self.info["encoding"]})
+        lines.extend(self.notices)
         for message in self.file_errors:
             lines.append(_("File refused: %(message)s") % {"message": message})
         for row in self.rows:
@@ -96,6 +139,8 @@ class ImportReport:
             )
             for column, message in row.messages:
                 lines.append(f"    - {column}: {message}" if column else f"    - {message}")
+            for change in row.changes:
+                lines.append(f"    · {change.as_text()}")
         if not self.file_errors:
             lines.append(self.summary())
         if self.applied:
@@ -148,13 +193,18 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
-        for index, (row_result, raw) in enumerate(zip(result.rows, dataset.dict, strict=False), start=2):
+        lines = report.info.get("lines") or []
+        for index, (row_result, raw) in enumerate(zip(result.rows, dataset.dict, strict=False)):
             report.rows.append(
                 RowReport(
-                    line=index,
+                    line=lines[index] if index < len(lines) else index + 2,
                     action=row_result.import_type,
                     key=resource.key_text(raw),
                     messages=_row_messages(row_result),
+                    changes=[
+                        RowChange(column, _shown(old), _shown(new))
+                        for column, old, new in getattr(row_result, "changes", [])
+                    ],
                 )
             )
         for error in result.base_errors:

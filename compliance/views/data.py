@@ -14,16 +14,20 @@ from ..access import (
     check_export,
     check_import,
 )
+from ..dataio import pending
 from ..dataio.exports import CONTENT_TYPES, FORMATS, export_filename, export_records
 from ..dataio.resources import IMPORTABLE, RESOURCES
 from ..forms.data import ImportForm
 from ..services.imports import do_import_records
-from ..storage import delete_blob, open_blob, store_bytes
 
 TOKEN_SALT = "compliance.import"
 
 
-TOKEN_MAX_AGE = 3600
+def token_max_age():
+    # The pending file is swept after the same time (settings.IMPORT_PENDING_MAX_AGE).
+    from django.conf import settings
+
+    return settings.IMPORT_PENDING_MAX_AGE
 
 
 def _resources_for_page():
@@ -77,7 +81,8 @@ def import_records(request):
     context = {"resources": _resources_for_page()}
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm(request, context)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    initial = {"resource": request.GET["resource"]} if request.GET.get("resource") in IMPORTABLE else None
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -87,15 +92,9 @@ def import_records(request):
             report = do_import_records(name, data, upload.name, dry_run=True)
             context["report"] = report
             if report.ok:
-                sha, _size, created = store_bytes(data)
+                ref, sha = pending.keep(data)
                 context["token"] = signing.dumps(
-                    {
-                        "sha": sha,
-                        "resource": name,
-                        "filename": upload.name,
-                        "user": request.user.pk,
-                        "created": created,
-                    },
+                    {"ref": ref, "sha": sha, "resource": name, "filename": upload.name, "user": request.user.pk},
                     salt=TOKEN_SALT,
                 )
             else:
@@ -108,11 +107,10 @@ def import_records(request):
 
 def _confirm(request, context):
     try:
-        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        payload = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=token_max_age())
         if payload["user"] != request.user.pk or payload["resource"] not in IMPORTABLE:
             raise signing.BadSignature
-        with open_blob(payload["sha"]) as fh:
-            data = fh.read()
+        data = pending.take(payload["ref"], payload["sha"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, OSError):
         context["form"] = ImportForm()
         context["error"] = _("This confirmation has expired or is not valid. Upload the file again.")
@@ -120,7 +118,7 @@ def _confirm(request, context):
     # Checked again inside the same transaction that saves: the records may have
     # changed since the dry run.
     report = do_import_records(payload["resource"], data, payload["filename"], dry_run=False)
-    if report.applied and payload.get("created"):
-        delete_blob(payload["sha"])
+    if report.applied:
+        pending.discard(payload["ref"])
     context.update({"form": ImportForm(), "report": report})
     return render(request, "compliance/data/import.html", context, status=200 if report.applied else 400)

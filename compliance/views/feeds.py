@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from .. import disclosure
+from .. import disclosure, register
 from ..labels import status_label
 from ..models import AlertPreference
-from ..register import Register
 
 FEED_LIMIT = 100
 OVERDUE, FULFILLED, FORWARDED, REPORTED = "overdue", "fulfilled", "forwarded", "reported"
@@ -122,9 +121,9 @@ def public_feed(request):
     if refused := _unknown_parameters(request):
         return refused
     today = timezone.localdate()
-    register = Register.load()
+    reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
-    items = changes(register.obligations(today), today, public=True, forwarded_ids=forwarded)
+    items = changes(reg.obligations(today), today, public=True, forwarded_ids=forwarded)
     return _atom(request, _("WeGO Article 17: changes in the public register"), reverse("public_register"), items, True)
 
 
@@ -138,10 +137,10 @@ def user_feed(request, token):
     public = disclosure.reads_as_public(pref.user)
     if public and not disclosure.public_register_enabled():
         return _not_found()
-    register = Register.load()
+    reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
     with translation.override(pref.language):
-        items = changes(register.obligations(today), today, public=public, forwarded_ids=forwarded)
+        items = changes(reg.obligations(today), today, public=public, forwarded_ids=forwarded)
         return _atom(request, _("WeGO Article 17: changes"), reverse("dashboard"), items, public)
 
 
@@ -153,7 +152,7 @@ def public_calendar(request):
     if refused := _unknown_parameters(request):
         return refused
     today = timezone.localdate()
-    register = Register.load()
+    reg = register.load()
     cal = Calendar()
     cal.add("prodid", "-//Seoul Metropolitan Government//WeGO Article 17 register//EN")
     cal.add("version", "2.0")
@@ -163,7 +162,7 @@ def public_calendar(request):
     stamp = timezone.now()
     language = translation.get_language() or "ko"
     page = request.build_absolute_uri(reverse("public_register"))
-    for ob in register.obligations(today):
+    for ob in reg.obligations(today):
         if ob.spec.is_event_driven:
             continue  # "without delay" grace dates are our reading, not statutory dates
         event = Event()

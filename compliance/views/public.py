@@ -16,11 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import disclosure
+from .. import disclosure, register
 from ..access import CITY, role_required
 from ..audit import client_ip
 from ..models import Document
-from ..register import Register
 from ..services import open_register
 from .api import params
 from .api.problems import BadParameters
@@ -32,10 +31,10 @@ def _require_public_register():
         raise Http404(_("The public register is turned off."))
 
 
-def _law(register, today):
+def _law(reg, today):
     """Article 17 as in force today, and the proposed versions (bills, not law)."""
-    in_force = sorted(register.law_in_force(today), key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
-    return in_force, register.bills()
+    in_force = sorted(reg.law_in_force(today), key=lambda p: int(p.paragraph) if p.paragraph.isdigit() else 0)
+    return in_force, reg.bills()
 
 
 def _row(ob, trail, public, forwarded):
@@ -60,13 +59,13 @@ def public_register(request):
         wanted = params.parse(request.GET, {"fiscal_year": params.year}, today).get("fiscal_year")
     except BadParameters as exc:
         return render(request, "compliance/public/bad_request.html", {"errors": exc.errors}, status=400)
-    register = Register.load()
+    reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
-    obligations = register.obligations(today)
+    obligations = reg.obligations(today)
     years = sorted({ob.fiscal_year for ob in obligations}, reverse=True)
     if wanted is not None:
         obligations = [ob for ob in obligations if ob.fiscal_year == wanted]
-    rows = [_row(ob, register.trail(ob, today), True, forwarded) for ob in obligations]
+    rows = [_row(ob, reg.trail(ob, today), True, forwarded) for ob in obligations]
     rows.sort(key=lambda r: (-r["ob"].fiscal_year, r["ob"].spec.ordering, r["ob"].due_date, r["ob"].key))
     by_year = [(fy, list(group)) for fy, group in itertools.groupby(rows, key=lambda r: r["ob"].fiscal_year)]
     documents = list(
@@ -75,7 +74,7 @@ def public_register(request):
     files = {}
     for stored in disclosure.public_files([d.pk for d in documents]):
         files.setdefault(stored.document_id, []).append(stored)
-    in_force, proposed = _law(register, today)
+    in_force, proposed = _law(reg, today)
     context = {
         "today": today,
         "years": years,

@@ -36,8 +36,8 @@ def full(seed):
     session = models.CouncilSession.objects.create(
         number=900,
         kind="regular",
-        starts_on=datetime.date(2030, 6, 10),
-        ends_on=datetime.date(2030, 6, 20),
+        starts_on=datetime.date(2024, 6, 10),
+        ends_on=datetime.date(2024, 6, 20),
         source=SYNTHETIC,
     )
     models.HolidayOverride.objects.create(date=datetime.date(2030, 10, 2), name_ko="임시공휴일(합성)", source=SYNTHETIC)
@@ -51,7 +51,7 @@ def full(seed):
     report = models.CommitteeReport.objects.create(
         committee=models.Party.objects.get(code="committee_housing_space"),
         session=session,
-        reported_on=datetime.date(2030, 6, 12),
+        reported_on=datetime.date(2024, 6, 12),  # a report is a past fact: never in the future
         note="+synthetic",
         source=SYNTHETIC,
     )

@@ -156,7 +156,29 @@ def test_admin_changelist_offers_import_and_export(client, seed, admin_user):
     html = response.content.decode()
     assert reverse("admin:compliance_fundingyear_import") in html
     assert reverse("admin:compliance_fundingyear_export") in html
-    assert client.get(reverse("admin:compliance_document_import")).status_code == 200
+    # The admin's import button leads to the import page (its file and cell checks, its
+    # clean-up of abandoned dry runs), with the resource chosen.
+    response = client.get(reverse("admin:compliance_document_import"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("import_records") + "?resource=documents"
+    page = client.get(response["Location"]).content.decode()
+    assert '<option value="documents" selected>' in page
+
+
+@pytest.mark.django_db
+def test_admin_export_goes_through_the_one_writer(client, seed, admin_user):
+    from compliance.models import FundingYear
+
+    FundingYear.objects.filter(year=2019).update(source='=HYPERLINK("https://x.invalid","x")')
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:compliance_fundingyear_export"),
+        {"format": "0", "resource": "0", **{f"fundingyearresource_{f}": "on" for f in ("year", "source")}},
+    )
+    assert response.status_code == 200, response.content[:500]
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
 
 
 @pytest.mark.django_db

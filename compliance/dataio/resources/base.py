@@ -21,8 +21,11 @@ from django.db.models import Field
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from ..writer import strip_neutraliser
+
 # A text cell that starts with one of these is a formula to a spreadsheet program; exports
-# prefix it with an apostrophe and imports remove that apostrophe again (lossless).
+# prefix it with an apostrophe and imports remove that apostrophe again (lossless). The
+# full rule is `compliance.dataio.writer.looks_like_formula`.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Several references in one cell (committee report documents, duty rule provisions):
 # one per line, parts separated by " | ".
@@ -54,10 +57,7 @@ class TextWidget(widgets.Widget):
             return None if self.null else ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        text = str(value).strip()
-        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-            text = text[1:]
-        return text
+        return strip_neutraliser(str(value).strip())
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value
@@ -279,11 +279,27 @@ class NaturalKeyResource(resources.ModelResource):
         self._existing = {self.natural_key(obj): obj for obj in self.get_queryset()}
         self.prepare()
         self.normalise_headers(dataset)
+        # A column the file leaves out is left as it is on every record; only the
+        # columns present are read, and an empty cell in one of them clears the field.
+        self._present = set(dataset.headers)
+        self._lines = getattr(dataset, "lines", None)
+
+    def line_of(self, row_number):
+        """The file's row number (header = 1) of the dataset's `row_number` (1-based)."""
+        if self._lines and row_number and row_number <= len(self._lines):
+            return self._lines[row_number - 1]
+        return (row_number or 0) + 1
+
+    def present(self, *columns):
+        """Whether the file has any of these columns."""
+        return any(c in self._present for c in columns)
 
     def before_import_row(self, row, row_number=None, **kwargs):
         values, errors = {}, {}
         for field in self.get_import_fields():
             name = field.column_name
+            if name not in self._present and name not in self.key:
+                continue
             try:
                 value = field.widget.clean(row.get(name), row=row)
             except ValueError as exc:
@@ -306,9 +322,31 @@ class NaturalKeyResource(resources.ModelResource):
                     ]
                 }
             )
-        # Reported as spreadsheet rows: the header is row 1.
-        self._seen[key] = (row_number or 0) + 1
+        self._seen[key] = self.line_of(row_number)
         self._key = key
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._changes = []
+        result = super().import_row(row, instance_loader, **kwargs)
+        result.changes = self._changes if result.import_type == "update" else []
+        return result
+
+    def set_present(self, instance, values, names):
+        """Copy the cleaned values of the columns the file has onto `instance`."""
+        for name in names:
+            if name in values:
+                setattr(instance, name, values[name])
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None or original is None:
+            return False
+        before, after = self.snapshot(original), self.snapshot(instance)
+        self._changes = [
+            (f.column_name, old, new)
+            for f, old, new in zip(self.get_export_fields(), before, after, strict=True)
+            if old != new
+        ]
+        return not self._changes
 
     def get_instance(self, instance_loader, row):
         instance = self._existing.get(self._key)
@@ -354,11 +392,6 @@ class NaturalKeyResource(resources.ModelResource):
     def resolved_references(self, instance):
         """Foreign keys `assign` set from records loaded or saved during this import."""
         return []
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or instance.pk is None or original is None:
-            return False
-        return self.snapshot(original) == self.snapshot(instance)
 
     def snapshot(self, obj):
         return [self.export_field(f, obj) for f in self.get_export_fields()]

@@ -1,9 +1,12 @@
 """Resources of events: received documents, forwardings, committee reports."""
 
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import models
+from ...rules.kinds import PLAN_KINDS
 from .base import (
     ChoiceWidget,
     Col,
@@ -14,6 +17,14 @@ from .base import (
     TextWidget,
     _doc_key_text,
     _ref_error,
+)
+from .facts import (
+    app_number_message,
+    check_fact_date,
+    check_fiscal_year,
+    check_forwarded_after_receipt,
+    is_app_receipt_number,
+    receipt_key,
 )
 
 # --- Received documents ----------------------------------------------------------------
@@ -73,50 +84,76 @@ class DocumentResource(NaturalKeyResource):
     def prepare(self):
         self._submissions = {}
         for sub in models.Submission.objects.all():
-            self._submissions[(sub.received_on, sub.receipt_number)] = sub
-        self._by_number = {s.receipt_number: s for s in self._submissions.values() if s.receipt_number}
+            self._submissions[(sub.received_on, receipt_key(sub.receipt_number))] = sub
+        self._by_number = {receipt_key(s.receipt_number): s for s in self._submissions.values() if s.receipt_number}
 
     def assign(self, instance, values):
-        received_on, number = values["received_on"], values["receipt_number"]
-        sub = self._submissions.get((received_on, number))
-        if sub is None and number and number in self._by_number:
-            other = self._by_number[number]
-            raise _ref_error(
-                "receipt_number",
+        today = timezone.localdate()
+        received_on = values["received_on"]
+        errors = {}
+        check_fact_date(errors, "received_on", received_on, today)
+        check_fiscal_year(errors, "fiscal_year", values["fiscal_year"], today)
+        if self.present("receipt_number"):
+            number = values["receipt_number"]
+        else:
+            # Left out: the receipt keeps its number (a new row joins the receipt of its day).
+            number = instance.submission.receipt_number if instance.pk else None
+        sub = self._submissions.get((received_on, receipt_key(number)))
+        if sub is None and number and receipt_key(number) in self._by_number:
+            other = self._by_number[receipt_key(number)]
+            errors["receipt_number"] = [
                 _("Receipt number %(number)s already belongs to the receipt of %(day)s.")
-                % {"number": number, "day": other.received_on.isoformat()},
-            )
+                % {"number": number, "day": other.received_on.isoformat()}
+            ]
+        elif sub is None and number and is_app_receipt_number(number):
+            errors["receipt_number"] = [app_number_message(number)]
+        if errors:
+            raise ValidationError(errors)
         if sub is None:
             sub = models.Submission.objects.create(received_on=received_on, receipt_number=number)
-            self._submissions[(received_on, number)] = sub
+            self._submissions[(received_on, receipt_key(number))] = sub
             if number:
-                self._by_number[number] = sub
-        if (sub.note, sub.source) != (values["submission_note"], values["submission_source"]):
-            sub.note, sub.source = values["submission_note"], values["submission_source"]
-            sub.save(update_fields=["note", "source"])
+                self._by_number[receipt_key(number)] = sub
+        changed = []
+        for column, attr in (("submission_note", "note"), ("submission_source", "source")):
+            if self.present(column) and getattr(sub, attr) != values[column]:
+                setattr(sub, attr, values[column])
+                changed.append(attr)
+        if changed:
+            sub.save(update_fields=changed)
         instance.submission = sub
-        instance.fiscal_year = values["fiscal_year"]
-        instance.kind = values["kind"]
-        instance.title = values["title"]
-        instance.source = values["source"]
-        parts = [values["supersedes_received_on"], values["supersedes_kind"], values["supersedes_title"]]
-        if any(parts):
-            if not all(parts):
-                raise _ref_error(
-                    "supersedes_title",
-                    _("To name the superseded version give its receipt date, kind and title (all three)."),
-                )
-            key = (parts[0], values["fiscal_year"], parts[1], parts[2])
-            older = self._existing.get(key)
-            if older is None:
-                raise _ref_error(
-                    "supersedes_title",
-                    _("No received document matches %(key)s (the superseded version must be of the same fiscal year).")
-                    % {"key": _doc_key_text(*key)},
-                )
-            instance.supersedes = older
-        else:
-            instance.supersedes = None
+        self.set_present(instance, values, ("fiscal_year", "kind", "title", "source"))
+        if self.present("supersedes_received_on", "supersedes_kind", "supersedes_title"):
+            parts = [
+                values.get("supersedes_received_on"),
+                values.get("supersedes_kind"),
+                values.get("supersedes_title"),
+            ]
+            if any(parts):
+                if not all(parts):
+                    raise _ref_error(
+                        "supersedes_title",
+                        _("To name the superseded version give its receipt date, kind and title (all three)."),
+                    )
+                key = (parts[0], values["fiscal_year"], parts[1], parts[2])
+                older = self._existing.get(key)
+                if older is None:
+                    raise _ref_error(
+                        "supersedes_title",
+                        _(
+                            "No received document matches %(key)s (the superseded version must be of the same fiscal year)."
+                        )
+                        % {"key": _doc_key_text(*key)},
+                    )
+                if older.kind not in PLAN_KINDS or instance.kind not in PLAN_KINDS:
+                    raise _ref_error(
+                        "supersedes_title", _("A revision can only replace a plan of the same fiscal year.")
+                    )
+                instance.supersedes = older
+            else:
+                instance.supersedes = None
+        if instance.kind == models.DocumentKind.PLAN_REVISION and instance.supersedes is None:
+            raise _ref_error("supersedes_title", _("A revised plan must name the earlier version it replaces."))
 
 
 # --- Forwardings to the Council ------------------------------------------------------------
@@ -173,37 +210,54 @@ class ForwardingResource(NaturalKeyResource):
             (d.submission.received_on, d.fiscal_year, d.kind, d.title): d
             for d in models.Document.objects.select_related("submission")
         }
+        self._documents_by_id = {d.pk: d for d in self._documents.values()}
 
     def assign(self, instance, values):
+        today = timezone.localdate()
+        errors = {}
+        check_fact_date(errors, "forwarded_on", values["forwarded_on"], today)
+        if "fiscal_year" in values:
+            check_fiscal_year(errors, "fiscal_year", values["fiscal_year"], today)
+        if errors:
+            raise ValidationError(errors)
         fkey = (values["forwarded_on"], values["document_number"])
         fwd = self._forwardings.get(fkey)
         if fwd is None:
             fwd = models.Forwarding.objects.create(forwarded_on=fkey[0], document_number=fkey[1])
             self._forwardings[fkey] = fwd
-        if (fwd.note, fwd.source) != (values["forwarding_note"], values["forwarding_source"]):
-            fwd.note, fwd.source = values["forwarding_note"], values["forwarding_source"]
-            fwd.save(update_fields=["note", "source"])
+        changed = []
+        for column, attr in (("forwarding_note", "note"), ("forwarding_source", "source")):
+            if self.present(column) and getattr(fwd, attr) != values[column]:
+                setattr(fwd, attr, values[column])
+                changed.append(attr)
+        if changed:
+            fwd.save(update_fields=changed)
         instance.forwarding = fwd
-        for name in ("fiscal_year", "kind", "description", "source"):
-            setattr(instance, name, values[name])
-        received_on, title = values["document_received_on"], values["document_title"]
-        if received_on or title:
-            if not (received_on and title):
-                raise _ref_error(
-                    "document_title",
-                    _("To link the received document give both its receipt date and its title."),
-                )
-            key = (received_on, values["fiscal_year"], values["kind"], title)
-            doc = self._documents.get(key)
-            if doc is None:
-                raise _ref_error(
-                    "document_title",
-                    _("No received document matches %(key)s.") % {"key": _doc_key_text(*key)},
-                )
-            instance.document = doc
-        else:
-            # Forwarded, but no receipt on record (the seed's 2024-02-06 FY2024 plan).
-            instance.document = None
+        self.set_present(instance, values, ("fiscal_year", "kind", "description", "source"))
+        if self.present("document_received_on", "document_title"):
+            received_on, title = values.get("document_received_on"), values.get("document_title")
+            if received_on or title:
+                if not (received_on and title):
+                    raise _ref_error(
+                        "document_title",
+                        _("To link the received document give both its receipt date and its title."),
+                    )
+                key = (received_on, values["fiscal_year"], values["kind"], title)
+                doc = self._documents.get(key)
+                if doc is None:
+                    raise _ref_error(
+                        "document_title",
+                        _("No received document matches %(key)s.") % {"key": _doc_key_text(*key)},
+                    )
+                instance.document = doc
+            else:
+                # Forwarded, but no receipt on record (the seed's 2024-02-06 FY2024 plan).
+                instance.document = None
+        document = self._documents_by_id.get(instance.document_id)
+        if document is not None:
+            check_forwarded_after_receipt(errors, "forwarded_on", values["forwarded_on"], document)
+            if errors:
+                raise ValidationError(errors)
 
 
 # --- Committee reports -----------------------------------------------------------------------
@@ -264,14 +318,21 @@ class CommitteeReportResource(NaturalKeyResource):
                 _("Unknown committee code “%(code)s”. Known: %(known)s.")
                 % {"code": values["committee"], "known": ", ".join(sorted(self._committees))},
             )
+        errors = {}
+        check_fact_date(errors, "reported_on", values["reported_on"], timezone.localdate())
+        if errors:
+            raise ValidationError(errors)
         instance.committee = committee
         instance.reported_on = values["reported_on"]
-        instance.session = None
-        if values["session"] is not None:
-            instance.session = self._sessions.get(values["session"])
-            if instance.session is None:
-                raise _ref_error("session", _("No council session number %(n)s.") % {"n": values["session"]})
-        instance.note, instance.source = values["note"], values["source"]
+        if self.present("session"):
+            instance.session = None
+            if values["session"] is not None:
+                instance.session = self._sessions.get(values["session"])
+                if instance.session is None:
+                    raise _ref_error("session", _("No council session number %(n)s.") % {"n": values["session"]})
+        self.set_present(instance, values, ("note", "source"))
+        if not self.present("documents"):
+            return
         docs, missing = [], []
         for line in values["documents"]:
             parts = [p.strip() for p in line.split("|")]

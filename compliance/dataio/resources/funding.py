@@ -26,8 +26,7 @@ class _YearResource(NaturalKeyResource):
         return (obj.year,)
 
     def assign(self, instance, values):
-        for name in ("year", *self.value_columns, "source"):
-            setattr(instance, name, values[name])
+        self.set_present(instance, values, ("year", *self.value_columns, "source"))
 
 
 def _amount(attribute, ko, required=True):
@@ -86,6 +85,7 @@ class DuesCollectionResource(_YearResource):
         import_id_fields = ("year",)
 
     def assign(self, instance, values):
-        if values["payers"] > values["targets"]:
+        payers, targets = values.get("payers", instance.payers), values.get("targets", instance.targets)
+        if payers is not None and targets is not None and payers > targets:
             raise _ref_error("payers", _("More members paid than were billed."))
         super().assign(instance, values)

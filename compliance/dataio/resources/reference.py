@@ -41,8 +41,7 @@ class CouncilSessionResource(NaturalKeyResource):
         return (obj.number,)
 
     def assign(self, instance, values):
-        for name in ("number", "kind", "starts_on", "ends_on", "source"):
-            setattr(instance, name, values[name])
+        self.set_present(instance, values, ("number", "kind", "starts_on", "ends_on", "source"))
 
 
 class HolidayOverrideResource(NaturalKeyResource):
@@ -65,8 +64,7 @@ class HolidayOverrideResource(NaturalKeyResource):
         return (obj.date,)
 
     def assign(self, instance, values):
-        for name in ("date", "kind", "name_ko", "name_en", "source"):
-            setattr(instance, name, values[name])
+        self.set_present(instance, values, ("date", "kind", "name_ko", "name_en", "source"))
 
 
 # --- Duty rules (update only) ---------------------------------------------------------------------
@@ -181,14 +179,14 @@ class DutyRuleResource(NaturalKeyResource):
                 ]
             else:
                 setattr(instance, column, party)
-        bad_kinds = [k for k in values["document_kinds"] if k not in models.DocumentKind.values]
+        bad_kinds = [k for k in values.get("document_kinds", []) if k not in models.DocumentKind.values]
         if bad_kinds:
             errors["document_kinds"] = [
                 _("Unknown document kind(s): %(kinds)s. Known: %(known)s.")
                 % {"kinds": ", ".join(bad_kinds), "known": ", ".join(models.DocumentKind.values)}
             ]
         provs, missing = [], []
-        for line in values["provisions"]:
+        for line in values.get("provisions", []):
             text = REF_SEPARATOR.join(part.strip() for part in line.split("|"))
             if text in self._provisions:
                 provs.append(self._provisions[text])
@@ -201,15 +199,16 @@ class DutyRuleResource(NaturalKeyResource):
             ]
         if errors:
             raise ValidationError(errors)
-        for name in ("name_ko", "name_en", "anchor", "direction", "holiday_rule", "note"):
-            setattr(instance, name, values[name])
+        # Columns the file leaves out stay as they are; an empty cell takes the default.
+        self.set_present(instance, values, ("name_ko", "name_en", "anchor", "direction", "holiday_rule", "note"))
         for name, default in (
             ("offset_months", 0),
             ("anchor_year_offset", 0),
             ("grace_business_days", 10),
             ("ordering", 0),
         ):
-            setattr(instance, name, default if values[name] is None else values[name])
-        instance.anchor_month = values["anchor_month"]
-        instance.document_kinds = values["document_kinds"]
-        instance._pending_m2m = {"provisions": provs}
+            if name in values:
+                setattr(instance, name, default if values[name] is None else values[name])
+        self.set_present(instance, values, ("anchor_month", "document_kinds"))
+        if "provisions" in values:
+            instance._pending_m2m = {"provisions": provs}

@@ -18,7 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ... import disclosure
+from ... import disclosure, register
 from ...labels import status_label
 from ...models import (
     CommitteeReport,
@@ -29,7 +29,6 @@ from ...models import (
     Forwarding,
     SeoulSupport,
 )
-from ...register import Register
 from ...rules import calculator
 from ...rules.obligations import Status
 from ..funding import funding_figures
@@ -139,8 +138,8 @@ class ObligationList(ObligationsMixin, ReadView):
         responses={200: s.paginated(s.ObligationSerializer), **ERRORS},
     )
     def get(self, request):
-        register = Register.load()
-        codes = [r.code for r in register.history.rules]
+        reg = register.load()
+        codes = [r.code for r in reg.history.rules]
         spec = {
             "as_of": params.iso_date,
             **WHAT_IF_PARAMS,
@@ -148,13 +147,12 @@ class ObligationList(ObligationsMixin, ReadView):
             "duty": params.choice(*codes),
             "status": params.choice(*Status.ALL),
         }
-        self.register = register
         values = self.parse(spec)
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
         rows = [
             ob
-            for ob in register.obligations(as_of, **what_if_args(values))
+            for ob in reg.obligations(as_of, **what_if_args(values))
             if values.get("fiscal_year") in (None, ob.fiscal_year)
             and values.get("duty") in (None, ob.duty)
             and values.get("status") in (None, ob.status)
@@ -186,16 +184,16 @@ class ObligationDetail(ObligationsMixin, ReadView):
         responses={200: s.ObligationDetailSerializer, **ERRORS},
     )
     def get(self, request, key):
-        register = Register.load()
+        reg = register.load()
         values = self.parse({"as_of": params.iso_date, **WHAT_IF_PARAMS})
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        ob = register.get(key, as_of, **what_if_args(values))
+        ob = reg.get(key, as_of, **what_if_args(values))
         if ob is None:
             raise exceptions.NotFound()
         data = self.item(ob, values.get("as_of"))
         shown = disclosure.derivation_visible(ob, public=self.public, forwarded_ids=self.forwarded)
-        trail = [_hop(row) for row in register.trail(ob, as_of) if not self.public or row["doc"].id in self.forwarded]
+        trail = [_hop(row) for row in reg.trail(ob, as_of) if not self.public or row["doc"].id in self.forwarded]
         data.update(
             {
                 "status_label": str(status_label(ob)),
@@ -339,10 +337,10 @@ def provision_state(p, today, in_force_ids):
     return "superseded"
 
 
-def provision_groups(register, today):
+def provision_groups(reg, today):
     """Article 17 as data: every provision with its versions and the state of each today."""
-    in_force_ids = {p.pk for p in register.law_in_force(today, article=None)}
-    versions = sorted((p.row for p in register.history.provisions), key=lambda p: (p.article, p.paragraph, p.pk))
+    in_force_ids = {p.pk for p in reg.law_in_force(today, article=None)}
+    versions = sorted((p.row for p in reg.history.provisions), key=lambda p: (p.article, p.paragraph, p.pk))
     groups = {}
     for p in versions:
         group = groups.setdefault(
@@ -381,7 +379,7 @@ class ProvisionList(ReadView):
     )
     def get(self, request):
         self.parse()
-        return self.page(provision_groups(Register.load(), self.today), s.ProvisionSerializer)
+        return self.page(provision_groups(register.load(), self.today), s.ProvisionSerializer)
 
 
 def duty_rule_row(rule):
@@ -482,14 +480,14 @@ class CalculateView(ReadView):
         responses={200: s.CalculationSerializer, **ERRORS},
     )
     def get(self, request):
-        register = Register.load()
-        result = run_calculation(request.query_params, register, self.today, get_language() or "ko")
+        reg = register.load()
+        result = run_calculation(request.query_params, reg, self.today, get_language() or "ko")
         return Response(s.CalculationSerializer(result).data)
 
 
-def run_calculation(query, register, today, language):
+def run_calculation(query, reg, today, language):
     """Parse `query` strictly and calculate; raises BadParameters with every problem found."""
-    rules = {r.code: r for r in register.history.rules}
+    rules = {r.code: r for r in reg.history.rules}
     spec = {
         "duty": params.choice(*rules),
         calculator.FISCAL_YEAR: params.year,
@@ -515,10 +513,10 @@ def run_calculation(query, register, today, language):
         raise BadParameters(errors)
     result = calculator.calculate(
         rule,
-        register.calendar,
+        reg.calendar,
         fiscal_year=values.get(calculator.FISCAL_YEAR),
         trigger=values.get(calculator.RECEIVED_ON) or values.get(calculator.FORWARDED_ON),
-        sessions=register.history.sessions,
+        sessions=reg.history.sessions,
     )
     return {
         "duty": rule.code,

@@ -1,0 +1,51 @@
+"""The import dry run in a browser: each changed field old → new, a clear shown as a clear,
+on a phone-sized screen too, with nothing serious for axe-core."""
+
+import csv
+import io
+import os
+
+import pytest
+
+from compliance.models import FundingYear
+from tests.browser.test_dashboard_browser import serious_accessibility_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Set to a folder to keep screenshots of the report (for a person to look at).
+SHOTS = os.environ.get("WEGO_TEST_SHOTS")
+
+
+def funding_csv():
+    row = FundingYear.objects.get(year=2019)
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [
+            ["year", "total_budget", "seoul_support", "membership_dues", "dues_ratio", "source"],
+            [2019, row.total_budget + 1, row.seoul_support, row.membership_dues, "", row.source],
+        ]
+    )
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize(("language", "width", "height"), [("ko", 1366, 900), ("en", 390, 844)])
+def test_the_dry_run_lists_each_change_and_a_clear(
+    page, live_server, seed, dpo_user, login, tmp_path, settings, language, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    login(dpo_user, next_url="/data/import/?resource=funding_years")
+    upload = tmp_path / "funding.csv"
+    upload.write_bytes(funding_csv())
+    page.locator("#id_file").set_input_files(str(upload))
+    with page.expect_navigation():
+        page.locator("form:has(#id_file) [type=submit]").click()
+    changes = page.locator(".import-changes li")
+    assert changes.count() == 2
+    texts = [changes.nth(i).inner_text() for i in range(2)]
+    assert any(t.startswith("total_budget") and "1383123" in t and "1383124" in t for t in texts), texts
+    assert any(t.startswith("dues_ratio") and "12.6" in t and ("비움" in t or "cleared" in t) for t in texts), texts
+    assert FundingYear.objects.get(year=2019).dues_ratio is not None  # a dry run saves nothing
+    assert serious_accessibility_violations(page) == []
+    if SHOTS:
+        page.locator("#import-report").screenshot(path=f"{SHOTS}/import-dry-run-{language}-{width}.png")
