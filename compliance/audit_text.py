@@ -43,7 +43,28 @@ RECORD_KINDS = {
     "compliance.duescollection": gettext_lazy("the dues collection record"),
 }
 # Fields that mean nothing to a reader (keys, tokens, bookkeeping).
-HIDDEN_FIELDS = {"id", "params_key", "content_type", "storage_name", "created_at"}
+HIDDEN_FIELDS = {
+    "id",
+    "params_key",
+    "content_type",
+    "storage_name",
+    "created_at",
+    # who did it: the sentence already says so
+    "recorded_by",
+    "submitted_by",
+    "uploaded_by",
+    "requested_by",
+}
+# Fields the models name only by their attribute (no verbose_name).
+FIELD_LABELS = {
+    "submission": gettext_lazy("submission"),
+    "document": gettext_lazy("document"),
+    "documents": gettext_lazy("documents"),
+    "forwarding": gettext_lazy("forwarding to the Council"),
+    "committee": gettext_lazy("committee"),
+    "session": gettext_lazy("council session"),
+    "instrument": gettext_lazy("legal instrument"),
+}
 MAX_VALUE = 200
 
 
@@ -216,7 +237,8 @@ def describe(entries):
         text = _verb_sentence(entry, _who(entry, users), kind, _readable(entry.object_repr, lang))
         changes = []
         for f, key, before, after in rows:
-            label = str(f.verbose_name) if f is not None and hasattr(f, "verbose_name") else key.replace("_", " ")
+            name = getattr(f, "name", key)
+            label = str(FIELD_LABELS.get(name) or getattr(f, "verbose_name", None) or key.replace("_", " "))
             if before == "m2m":
                 verbs = {"added": _("added"), "removed": _("removed"), "cleared": _("all removed")}
                 for verb, pks in after.items():
