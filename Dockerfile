@@ -34,8 +34,9 @@ RUN export WEGO_PRODUCTION=1 SECRET_KEY=build-only \
     && python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 \
     && python manage.py collectstatic --no-input -v 0
 
-RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var && chown -R wego /app/var
+RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var/private /app/var/audit-heads && chown -R wego /app/var
 USER wego
 
 EXPOSE 8000
-CMD ["gunicorn", "wego_tracker.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Worker model, bind address and access log: gunicorn.conf.py (read from /app).
+CMD ["gunicorn", "wego_tracker.wsgi:application"]

@@ -7,9 +7,12 @@ append-only table (`AuditEntry`) is filled by model signals, which catches write
 by the `do_*` services and by the Django admin alike (rules, provisions, sessions...).
 
 Each entry stores the SHA-256 of its canonical content and of the previous entry's hash,
-and a gap-free `seq`: editing, deleting or inserting a row in the database breaks the
-chain, and `manage.py verify_audit` names the first broken link. Truncating the newest
-entries is only detectable against a head hash kept elsewhere (verify_audit prints it).
+a gap-free `seq`, and an HMAC of its hash with WEGO_AUDIT_KEY (`sign`), a key the database
+never holds. On PostgreSQL a trigger (migration 0013) refuses UPDATE, DELETE and TRUNCATE
+of the table for every role. Whoever lifts the trigger (a superuser) and edits, deletes
+or inserts rows breaks the chain; recomputing the hashes does not help without the key;
+deleting the newest entries or truncating contradicts the head last published outside
+the database (`compliance.audit_heads`). `manage.py verify_audit` names each.
 
 The actor and client address come from a context variable, set per request by
 `AuditContextMiddleware` and by the services (`acting(user, ip)`); writes outside both
@@ -22,6 +25,7 @@ import contextvars
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -185,9 +189,20 @@ def _lock_and_read_head():
     return AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first() or (0, GENESIS)
 
 
+def sign(entry_hash: str) -> str:
+    """HMAC-SHA256 of an entry's hash with WEGO_AUDIT_KEY, kept apart from the database:
+    whoever can rewrite the table cannot make a recomputed chain carry valid signatures."""
+    return hmac.new(settings.WEGO_AUDIT_KEY.encode("utf-8"), entry_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def signature_ok(entry) -> bool:
+    return bool(entry.signature) and hmac.compare_digest(sign(entry.entry_hash), entry.signature)
+
+
 def _chain(entry, head):
     entry.seq, entry.prev_hash = head[0] + 1, head[1]
     entry.entry_hash = compute_hash(entry)
+    entry.signature = sign(entry.entry_hash)
     return entry.seq, entry.entry_hash
 
 
@@ -241,7 +256,7 @@ def record(action, instance, changes, refs=()):
     return entry
 
 
-def verify(entries):
+def verify(entries, check_signatures=True):
     """Walk entries in `seq` order; return None if the chain holds, else (entry, problem)."""
     prev_hash, expected_seq = GENESIS, 1
     for entry in entries:
@@ -251,6 +266,8 @@ def verify(entries):
             return entry, "does not link to the previous entry's hash"
         if compute_hash(entry) != entry.entry_hash:
             return entry, "content does not match its hash (the row was edited)"
+        if check_signatures and not signature_ok(entry):
+            return entry, "its signature does not match (the chain was rewritten without the audit key)"
         prev_hash, expected_seq = entry.entry_hash, expected_seq + 1
     return None
 

@@ -4,14 +4,23 @@ Templates: ``emails/<name>-subject.txt``, ``emails/<name>-body.txt`` and
 ``emails/<name>-body.html`` (the HTML part is optional). The subject and the plain-text
 part are rendered without HTML escaping: a title such as ``<초안> & 계획`` reads as
 written, never as ``&lt;초안&gt; &amp; 계획``. Only the HTML part escapes.
+
+A mail server that hangs costs each send EMAIL_TIMEOUT seconds; a wave of alerts would
+then hold the worker for minutes and every task behind it (packets included) would wait.
+So after a send fails on a timeout or a refused connection, this process does not try
+the server again for WEGO_MAIL_PAUSE_SECONDS: sends fail at once with `MailServerPaused`,
+and the callers record them and retry with back-off as for any SMTP failure.
 """
+
+import datetime
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def render_text(template_name, context) -> str:
@@ -31,11 +40,27 @@ def render_email(name, context, language="ko"):
     return subject, text, html
 
 
+class MailServerPaused(ConnectionError):
+    """Not sent: the mail server timed out or refused a moment ago (see the module doc)."""
+
+
+_paused_until = None  # this process does not try the mail server before this time
+
+
 def send(name, to, context, language="ko", headers=None):
     """Render and send one message; raises on SMTP failure (callers retry)."""
+    global _paused_until
+    if _paused_until is not None and timezone.now() < _paused_until:
+        raise MailServerPaused(
+            f"the mail server failed less than {settings.WEGO_MAIL_PAUSE_SECONDS} s ago; not tried again yet"
+        )
     subject, text, html = render_email(name, context, language)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to), headers=headers or {})
     if html:
         message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError):
+        _paused_until = timezone.now() + datetime.timedelta(seconds=settings.WEGO_MAIL_PAUSE_SECONDS)
+        raise
     return message

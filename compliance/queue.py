@@ -24,6 +24,9 @@ SCAN_ALERTS = "compliance.tasks.scan_alerts"
 DELIVER_ALERT = "compliance.tasks.deliver_alert"
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
+PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
+RECOVER = "compliance.tasks.recover"
+RUN_IMPORT = "compliance.tasks.run_import"
 SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
 
 

@@ -6,22 +6,34 @@ back-off, and the daily scan re-enqueues anything still unsent, so a worker or b
 outage delays alerts but loses none.
 """
 
+import datetime
 import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 
-from . import queue
+from . import audit_heads, queue
 from .dataio import pending
-from .services import alerts, packets
+from .services import alerts, import_jobs, packets
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(name=queue.SCAN_ALERTS)
-def scan_alerts():
-    """The daily scan (django-celery-beat, 07:00 Asia/Seoul; editable in the admin)."""
-    scan = alerts.do_scan()
+@shared_task(name=queue.SCAN_ALERTS, bind=True, max_retries=None)
+def scan_alerts(self):
+    """The daily scan (django-celery-beat, 07:00 Asia/Seoul; editable in the admin).
+
+    A failed scan (a database error, say) is recorded and retried with back-off
+    (`alerts.scan_retry_delay`), WEGO_ALERT_SCAN_MAX_RETRIES times; after that the sweep
+    keeps queueing one while it is missing.
+    """
+    try:
+        scan = alerts.do_scan()
+    except Exception as exc:
+        if self.request.called_directly or self.request.retries >= settings.WEGO_ALERT_SCAN_MAX_RETRIES:
+            raise
+        raise self.retry(exc=exc, countdown=alerts.scan_retry_delay(self.request.retries)) from exc
     return {"as_of": scan.as_of.isoformat(), "created": scan.created, "enqueued": scan.enqueued}
 
 
@@ -39,10 +51,28 @@ def send_digest(self, user_id):
         raise self.retry(countdown=retry_in)
 
 
-@shared_task(name=queue.BUILD_PACKET)
-def build_packet(build_id):
-    """Build a queued council packet; progress goes on the row."""
-    packets.run_build(build_id)
+@shared_task(name=queue.BUILD_PACKET, bind=True)
+def build_packet(self, build_id):
+    """Build a queued council packet; progress and the lease go on the row."""
+    packets.run_build(build_id, worker=self.request.hostname or "worker")
+
+
+@shared_task(name=queue.RUN_IMPORT, bind=True)
+def run_import(self, job_id):
+    """Check or import a large file (an `ImportJob`); progress and the lease go on the row."""
+    import_jobs.run_import_job(job_id, worker=self.request.hostname or "worker")
+
+
+@shared_task(name=queue.RECOVER)
+def recover():
+    """Every few minutes (beat): take back packet builds and import jobs nobody is working
+    on, and queue the alert scan if the scheduled one has not succeeded (and no attempt is
+    under way)."""
+    result = packets.recover_builds()
+    result["imports"] = import_jobs.recover_jobs()
+    if alerts.scan_schedule() is not None and alerts.scan_needed() and not alerts.scan_in_flight():
+        result["scan_queued"] = queue.enqueue(queue.SCAN_ALERTS)
+    return result
 
 
 @shared_task(name=queue.SWEEP_PENDING_IMPORTS)
@@ -53,18 +83,27 @@ def sweep_pending_imports():
 
 @worker_ready.connect
 def catch_up_on_start(sender=None, **kwargs):
-    """A worker that starts after the daily run time (or after downtime) scans once, and
-    queues packet builds that were recorded while the broker was down.
+    """A worker that starts when the scheduled scan has not succeeded (it ran before the
+    worker, failed, was killed, or never ran) scans at once; and it takes back packet
+    builds: those recorded while the broker was down, and those this worker (same name)
+    was building when it was killed.
 
     Without this a fresh `bin/demo` would show no alert until the next morning.
     """
     try:
-        scan_needed = alerts.scan_needed_today()
-        waiting = packets.waiting_builds()
+        scan_needed = alerts.scan_needed()
     except Exception as exc:  # e.g. the database is not migrated yet
         log.warning("Skipping the start-up catch-up: %s", exc)
         return
     if scan_needed:
         queue.enqueue(queue.SCAN_ALERTS)
-    for build_id in waiting:
-        queue.enqueue(queue.BUILD_PACKET, build_id)
+    packets.recover_builds(worker=getattr(sender, "hostname", None))
+    import_jobs.recover_jobs(worker=getattr(sender, "hostname", None))
+
+
+@shared_task(name=queue.PUBLISH_AUDIT_HEAD)
+def publish_audit_head():
+    """Hourly (beat): publish the audit trail's head outside the database if it moved."""
+    minutes = settings.WEGO_AUDIT_HEAD_EVERY_MINUTES
+    path = audit_heads.publish_head(min_interval=datetime.timedelta(minutes=minutes) * 0.9)
+    return str(path) if path else None

@@ -50,10 +50,12 @@ urlpatterns = [
     path("packets/new/", packets.packet_create, name="packet_create"),
     path("packets/<int:pk>/", packets.packet_detail, name="packet_detail"),
     path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
+    path("packets/<int:pk>/retry/", packets.packet_retry, name="packet_retry"),
     # Records in and out, funding
     path("funding/", funding.funding, name="funding"),
     path("data/", data.data_home, name="data"),
     path("data/import/", data.import_records, name="import_records"),
+    path("data/import/jobs/<int:pk>/", data.import_job, name="import_job"),
     path("data/export/<str:resource>/", data.export_download, name="export_records"),
     # Alerts
     path("alerts/", alerts.inbox, name="alerts_inbox"),

@@ -18,6 +18,59 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_heads_of_this_test(settings, tmp_path):
+    """Each test publishes audit heads into its own folder, never into var/."""
+    settings.WEGO_AUDIT_HEAD_DIR = tmp_path / "audit-heads"
+
+
+@pytest.fixture(autouse=True)
+def _mail_server_not_paused():
+    """A test's failed send must not pause the mail server for the next test (compliance.emails)."""
+    from compliance import emails
+
+    emails._paused_until = None
+    yield
+    emails._paused_until = None
+
+
+AUDIT_TABLE = "compliance_auditentry"
+AUDIT_TRIGGERS = ("compliance_auditentry_append_only", "compliance_auditentry_no_truncate")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_trigger():
+    """Transactional tests end by truncating every table, which the audit trail's trigger
+    refuses (migration 0013): lift it for that flush only, inside its transaction, as only
+    a superuser can."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if any(AUDIT_TABLE in sql for sql in sql_list):
+            sql_list = [
+                f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER",
+                *sql_list,
+                *(f"ALTER TABLE {AUDIT_TABLE} ENABLE ALWAYS TRIGGER {name}" for name in AUDIT_TRIGGERS),
+            ]
+        return original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture
+def audit_trigger_lifted(db):
+    """What only a superuser can do to tamper with the audit trail: switch its trigger off
+    (undone when the test's transaction rolls back)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER")
+
+
 @pytest.fixture
 def seed(db):
     """The real history from fixtures/*.json (law, parties, duty rules, events, funding)."""

@@ -1,5 +1,6 @@
 """The hash-chained audit trail: what is recorded, that it cannot be changed through the
-app, and that `verify_audit` finds a row edited or deleted directly in the database."""
+app, and that `verify_audit` finds a row edited or deleted directly in the database (by
+someone who lifted the trigger first; tests/test_audit_heads.py has the rest)."""
 
 import csv
 import datetime
@@ -78,7 +79,7 @@ def test_chain_verifies_and_names_its_head(events):
     assert head.entry_hash in output
 
 
-def test_verify_audit_detects_a_row_edited_in_the_database(events):
+def test_verify_audit_detects_a_row_edited_in_the_database(events, audit_trigger_lifted):
     target = AuditEntry.objects.get(model="compliance.forwarding")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -92,7 +93,7 @@ def test_verify_audit_detects_a_row_edited_in_the_database(events):
     assert "edited" in str(info.value)
 
 
-def test_verify_audit_detects_a_deleted_row(events):
+def test_verify_audit_detects_a_deleted_row(events, audit_trigger_lifted):
     target = AuditEntry.objects.get(seq=2)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM compliance_auditentry WHERE id = %s", [target.pk])
@@ -100,8 +101,8 @@ def test_verify_audit_detects_a_deleted_row(events):
         run_verify()
 
 
-def test_verify_audit_detects_a_forged_replacement_row(events):
-    """Rewriting a row and its own hash still breaks the link from the next entry."""
+def test_verify_audit_detects_a_forged_replacement_row(events, audit_trigger_lifted):
+    """Rewriting a row and its own hash: without the audit key its signature no longer matches."""
     target = AuditEntry.objects.get(seq=2)
     target.actor_name = "someone-else"
     forged = audit.compute_hash(target)
@@ -110,7 +111,7 @@ def test_verify_audit_detects_a_forged_replacement_row(events):
             "UPDATE compliance_auditentry SET actor_name = %s, entry_hash = %s WHERE id = %s",
             ["someone-else", forged, target.pk],
         )
-    with pytest.raises(CommandError, match="seq=3.*previous entry's hash"):
+    with pytest.raises(CommandError, match="seq=2.*signature does not match"):
         run_verify()
 
 

@@ -54,11 +54,13 @@ EXPECTED = {
     "packet_create": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     "packet_detail": row(LOGIN, 403, 200, 403, 200, 200),
     "packet_download": row(LOGIN, 403, 200, 403, 200, 200),
+    "packet_retry": row(LOGIN, 405, 405, 405, 405, 405),  # POST only
     # Import/export and funding (issue 6): every role exports, the DPO and admins import.
     "funding": row(LOGIN, 403, 200, 200, 200, 200),
     "data": row(LOGIN, 403, 200, 200, 200, 200),
     "export_records": row(LOGIN, 403, 200, 200, 200, 200),
     "import_records": row(LOGIN, 403, 403, 403, 200, 200),
+    "import_job": row(LOGIN, 403, 403, 403, 404, 404),  # one's own jobs only (none here)
     # Alerts (issue 4): everyone's own inbox and preferences; the calendar feed is
     # authorised by its secret token alone (a wrong one is 404); health is public JSON.
     "alerts_inbox": row(LOGIN, 200, 200, 200, 200, 200),

@@ -6,6 +6,7 @@ app refuses to start without SECRET_KEY and turns on the secure defaults.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -258,12 +259,85 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("compliance.context_process
 # Publishing to a broker that is down must not hang a user's request for long.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# How long the health endpoint tolerates no successful scan before reporting it stale.
-WEGO_ALERT_SCAN_STALE_HOURS = int(os.environ.get("WEGO_ALERT_SCAN_STALE_HOURS", "26"))
+# /health/ reports the scan missed when none succeeded this many hours after it was due
+# (by the beat schedule): retries and the sweep have that long to catch up.
+WEGO_ALERT_SCAN_GRACE_HOURS = float(os.environ.get("WEGO_ALERT_SCAN_GRACE_HOURS", "2"))
+# A failed scan is retried after this many seconds, doubling (at most an hour), this
+# many times; after that the sweep queues one every 15 minutes while it is missing.
+WEGO_ALERT_SCAN_RETRY_SECONDS = int(os.environ.get("WEGO_ALERT_SCAN_RETRY_SECONDS", "60"))
+WEGO_ALERT_SCAN_MAX_RETRIES = int(os.environ.get("WEGO_ALERT_SCAN_MAX_RETRIES", "6"))
 # kombu's filesystem transport keeps its control (pidbox) files in ./control unless told:
 # keep them with the queue under var/.
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("control_folder", str(_BROKER_DIR / "control"))
+
+# --- Background work: time limits, leases, recovery (README "Background work") ---------
+# Every task has a hard time limit (the prefork pool kills the child process) and a soft
+# one a minute earlier (the task stops cleanly and records why). The demo's solo pool
+# cannot interrupt a task; production runs prefork (docker-compose, CI smoke test).
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("WEGO_TASK_TIME_LIMIT", "300"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Packets take ~5 s for 60 pages on the reference machine; 15 minutes is far beyond any
+# real packet and stops a runaway one from holding a worker for ever.
+WEGO_PACKET_TIME_LIMIT = int(os.environ.get("WEGO_PACKET_TIME_LIMIT", "900"))
+# Imports: 10,000 rows (the maximum) take ~30 s on the reference machine.
+WEGO_IMPORT_TIME_LIMIT = int(os.environ.get("WEGO_IMPORT_TIME_LIMIT", "900"))
+CELERY_TASK_ANNOTATIONS = {
+    "compliance.build_packet": {"time_limit": WEGO_PACKET_TIME_LIMIT, "soft_time_limit": WEGO_PACKET_TIME_LIMIT - 60},
+    "compliance.tasks.run_import": {
+        "time_limit": WEGO_IMPORT_TIME_LIMIT,
+        "soft_time_limit": WEGO_IMPORT_TIME_LIMIT - 60,
+    },
+}
+# Import files larger than this are checked and imported by a worker, with a progress
+# bar (about 600 rows of CSV); smaller ones within the request.
+WEGO_IMPORT_SYNC_MAX_BYTES = int(os.environ.get("WEGO_IMPORT_SYNC_MAX_BYTES", str(64 * 1024)))
+# A running build renews its lease at each progress step; one whose lease ran out for
+# this long is taken back (queued again, or failed with the reason after 3 attempts).
+WEGO_PACKET_LEASE_SECONDS = int(os.environ.get("WEGO_PACKET_LEASE_SECONDS", "300"))
+# Redis hands a task that was not acknowledged within the visibility timeout to another
+# worker. Tasks are acknowledged after they finish (acks_late), so it must exceed the
+# longest time limit and the longest retry countdown (alert e-mails: 6 h), else one task
+# runs twice. Seven hours: a killed task is then not redelivered for hours, which is why
+# the worker's start-up and the 5-minute sweep below take back what was lost instead.
+CELERY_BROKER_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_BROKER_VISIBILITY_TIMEOUT", str(7 * 3600)))
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_BROKER_VISIBILITY_TIMEOUT
+# The sweep (compliance.tasks.recover): builds nobody works on are taken back.
+WEGO_RECOVER_EVERY_SECONDS = int(os.environ.get("WEGO_RECOVER_EVERY_SECONDS", "300"))
+
+# After a send times out or is refused, a worker process leaves the mail server alone
+# this long (compliance/emails.py): a hung server costs one EMAIL_TIMEOUT, not one per e-mail.
+WEGO_MAIL_PAUSE_SECONDS = int(os.environ.get("WEGO_MAIL_PAUSE_SECONDS", "60"))
+
+# --- Audit trail anchoring (compliance/audit.py, README "Audit trail") -------------------
+# The key that signs each audit entry's hash (HMAC-SHA256). Keep it out of the database
+# and its backups (an environment variable or a file only the app reads). It must not
+# change: entries signed with another key no longer verify. Unset, it is derived from
+# SECRET_KEY, which the database does not hold either; set it explicitly in production so
+# that rotating SECRET_KEY does not touch the audit trail.
+WEGO_AUDIT_KEY = os.environ.get("WEGO_AUDIT_KEY", "")
+if not WEGO_AUDIT_KEY and os.environ.get("WEGO_AUDIT_KEY_FILE"):
+    WEGO_AUDIT_KEY = Path(os.environ["WEGO_AUDIT_KEY_FILE"]).read_text("utf-8").strip()
+if not WEGO_AUDIT_KEY:
+    WEGO_AUDIT_KEY = hashlib.sha256(f"wego-audit-trail:{SECRET_KEY}".encode()).hexdigest()
+# Where the trail's head is published as write-once, signed files (one per change, at
+# most every WEGO_AUDIT_HEAD_EVERY_MINUTES): somewhere the database role cannot write,
+# ideally append-only storage or another machine's mount. verify_audit checks the trail
+# against the newest file, which reveals deleted newest entries and a truncated table.
+WEGO_AUDIT_HEAD_DIR = Path(os.environ.get("WEGO_AUDIT_HEAD_DIR", VAR_DIR / "audit-heads"))
+WEGO_AUDIT_HEAD_EVERY_MINUTES = int(os.environ.get("WEGO_AUDIT_HEAD_EVERY_MINUTES", "60"))
+# Fixed beat entries (django-celery-beat's DatabaseScheduler copies them into its tables).
+CELERY_BEAT_SCHEDULE = {
+    "recover-background-work": {
+        "task": "compliance.tasks.recover",
+        "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
+    },
+    "publish-audit-head": {
+        "task": "compliance.tasks.publish_audit_head",
+        "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
+    },
+}
 
 # --- The open register: public page, read API, feeds, calculator (issue 12) -------------
 # 0 turns off the public register (/public/, the public feeds and calendar, public files)

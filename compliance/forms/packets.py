@@ -5,11 +5,13 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .base import DateInput
+from .base import DateInput, TokenForm
 
 
-class PacketForm(forms.Form):
-    """What to put in a council packet; `packet_request()` returns the domain request."""
+class PacketForm(TokenForm):
+    """What to put in a council packet; `packet_request()` returns the domain request.
+
+    Carries a one-time token: a double click records one build, not two."""
 
     scope = forms.ChoiceField(
         label=_("Scope"),

@@ -21,6 +21,7 @@ from .events import (
 )
 from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
+from .imports import ImportJob
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
@@ -44,6 +45,7 @@ __all__ = [
     "Document",
     "DocumentFile",
     "DocumentKind",
+    "ImportJob",
     "DuesCollection",
     "DutyRule",
     "Evaluation",

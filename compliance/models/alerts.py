@@ -187,12 +187,16 @@ class AlertPreference(models.Model):
 
 
 class AlertScan(models.Model):
-    """One run of the daily scan; the health endpoint reports the last successful one."""
+    """One attempt at the daily scan, recorded before it works: a failed one keeps its
+    error, a killed one never finishes. The health endpoint reports the last successful
+    one and whether the scheduled one was missed."""
 
     as_of = models.DateField(_("as of"))
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     created = models.PositiveIntegerField(_("alerts created"), default=0)
+    to_send = models.PositiveIntegerField(_("e-mails to send"), default=0)
+    # Only what the broker really took: 0 while it is down (the rows stay unsent).
     enqueued = models.PositiveIntegerField(_("e-mails enqueued"), default=0)
     error = models.TextField(_("error"), blank=True)
 

@@ -24,9 +24,12 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One recorded create/change/delete, chained by hash to the entry before it.
 
-    `entry_hash` is the SHA-256 of this entry's canonical content plus `prev_hash`;
-    `seq` has no gaps. Editing or deleting a row therefore breaks the chain, which
-    `manage.py verify_audit` reports. Written only by `compliance.audit.record`.
+    `entry_hash` is the SHA-256 of this entry's canonical content plus `prev_hash`, and
+    `signature` signs it with a key kept outside the database; `seq` has no gaps. On
+    PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE of the table for every role.
+    Editing, deleting or rewriting rows behind the trigger's back breaks the chain or
+    its signatures, and removing the newest entries contradicts the last published head;
+    `manage.py verify_audit` reports each. Written only by `compliance.audit.record`.
     """
 
     class Action(models.TextChoices):
@@ -36,8 +39,15 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     created_at = models.DateTimeField(_("time"))
+    # No database constraint and nothing done on delete: the entry is signed as written,
+    # so deleting a user must not rewrite it (the name stays in `actor_name`).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     actor_name = models.CharField(_("who"), max_length=150, blank=True)
     actor_role = models.CharField(_("role"), max_length=32, blank=True)
@@ -52,6 +62,9 @@ class AuditEntry(models.Model):
     refs = models.TextField(_("references"), blank=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of `entry_hash` with settings.WEGO_AUDIT_KEY, which the database never
+    # holds: a chain rewritten with recomputed hashes no longer carries valid signatures.
+    signature = models.CharField(max_length=64, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 

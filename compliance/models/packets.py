@@ -47,6 +47,13 @@ class PacketBuild(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     manifest_hash = models.CharField(_("manifest hash"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The claim is a lease: the builder renews it with each progress step. A running build
+    # whose lease ran out (worker killed, machine lost) or whose worker has restarted is
+    # taken back by `services.packets.recover_builds`: queued again, or failed with its
+    # reason after MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_by = models.CharField(_("built by (worker)"), max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("packet build")

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -140,10 +140,23 @@ def do_scan(as_of=None, now=None):
     """Record the alerts due on `as_of`, notify in-app, and queue e-mails after commit.
 
     Idempotent: re-running creates nothing new; unsent e-mails are queued again.
-    Returns the `AlertScan` row.
+    Returns the `AlertScan` row. The attempt is recorded first, in a commit of its own, so
+    a scan that fails keeps a row with the error and one that is killed keeps a row that
+    never finished (`/health/` and the sweep read them); the error is raised again for
+    the task to retry.
     """
     now = now or timezone.now()
     as_of = as_of or timezone.localdate(now)
+    scan = AlertScan.objects.create(as_of=as_of, started_at=now)
+    try:
+        _scan(scan, as_of, now)
+    except Exception as exc:
+        _record_failure(scan, exc)
+        raise
+    return scan
+
+
+def _scan(scan, as_of, now):
     obligations = register.load().by_key(as_of)
     stages_for = load_stages()
     due = due_alerts(
@@ -156,7 +169,6 @@ def do_scan(as_of=None, now=None):
     people = users_by_role()
     created = 0
     with transaction.atomic():
-        scan = AlertScan.objects.create(as_of=as_of, started_at=now)
         prefs = {}
         for alert in due:
             for user in people.get(alert.role, []):
@@ -189,14 +201,31 @@ def do_scan(as_of=None, now=None):
         _cancel_stale(obligations, as_of)
         sendable = list(AlertDelivery.objects.sendable(now).values_list("pk", "via_digest", "recipient_id"))
         scan.created = created
-        scan.enqueued = len(sendable)
+        scan.to_send = len(sendable)
         scan.finished_at = timezone.now()
-        scan.save(update_fields=["created", "enqueued", "finished_at"])
-        transaction.on_commit(lambda: _enqueue(sendable))
-        # Packet builds recorded while the broker was down (or whose message was lost).
-        waiting = packets.waiting_builds(now)
-        transaction.on_commit(lambda: [queue.enqueue(queue.BUILD_PACKET, pk) for pk in waiting])
-    return scan
+        scan.save(update_fields=["created", "to_send", "finished_at"])
+        transaction.on_commit(lambda: _record_enqueued(scan, sendable))
+        # Packet builds recorded while the broker was down, whose message was lost or whose
+        # worker died: queued again or failed with the reason.
+        transaction.on_commit(lambda: packets.recover_builds(now))
+
+
+def _record_failure(scan, exc):
+    """Keep the error on the attempt's row (if the database answers at all)."""
+    log.warning("Alert scan %s failed: %s", scan.pk, exc)
+    try:
+        AlertScan.objects.filter(pk=scan.pk).update(
+            error=f"{type(exc).__name__}: {exc}"[:2000] or "error", finished_at=timezone.now()
+        )
+    except DatabaseError as second:  # the database is down: the row stays unfinished
+        log.warning("Could not record the failure of alert scan %s: %s", scan.pk, second)
+
+
+def _record_enqueued(scan, sendable):
+    """After commit: count only the e-mails the broker really took (none while it is down;
+    the rows stay unsent and the next scan queues them again)."""
+    scan.enqueued = _enqueue(sendable)
+    AlertScan.objects.filter(pk=scan.pk).update(enqueued=scan.enqueued)
 
 
 def _cancel_stale(obligations, as_of):
@@ -215,15 +244,19 @@ def _cancel_stale(obligations, as_of):
         AlertDelivery.objects.filter(pk__in=cancel).update(status=AlertDelivery.Status.CANCELLED)
 
 
-def _enqueue(sendable):
-    digest_users = set()
+def _enqueue(sendable) -> int:
+    """Queue one task per alert e-mail and one per digest; returns how many deliveries
+    were really queued."""
+    queued, digests = 0, defaultdict(int)
     for pk, via_digest, user_id in sendable:
         if via_digest:
-            digest_users.add(user_id)
-        else:
-            queue.enqueue(queue.DELIVER_ALERT, pk)
-    for user_id in sorted(digest_users):
-        queue.enqueue(queue.SEND_DIGEST, user_id)
+            digests[user_id] += 1
+        elif queue.enqueue(queue.DELIVER_ALERT, pk):
+            queued += 1
+    for user_id in sorted(digests):
+        if queue.enqueue(queue.SEND_DIGEST, user_id):
+            queued += digests[user_id]
+    return queued
 
 
 def _claim(queryset, now):
@@ -337,9 +370,59 @@ def do_send_digest(user_id, now=None, reg=None):
     return None
 
 
-def scan_needed_today() -> bool:
-    """No scan has finished without error today (Asia/Seoul)."""
-    return not AlertScan.objects.filter(as_of=timezone.localdate(), finished_at__isnull=False, error="").exists()
+def scan_retry_delay(retries: int) -> int:
+    """Seconds before retrying a failed scan: WEGO_ALERT_SCAN_RETRY_SECONDS, doubling, at most an hour."""
+    return min(settings.WEGO_ALERT_SCAN_RETRY_SECONDS * 2**retries, 3600)
+
+
+def last_successful_scan():
+    """When the newest scan that succeeded finished, or None."""
+    return (
+        AlertScan.objects.filter(finished_at__isnull=False, error="")
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+
+
+def scan_schedule():
+    """The daily scan's beat schedule (a celery crontab), or None if disabled or deleted."""
+    from django_celery_beat.models import PeriodicTask
+
+    task = (
+        PeriodicTask.objects.filter(task=queue.SCAN_ALERTS, enabled=True, crontab__isnull=False)
+        .select_related("crontab")
+        .first()
+    )
+    return task.crontab.schedule if task else None
+
+
+def next_scan_due(last=None, schedule=None):
+    """The first scheduled scan after the last successful one (None if none ever succeeded).
+
+    Without a beat schedule, a scan a day. A scan that ran early (a receipt at 03:00
+    requests one) does not stand in for the 07:00 one: the next due time follows it.
+    """
+    last = last or last_successful_scan()
+    if last is None:
+        return None
+    schedule = schedule or scan_schedule()
+    if schedule is None:
+        return last + datetime.timedelta(days=1)
+    start, delta, _now = schedule.remaining_delta(last)
+    return start + delta
+
+
+def scan_needed(now=None) -> bool:
+    """No scan has succeeded since the last scheduled time (or ever)."""
+    due = next_scan_due()
+    return due is None or due <= (now or timezone.now())
+
+
+def scan_in_flight(now=None) -> bool:
+    """A scan attempt started recently: let it finish or retry before queueing another."""
+    since = (now or timezone.now()) - datetime.timedelta(minutes=15)
+    return AlertScan.objects.filter(started_at__gte=since).exists()
 
 
 def obligations_for_user(user, as_of, reg=None):

@@ -167,11 +167,14 @@ def _row_messages(row_result):
     return messages
 
 
-def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_run: bool = True) -> ImportReport:
+def do_import_records(
+    resource_name: str, data: bytes, filename: str = "", dry_run: bool = True, progress=None
+) -> ImportReport:
     """Validate and (unless `dry_run`) import a file, all or nothing.
 
     Nothing is saved when any row is refused or the file is unusable; the report says,
     row by row, what was (or would be) created, updated, left unchanged or refused, and why.
+    `progress(done, total)` is called as rows are processed (for background import jobs).
     """
     report = ImportReport(resource=resource_name, filename=filename, dry_run=dry_run)
     if resource_name not in IMPORTABLE:
@@ -187,6 +190,8 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
     except ImportFileError as exc:
         report.file_errors.extend(exc.messages)
         return report
+    if progress:
+        _count_rows(resource, len(dataset), progress)
     # A dry run's writes are always rolled back, so they are not audited; a real import
     # writes its audit entries in one go at its end (audit.batched).
     with audit.discarded() if dry_run else transaction.atomic(), audit.batched():
@@ -214,3 +219,19 @@ def do_import_records(resource_name: str, data: bytes, filename: str = "", dry_r
         else:
             report.applied = True
     return report
+
+
+def _count_rows(resource, total, progress):
+    """Call `progress(done, total)` about fifty times as the resource imports its rows
+    (wrapping its own `import_row`: what each row does is unchanged)."""
+    import_row = resource.import_row
+    step, done = max(total // 50, 1), [0]
+
+    def counting_import_row(*args, **kwargs):
+        result = import_row(*args, **kwargs)
+        done[0] += 1
+        if done[0] % step == 0 or done[0] == total:
+            progress(done[0], total)
+        return result
+
+    resource.import_row = counting_import_row

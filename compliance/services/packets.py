@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,7 @@ from ..models import PacketBuild
 from ..pdf.build import build as build_packet_pdf
 from ..pdf.content import PacketError, PacketRequest, collect, estimate_pages
 from ..storage import store_bytes
+from .common import _once
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,23 @@ WAITING_NOTE = gettext_lazy(
     "The build queue is not reachable right now; the packet is recorded and will be built as soon as it is back."
 )
 
-# A queued build older than this with no worker on it is queued again by the scan.
+# A queued build older than this with no worker on it is queued again by the sweep.
 WAITING_AFTER = datetime.timedelta(minutes=5)
+# A build interrupted this many times (worker killed, lease run out) is given up.
+MAX_ATTEMPTS = 3
+RESTARTED_NOTE = gettext_lazy("Interrupted (the worker stopped); waiting to start again.")
+INTERRUPTED_NOTE = gettext_lazy(
+    "The build was interrupted %(n)s times (the background worker stopped or lost it) and was given up; "
+    "nothing was kept. Press “Build again”; if it fails again, ask the administrator to check the worker."
+)
+STORAGE_NOTE = gettext_lazy(
+    "The finished PDF could not be saved: the file store is full or read-only. Nothing was kept; "
+    "build it again once the administrator has fixed the storage."
+)
+TIME_LIMIT_NOTE = gettext_lazy(
+    "The build took longer than its time limit and was stopped; nothing was kept. "
+    "Narrow the scope, or ask the administrator to raise WEGO_PACKET_TIME_LIMIT."
+)
 
 
 def request_from_build(build) -> PacketRequest:
@@ -44,20 +62,34 @@ def request_from_build(build) -> PacketRequest:
     )
 
 
-def do_request_packet(user, req: PacketRequest):
-    """Record a new version of the packet for `req`; (build, estimated pages).
+def do_request_packet(user, req: PacketRequest, token=""):
+    """Record a new version of the packet for `req`; (build, estimated pages, created).
 
-    Raises `InvalidRequest`/`EmptyScope` before anything is saved. The caller builds it
-    now (`run_build`) or queues `compliance.tasks.build_packet` on commit.
+    Raises `InvalidRequest`/`EmptyScope` before anything is saved. `token` is the form's
+    one-time token: a second post of the same form (a double click) returns the first
+    build with created=False instead of recording another. The caller builds a new one
+    now (`run_build`) or queues it (`do_queue_build`).
     """
     with translation.override(req.language):
         content = collect(req.validate())
     estimate = estimate_pages(content)
+    if token and getattr(user, "pk", None):
+        outcome = _once(user, token, "packet", PacketBuild, lambda: _record(user, req))
+        return outcome.obj, estimate, outcome.created
+    return _record(user, req), estimate, True
+
+
+def do_retry_packet(user, build, token=""):
+    """Record the failed `build` again as a new version (same parameters); like `do_request_packet`."""
+    return do_request_packet(user, request_from_build(build), token=token)
+
+
+def _record(user, req):
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 latest = PacketBuild.objects.filter(params_key=req.params_key).aggregate(v=Max("version"))["v"]
-                build = PacketBuild.objects.create(
+                return PacketBuild.objects.create(
                     scope=req.scope,
                     fiscal_year=req.fiscal_year,
                     date_from=req.date_from,
@@ -68,42 +100,67 @@ def do_request_packet(user, req: PacketRequest):
                     version=(latest or 0) + 1,
                     requested_by=user if getattr(user, "is_authenticated", False) else None,
                 )
-            return build, estimate
         except IntegrityError:  # two requests took the same version number; take the next
             continue
     raise PacketError(_("The packet could not be recorded; please try again."))
 
 
-def run_build(build_id: int):
-    """Build a queued packet and keep the PDF. Idempotent: only a queued build is claimed."""
+def _lease_until(now):
+    return now + datetime.timedelta(seconds=settings.WEGO_PACKET_LEASE_SECONDS)
+
+
+def run_build(build_id: int, worker: str = "web"):
+    """Build a queued packet and keep the PDF; every outcome ends in `done` or `failed`
+    with its reason. Idempotent: only a queued build is claimed.
+
+    The claim is a conditional update that must change exactly one row (a task delivered
+    twice builds once) and a lease that each progress step renews; `recover_builds`
+    takes back a build whose lease ran out.
+    """
     builds = PacketBuild.objects.filter(pk=build_id)
-    # Claim with a conditional update that must change exactly one row, so a task
-    # delivered twice builds once.
-    if (
-        builds.filter(state=PacketBuild.State.QUEUED).update(
-            state=PacketBuild.State.RUNNING, started_at=timezone.now(), progress=1
-        )
-        != 1
-    ):
+    now = timezone.now()
+    claimed = builds.filter(state=PacketBuild.State.QUEUED).update(
+        state=PacketBuild.State.RUNNING,
+        started_at=now,
+        progress=1,
+        progress_note="",
+        error="",
+        attempts=F("attempts") + 1,
+        claimed_by=worker[:200],
+        lease_expires_at=_lease_until(now),
+    )
+    if claimed != 1:
         return builds.first()
     build = builds.get()
+    mine = builds.filter(state=PacketBuild.State.RUNNING, claimed_by=build.claimed_by, attempts=build.attempts)
 
     def progress(percent, note):
-        builds.update(progress=min(percent, 99), progress_note=str(note)[:200])
+        mine.update(
+            progress=min(percent, 99), progress_note=str(note)[:200], lease_expires_at=_lease_until(timezone.now())
+        )
 
-    try:
-        built = build_packet_pdf(request_from_build(build), progress)
-    except PacketError as exc:
-        builds.update(state=PacketBuild.State.FAILED, error=str(exc), finished_at=timezone.now())
+    def fail(message):
+        mine.update(
+            state=PacketBuild.State.FAILED, error=str(message), finished_at=timezone.now(), lease_expires_at=None
+        )
         return builds.get()
-    except Exception:
-        logger.exception("packet build %s failed", build_id)
-        with translation.override(build.language):
-            message = _("The packet could not be built because of an internal error; it has been logged.")
-        builds.update(state=PacketBuild.State.FAILED, error=message, finished_at=timezone.now())
-        return builds.get()
-    sha256, size, _created = store_bytes(built.pdf)
-    builds.update(
+
+    with translation.override(build.language):
+        try:
+            built = build_packet_pdf(request_from_build(build), progress)
+            sha256, size, _created = store_bytes(built.pdf)
+        except PacketError as exc:
+            return fail(exc)
+        except SoftTimeLimitExceeded:
+            logger.warning("packet build %s stopped at its time limit", build_id)
+            return fail(TIME_LIMIT_NOTE)
+        except OSError:  # the file store is full, read-only or gone: nothing was kept
+            logger.exception("packet build %s could not be stored", build_id)
+            return fail(STORAGE_NOTE)
+        except Exception:
+            logger.exception("packet build %s failed", build_id)
+            return fail(_("The packet could not be built because of an internal error; it has been logged."))
+    mine.update(
         state=PacketBuild.State.DONE,
         progress=100,
         progress_note="",
@@ -112,6 +169,7 @@ def run_build(build_id: int):
         page_count=built.page_count,
         manifest_hash=built.manifest_hash,
         finished_at=timezone.now(),
+        lease_expires_at=None,
     )
     return builds.get()
 
@@ -131,12 +189,54 @@ def do_queue_build(build) -> None:
     transaction.on_commit(send)
 
 
-def waiting_builds(now=None) -> list[int]:
+def waiting_builds(now=None, older_than=WAITING_AFTER) -> list[int]:
     """Builds still queued a while after they were requested: their message was lost or
-    never sent (broker down). Queued again by the scan and at worker start."""
+    never sent (broker down). Queued again by `recover_builds`."""
     now = now or timezone.now()
     return list(
-        PacketBuild.objects.filter(state=PacketBuild.State.QUEUED, created_at__lte=now - WAITING_AFTER)
+        PacketBuild.objects.filter(state=PacketBuild.State.QUEUED, created_at__lte=now - older_than)
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
+
+
+def recover_builds(now=None, worker=None) -> dict:
+    """Take back the builds nobody is working on, so that each finishes or says why.
+
+    * running, with its lease run out, or claimed by `worker` (a worker that has just
+      started builds nothing yet, so its old claims are orphans): queued again, or after
+      MAX_ATTEMPTS failed with the reason;
+    * queued: queued again at once after a restart (`worker`), else after WAITING_AFTER
+      (a lost message, or the broker was down). A second message for a build is
+      harmless: only one claim succeeds.
+
+    Called at worker start, by the periodic sweep and by the alert scan.
+    """
+    now = now or timezone.now()
+    stale = Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
+    if worker:
+        stale |= Q(claimed_by=worker)
+    requeued, failed = [], []
+    for build in PacketBuild.objects.filter(stale, state=PacketBuild.State.RUNNING):
+        same = PacketBuild.objects.filter(
+            pk=build.pk, state=PacketBuild.State.RUNNING, attempts=build.attempts, claimed_by=build.claimed_by
+        )
+        with translation.override(build.language):
+            if build.attempts >= MAX_ATTEMPTS:
+                message = INTERRUPTED_NOTE % {"n": build.attempts}
+                if same.update(state=PacketBuild.State.FAILED, error=message, finished_at=now, lease_expires_at=None):
+                    failed.append(build.pk)
+            elif same.update(
+                state=PacketBuild.State.QUEUED,
+                progress=0,
+                progress_note=str(RESTARTED_NOTE)[:200],
+                claimed_by="",
+                lease_expires_at=None,
+            ):
+                requeued.append(build.pk)
+    waiting = waiting_builds(now, older_than=datetime.timedelta(0) if worker else WAITING_AFTER)
+    for build_id in dict.fromkeys([*requeued, *waiting]):
+        queue.enqueue(queue.BUILD_PACKET, build_id)
+    if requeued or failed:
+        logger.warning("Packet builds taken back: queued again %s, failed %s", requeued, failed)
+    return {"requeued": requeued, "failed": failed, "waiting": waiting}

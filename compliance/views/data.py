@@ -1,10 +1,11 @@
 """Import and export of records in the browser (the DPO imports; every role exports)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +19,8 @@ from ..dataio import pending
 from ..dataio.exports import CONTENT_TYPES, FORMATS, export_filename, export_records
 from ..dataio.resources import IMPORTABLE, RESOURCES
 from ..forms.data import ImportForm
+from ..models import ImportJob
+from ..services.import_jobs import do_queue_import, do_request_import, report_from_dict
 from ..services.imports import do_import_records
 
 TOKEN_SALT = "compliance.import"
@@ -89,6 +92,10 @@ def import_records(request):
             upload = form.cleaned_data["file"]
             data = upload.read()
             name = form.cleaned_data["resource"]
+            if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker checks it, with progress
+                job = do_request_import(request.user, name, data, upload.name, dry_run=True)
+                do_queue_import(job)
+                return redirect(job)
             report = do_import_records(name, data, upload.name, dry_run=True)
             context["report"] = report
             if report.ok:
@@ -115,6 +122,12 @@ def _confirm(request, context):
         context["form"] = ImportForm()
         context["error"] = _("This confirmation has expired or is not valid. Upload the file again.")
         return render(request, "compliance/data/import.html", context, status=400)
+    if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker imports it, with progress
+        job = do_request_import(
+            request.user, payload["resource"], data, payload["filename"], dry_run=False, ref=payload["ref"]
+        )
+        do_queue_import(job)
+        return redirect(job)
     # Checked again inside the same transaction that saves: the records may have
     # changed since the dry run.
     report = do_import_records(payload["resource"], data, payload["filename"], dry_run=False)
@@ -122,3 +135,27 @@ def _confirm(request, context):
         pending.discard(payload["ref"])
     context.update({"form": ImportForm(), "report": report})
     return render(request, "compliance/data/import.html", context, status=200 if report.applied else 400)
+
+
+def _confirm_token(user, ref, sha, resource, filename):
+    """What the confirmation posts back: exactly the file that was checked, signed and expiring."""
+    return signing.dumps(
+        {"ref": ref, "sha": sha, "resource": resource, "filename": filename, "user": user.pk}, salt=TOKEN_SALT
+    )
+
+
+@login_required
+def import_job(request, pk):
+    """A background import: its progress (HTMX polls the partial), then its report and,
+    after a successful check, the confirmation."""
+    check_import(request.user)
+    jobs = ImportJob.objects.all() if request.user.is_superuser else ImportJob.objects.filter(requested_by=request.user)
+    job = get_object_or_404(jobs, pk=pk)
+    context = {"job": job, "resources": _resources_for_page()}
+    if job.state == ImportJob.State.DONE and job.report is not None:
+        context["report"] = report_from_dict(job.report)
+        if job.dry_run and context["report"].ok:
+            context["token"] = _confirm_token(request.user, job.pending_ref, job.sha256, job.resource, job.filename)
+    if request.htmx:
+        return render(request, "compliance/data/_import_job_status.html", context)
+    return render(request, "compliance/data/import_job.html", context)

@@ -10,9 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .. import queue
-from ..models import (
-    AlertScan,
-)
+from ..services.alerts import last_successful_scan, next_scan_due
 
 
 def _check_database():
@@ -24,27 +22,33 @@ def _check_database():
         return f"error: {type(exc).__name__}"
 
 
+def _scan_state(now):
+    """Whether the scheduled alert scan was missed: no successful scan within
+    WEGO_ALERT_SCAN_GRACE_HOURS of the time it was due (retries and the sweep get that
+    long). `scan_stale` is the older name of `scan_missed`."""
+    last = last_successful_scan()
+    due = next_scan_due(last) if last else None
+    grace = datetime.timedelta(hours=settings.WEGO_ALERT_SCAN_GRACE_HOURS)
+    missed = last is None or now - due > grace
+    return {
+        "last_successful_scan": last.isoformat() if last else None,
+        "next_scan_due": due.isoformat() if due else None,
+        "scan_missed": missed,
+        "scan_stale": missed,
+    }
+
+
 @require_GET
 @never_cache
 def health(request):
     """JSON for load balancers and docker-compose: 200 when the database and broker answer, else 503."""
     database = _check_database()
     broker = queue.broker_status()
-    last = None
+    body = {"database": database, "broker": broker}
     if database == "ok":
-        last = (
-            AlertScan.objects.filter(finished_at__isnull=False, error="")
-            .order_by("-finished_at")
-            .values_list("finished_at", flat=True)
-            .first()
-        )
-    stale_after = datetime.timedelta(hours=settings.WEGO_ALERT_SCAN_STALE_HOURS)
-    body = {
-        "database": database,
-        "broker": broker,
-        "last_successful_scan": last.isoformat() if last else None,
-        "scan_stale": last is None or timezone.now() - last > stale_after,
-    }
+        body.update(_scan_state(timezone.now()))
+    else:
+        body.update({"last_successful_scan": None, "next_scan_due": None, "scan_missed": None, "scan_stale": None})
     ok = database == "ok" and broker == "ok"
     body["status"] = "ok" if ok else "error"
     return JsonResponse(body, status=200 if ok else 503)

@@ -1,21 +1,23 @@
 """Council packets: the list, a build request, its progress and the download."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..access import builds_for_user, can_build_packets, get_build_for_user
+from ..forms.base import new_token
 from ..forms.filters import PacketFilter
 from ..forms.packets import PacketForm
 from ..models import (
     PacketBuild,
 )
 from ..pdf.content import EmptyScope, PacketError
-from ..services.packets import do_queue_build, do_request_packet, run_build
+from ..services.packets import do_queue_build, do_request_packet, do_retry_packet, run_build
 from ..storage import open_blob
 from .tables import PacketTable, list_page
 
@@ -42,24 +44,48 @@ def packet_create(request):
     if not form.is_valid():
         return render(request, "compliance/packets/list.html", _list_context(request, form), status=400)
     try:
-        build, estimate = do_request_packet(request.user, form.packet_request())
-    except EmptyScope as exc:
-        form.add_error(None, str(exc))
+        build, estimate, created = do_request_packet(
+            request.user, form.packet_request(), token=form.cleaned_data["form_token"]
+        )
+    except (EmptyScope, PacketError, ValidationError) as exc:
+        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         return render(request, "compliance/packets/list.html", _list_context(request, form), status=400)
-    except PacketError as exc:
-        form.add_error(None, str(exc))
-        return render(request, "compliance/packets/list.html", _list_context(request, form), status=400)
+    if created:
+        _start(build, estimate)
+    return redirect(build)
+
+
+@login_required
+@require_POST
+def packet_retry(request, pk):
+    """Build a failed packet again, as a new version with the same parameters."""
+    if not can_build_packets(request.user):
+        raise PermissionDenied
+    failed = get_build_for_user(request.user, pk)
+    if failed.state != PacketBuild.State.FAILED:
+        return redirect(failed)
+    try:
+        build, estimate, created = do_retry_packet(request.user, failed, token=request.POST.get("form_token", ""))
+    except (EmptyScope, PacketError, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        return redirect(failed)
+    if created:
+        _start(build, estimate)
+    return redirect(build)
+
+
+def _start(build, estimate):
+    """Small packets are built now; larger ones go to a worker (or wait for one, recorded)."""
     if estimate <= settings.WEGO_PACKET_SYNC_MAX_PAGES:
         run_build(build.pk)
     else:
         do_queue_build(build)
-    return redirect(build)
 
 
 @login_required
 def packet_detail(request, pk):
     build = get_build_for_user(request.user, pk)
-    context = {"build": build, "can_build": can_build_packets(request.user)}
+    context = {"build": build, "can_build": can_build_packets(request.user), "retry_token": new_token()}
     if request.htmx:
         return render(request, "compliance/packets/_build_status.html", context)
     return render(request, "compliance/packets/detail.html", context)
