@@ -269,3 +269,30 @@ class AlertPreferenceAdmin(admin.ModelAdmin):
 class AlertScanAdmin(admin.ModelAdmin):
     list_display = ["as_of", "started_at", "finished_at", "created", "enqueued", "error"]
     readonly_fields = [f.name for f in models.AlertScan._meta.fields]
+
+
+@admin.register(models.ReceiptEmail)
+class ReceiptEmailAdmin(admin.ModelAdmin):
+    """Receipt e-mails and what became of them: a failed one shows its error and next retry."""
+
+    list_display = ["submission", "to", "language", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["submission__receipt_number", "to", "last_error"]
+    list_select_related = ["submission"]
+    readonly_fields = [f.name for f in models.ReceiptEmail._meta.fields]
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        from django.utils import timezone
+
+        from .services.receipts import do_queue_waiting_receipt_emails
+
+        changed = queryset.filter(
+            status__in=[models.ReceiptEmail.Status.FAILED, models.ReceiptEmail.Status.PENDING]
+        ).update(next_attempt_at=timezone.now())
+        do_queue_waiting_receipt_emails()
+        self.message_user(request, _("%(n)d e-mail(s) queued again.") % {"n": changed})
+
+    def has_add_permission(self, request):
+        return False

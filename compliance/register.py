@@ -27,8 +27,10 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 
 from .rules import law
 from .rules.calendar import Step, calendar_from_overrides
@@ -349,13 +351,43 @@ def data_version():
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
+_deferred = threading.local()
+
+
 def data_changed(**_signal_kwargs):
     """Give the data a new version, inside the caller's transaction (a rollback undoes it)."""
+    if getattr(_deferred, "depth", 0):
+        _deferred.pending = True
+        return
     from .models import DataVersion
 
     token = uuid.uuid4().hex
     if not DataVersion.objects.filter(pk=1).update(token=token):
         DataVersion.objects.update_or_create(pk=1, defaults={"token": token})
+
+
+@contextmanager
+def one_change():
+    """Writes of many rows (an import) change the data version once, as the block ends,
+    instead of once per row. Use it inside the writes' transaction."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _deferred.depth -= 1
+        if not _deferred.depth and getattr(_deferred, "pending", False):
+            _deferred.pending = False
+            # Nothing to announce when the block's writes are going to be rolled back.
+            if not (connection.in_atomic_block and connection.needs_rollback):
+                try:
+                    data_changed()
+                except DatabaseError:
+                    if not failed:  # a broken transaction is rolled back anyway; else say so
+                        raise
 
 
 def connect_signals():

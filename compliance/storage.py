@@ -5,12 +5,30 @@ content); nothing there is reachable by URL. Writing is atomic (temp file + rena
 a crash never leaves a half-written blob under a real name.
 """
 
+import errno
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+
+
+class StorageUnavailable(OSError):
+    """The file store cannot take a file: full, read-only or otherwise unwritable.
+
+    Raised instead of the bare OSError so that callers can tell the user what is wrong
+    (and that nothing was saved) rather than "try again shortly".
+    """
+
+    @property
+    def reason(self) -> str:
+        """ "full", "read-only" or the system's name of the error."""
+        return _REASONS.get(self.errno, errno.errorcode.get(self.errno, "unwritable"))
+
+
+_REASONS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EFBIG: "full", errno.EROFS: "read-only"}
 
 
 def blob_path(sha256: str) -> Path:
@@ -25,14 +43,21 @@ def store_bytes(data: bytes) -> tuple[str, int, bool]:
     path = blob_path(digest)
     if path.exists():
         return digest, len(data), False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError as exc:
+        raise StorageUnavailable(exc.errno, exc.strerror, str(path.parent)) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise StorageUnavailable(exc.errno, exc.strerror, str(path)) from exc
         raise
     return digest, len(data), True
 
@@ -43,3 +68,27 @@ def delete_blob(sha256: str) -> None:
 
 def open_blob(sha256: str):
     return open(blob_path(sha256), "rb")
+
+
+def status() -> dict:
+    """For /health/: can a file be written to the store now, and how much space is left?
+
+    Writes, syncs and removes a small probe file. ``{"storage": "ok" | "error: full" |
+    "error: read-only" | "error: <errno>", "storage_free_bytes": int | None}``.
+    """
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    result = {"storage": "ok", "storage_free_bytes": None}
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        result["storage_free_bytes"] = shutil.disk_usage(root).free
+        fd, probe = tempfile.mkstemp(dir=root, prefix=".health-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            Path(probe).unlink(missing_ok=True)
+    except OSError as exc:
+        result["storage"] = f"error: {StorageUnavailable(exc.errno, exc.strerror).reason}"
+    return result

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from . import audit_heads, queue
 from .dataio import pending
-from .services import alerts, import_jobs, packets
+from .services import alerts, import_jobs, packets, receipts
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +107,23 @@ def publish_audit_head():
     minutes = settings.WEGO_AUDIT_HEAD_EVERY_MINUTES
     path = audit_heads.publish_head(min_interval=datetime.timedelta(minutes=minutes) * 0.9)
     return str(path) if path else None
+
+
+@shared_task(name=queue.SEND_RECEIPT_EMAIL, bind=True, max_retries=None)
+def send_receipt_email(self, email_id):
+    """One receipt e-mail; a failure is recorded on its row and retried with back-off."""
+    retry_in = receipts.do_send_receipt_email(email_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(name=queue.SEND_WAITING_RECEIPT_EMAILS)
+def send_waiting_receipt_emails():
+    """Beat, every few minutes (CELERY_BEAT_SCHEDULE): queue receipt e-mails that are due."""
+    return receipts.do_queue_waiting_receipt_emails()
+
+
+@worker_ready.connect
+def send_waiting_receipt_emails_on_start(sender=None, **kwargs):
+    """E-mails recorded while the broker was down go out as soon as a worker is back."""
+    queue.enqueue(queue.SEND_WAITING_RECEIPT_EMAILS)

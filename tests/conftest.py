@@ -121,3 +121,15 @@ def _api_rate_limits(settings):
 
     cache.clear()
     settings.WEGO_API_RATES = {"anon": "10000/minute", "user": "10000/minute"}
+
+
+@pytest.fixture
+def eager_tasks():
+    """Queued tasks run in-process, e.g. a receipt's e-mails, which the worker sends
+    (tests/services/test_receipt_emails.py runs a real worker)."""
+    from wego_tracker.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old

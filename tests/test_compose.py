@@ -33,3 +33,20 @@ def test_compose_runs_the_whole_stack_with_health_checks_and_volumes():
     assert env["WEGO_PRODUCTION"] == "1" and {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= set(env)
     assert {"db-data", "uploads"} <= set(compose["volumes"])
     assert "uploads:/app/var/private" in services["worker"]["volumes"]
+
+
+def test_compose_runs_the_app_as_a_role_that_is_not_a_superuser():
+    compose = YAML(typ="safe").load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    # The database's superuser is not what the app uses; the roles come from roles.sql,
+    # which the production smoke test (tests/test_production_smoke.py) runs on PostgreSQL.
+    assert services["db"]["environment"]["POSTGRES_USER"] == "postgres"
+    assert (
+        "./deploy/postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-wego-roles.sh:ro" in services["db"]["volumes"]
+    )
+    assert "./deploy/postgres/roles.sql:/wego/roles.sql:ro" in services["db"]["volumes"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://wego_app:"), name
+        assert services[name]["environment"]["WEGO_BEHIND_TLS_PROXY"] == "1", name
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://wego_owner:")
+    assert (ROOT / "deploy" / "postgres" / "init-roles.sh").stat().st_mode & 0o111

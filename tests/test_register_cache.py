@@ -75,6 +75,17 @@ def test_a_rolled_back_write_never_hands_its_version_on(seed):
     assert register.data_version() not in (token, inside)
 
 
+def test_many_writes_in_one_block_change_the_version_once(seed):
+    before = register.load()
+    with CaptureQueriesContext(connection) as queries, register.one_change():
+        add_synthetic(6)
+    bumps = [q for q in queries if "compliance_dataversion" in q["sql"]]
+    assert len(bumps) == 1
+    after = register.load()
+    assert after is not before
+    assert answers(after, D(2023, 6, 30)) == answers(Register.load(), D(2023, 6, 30))
+
+
 def test_the_register_reads_only_models_whose_writes_change_the_version(seed):
     tables = {m._meta.db_table for m in register.source_models()}
     with CaptureQueriesContext(connection) as queries:

@@ -130,6 +130,7 @@ ADMIN_EXCEPTIONS = {
     "admin:compliance_auditentry_add": 403,
     "admin:compliance_auditentry_delete": 403,
     "admin:compliance_documentfile_add": 403,
+    "admin:compliance_receiptemail_add": 403,  # recorded with a receipt, never by hand
 }
 # django-import-export's second admin import step takes only the POST of the first (issue 6).
 ADMIN_EXCEPTIONS.update(

@@ -126,7 +126,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("WEGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,12 +143,46 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded submissions are private: never under STATIC or a public MEDIA URL.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("WEGO_PRIVATE_STORAGE", VAR_DIR / "private"))
 
+# --- E-mail ------------------------------------------------------------------------------
+# Sent only by the Celery worker, never inside a request (receipts: compliance.services.
+# receipts; alerts: compliance.services.alerts). docker-compose passes these.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wego-tracker@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (implicit TLS), not both.")
+# Seconds a connection or an answer of the SMTP server may take. A hung server then
+# fails one send after this long (recorded, retried later) instead of holding a worker.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "15"))
+# Back-off of a failed receipt e-mail: this many seconds, then twice as long each time (6 h at most).
+WEGO_EMAIL_RETRY_SECONDS = int(os.environ.get("WEGO_EMAIL_RETRY_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+
+# --- HTTPS (production: `manage.py check --deploy` is clean) ------------------------------
+# The app serves plain HTTP behind a TLS-terminating reverse proxy (docker-compose).
+# WEGO_BEHIND_TLS_PROXY=1 trusts the proxy's X-Forwarded-Proto; set it only when the
+# proxy sets that header and clients cannot reach the app around the proxy.
+if env_bool("WEGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# The container health check asks over plain HTTP from inside; it is never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits the whole registrable domain (e.g. seoul.go.kr) to HTTPS in
+    # browsers for good: the city's decision, not this app's. SECURE_HSTS_PRELOAD=1 once made.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
@@ -191,6 +225,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's table when beat starts (then editable in the admin).
+CELERY_BEAT_SCHEDULE = {
+    "receipt e-mails waiting to be sent": {
+        "task": "compliance.tasks.send_waiting_receipt_emails",
+        "schedule": 300.0,
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
@@ -240,9 +281,7 @@ IMPORT_MAX_CELL_CHARS = int(os.environ.get("WEGO_IMPORT_MAX_CELL_CHARS", "10000"
 # confirmation token has expired (compliance/dataio/pending.py).
 IMPORT_PENDING_DIR = Path(os.environ.get("WEGO_IMPORT_PENDING_DIR", VAR_DIR / "import-pending"))
 IMPORT_PENDING_MAX_AGE = int(os.environ.get("WEGO_IMPORT_PENDING_MAX_AGE", "3600"))
-CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-imports": {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600},
-}
+CELERY_BEAT_SCHEDULE["sweep-pending-imports"] = {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600}
 # The admin's import-export views: neutralise formulas in exported cells.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
@@ -328,16 +367,18 @@ if not WEGO_AUDIT_KEY:
 WEGO_AUDIT_HEAD_DIR = Path(os.environ.get("WEGO_AUDIT_HEAD_DIR", VAR_DIR / "audit-heads"))
 WEGO_AUDIT_HEAD_EVERY_MINUTES = int(os.environ.get("WEGO_AUDIT_HEAD_EVERY_MINUTES", "60"))
 # Fixed beat entries (django-celery-beat's DatabaseScheduler copies them into its tables).
-CELERY_BEAT_SCHEDULE = {
-    "recover-background-work": {
-        "task": "compliance.tasks.recover",
-        "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
-    },
-    "publish-audit-head": {
-        "task": "compliance.tasks.publish_audit_head",
-        "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
-    },
-}
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "recover-background-work": {
+            "task": "compliance.tasks.recover",
+            "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
+        },
+        "publish-audit-head": {
+            "task": "compliance.tasks.publish_audit_head",
+            "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
+        },
+    }
+)
 
 # --- The open register: public page, read API, feeds, calculator (issue 12) -------------
 # 0 turns off the public register (/public/, the public feeds and calendar, public files)

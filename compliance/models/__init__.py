@@ -23,6 +23,7 @@ from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .imports import ImportJob
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
 from .versions import DataVersion
@@ -61,6 +62,8 @@ __all__ = [
     "Party",
     "Provision",
     "ReceiptCounter",
+    "ReceiptEmail",
+    "ReceiptEmailQuerySet",
     "SeoulSupport",
     "Submission",
 ]

@@ -17,7 +17,7 @@ from .city import (
     do_report_to_committee,
 )
 from .common import Outcome, fiscal_year_range
-from .submissions import DocSpec, do_receive_submission, next_receipt_number, send_receipt_emails
+from .submissions import DocSpec, do_receive_submission, next_receipt_number
 
 __all__ = [
     "DocSpec",
@@ -30,5 +30,4 @@ __all__ = [
     "do_report_to_committee",
     "fiscal_year_range",
     "next_receipt_number",
-    "send_receipt_emails",
 ]

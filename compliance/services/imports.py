@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit
+from .. import audit, register
 from ..dataio.resources import IMPORTABLE, RESOURCES, ImportFileError
 from ..dataio.tables import read_table
 
@@ -193,8 +193,9 @@ def do_import_records(
     if progress:
         _count_rows(resource, len(dataset), progress)
     # A dry run's writes are always rolled back, so they are not audited; a real import
-    # writes its audit entries in one go at its end (audit.batched).
-    with audit.discarded() if dry_run else transaction.atomic(), audit.batched():
+    # writes its audit entries in one go at its end (audit.batched), and changes the
+    # register's data version once, not once per row.
+    with audit.discarded() if dry_run else transaction.atomic(), audit.batched(), register.one_change():
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )

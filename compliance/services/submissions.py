@@ -4,14 +4,12 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import audit, emails, storage
+from .. import audit, storage
 from ..dataio.uploads import CheckedFile
 from ..models import (
     Document,
@@ -20,8 +18,8 @@ from ..models import (
     ReceiptCounter,
     Submission,
 )
-from ..roles import DPO
 from ..rules.kinds import PLAN_KINDS
+from . import receipts
 from .common import _check_fiscal_year, _lock, _once
 
 log = logging.getLogger(__name__)
@@ -71,7 +69,8 @@ def _lock_duplicate_checks(documents):
 
 def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, ip=None, now=None, language="ko"):
     """Receive one submission from the WeGO secretariat: store its files (private,
-    content-addressed), number the receipt, and e-mail the receipt after the commit."""
+    content-addressed), number the receipt, and record its e-mails, which the worker
+    sends after the commit (`compliance.services.receipts`)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     created_blobs = []
@@ -115,8 +114,7 @@ def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, 
 
             outcome = _once(by, token, "submission", Submission, create)
             if outcome.created:
-                submission_id = outcome.obj.pk
-                transaction.on_commit(lambda: send_receipt_emails(submission_id, language))
+                receipts.record_receipt_emails(outcome.obj, language)
     except BaseException:
         # Nothing was committed: remove the blobs this call wrote, unless another
         # (committed) record now refers to the same content.
@@ -162,27 +160,3 @@ def _check_spec(spec: DocSpec, today):
                 }
             }
         )
-
-
-def send_receipt_emails(submission_id, language="ko"):
-    """E-mail the receipt to the submitter (in their language) and to the Digital Policy
-    Officer(s). A mail failure is logged and never undoes the receipt."""
-    submission = Submission.objects.select_related("submitted_by").get(pk=submission_id)
-    files = list(DocumentFile.objects.filter(document__submission=submission).select_related("document").order_by("pk"))
-    context = {"submission": submission, "files": files, "site_url": settings.WEGO_SITE_URL.rstrip("/")}
-    recipients = []
-    if submission.submitted_by and submission.submitted_by.email:
-        recipients.append(([submission.submitted_by.email], language))
-    officers = list(
-        get_user_model()
-        .objects.filter(groups__name=DPO, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if officers:
-        recipients.append((officers, "ko"))
-    for to, lang in recipients:
-        try:
-            emails.send("submission_received", to, context, language=lang)
-        except Exception:  # noqa: BLE001 - SMTP is outside our control; the receipt stands
-            log.exception("Receipt e-mail for submission %s to %s failed", submission_id, to)

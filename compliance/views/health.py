@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import queue
+from .. import queue, storage
 from ..services.alerts import last_successful_scan, next_scan_due
 
 
@@ -41,7 +41,8 @@ def _scan_state(now):
 @require_GET
 @never_cache
 def health(request):
-    """JSON for load balancers and docker-compose: 200 when the database and broker answer, else 503."""
+    """JSON for load balancers and docker-compose: 200 when the database and the broker
+    answer and a file can be written to the file store, else 503."""
     database = _check_database()
     broker = queue.broker_status()
     body = {"database": database, "broker": broker}
@@ -49,6 +50,12 @@ def health(request):
         body.update(_scan_state(timezone.now()))
     else:
         body.update({"last_successful_scan": None, "next_scan_due": None, "scan_missed": None, "scan_stale": None})
-    ok = database == "ok" and broker == "ok"
+    store = storage.status()
+    body.update(store)
+    # A file as large as the largest accepted upload may not fit any more.
+    body["storage_low"] = store["storage_free_bytes"] is not None and (
+        store["storage_free_bytes"] < settings.WEGO_MAX_UPLOAD_BYTES
+    )
+    ok = database == "ok" and broker == "ok" and store["storage"] == "ok"
     body["status"] = "ok" if ok else "error"
     return JsonResponse(body, status=200 if ok else 503)

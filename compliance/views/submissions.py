@@ -1,5 +1,7 @@
 """WeGO → Mayor: submissions, their receipts and file downloads (17③)."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -27,8 +29,11 @@ from ..models import (
     DocumentFile,
     Submission,
 )
+from ..storage import StorageUnavailable
 from .common import apply_errors
 from .tables import SubmissionTable, list_page
+
+log = logging.getLogger(__name__)
 
 
 def _submission_queryset():
@@ -50,6 +55,7 @@ def submission_list(request):
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
     form = SubmissionForm(request.POST or None, request.FILES or None, initial=_initial(request, "kind", "fiscal_year"))
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.do_receive_submission(
@@ -62,6 +68,17 @@ def submission_new(request):
             )
         except ValidationError as error:
             apply_errors(form, error)
+        except StorageUnavailable as error:
+            # The transaction was rolled back and the files written by it removed.
+            log.error("Submission refused: the file store is %s (%s)", error.reason, error)
+            form.add_error(
+                None,
+                _(
+                    "The file store is full or read-only; nothing was saved. "
+                    "Please tell the administrator, then send the form again."
+                ),
+            )
+            status = 503
         else:
             submission = outcome.obj
             if outcome.created:
@@ -71,7 +88,6 @@ def submission_new(request):
             else:
                 messages.info(request, _("This form was already submitted; here is its receipt."))
             return redirect("submission_detail", submission.pk)
-    status = 400 if request.method == "POST" else 200
     return render(request, "compliance/workflow/submission_form.html", {"form": form}, status=status)
 
 

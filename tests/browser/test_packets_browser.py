@@ -22,8 +22,9 @@ def test_the_dpo_builds_the_fy2024_plan_packet_and_downloads_it(page, login, see
     page.locator("#id_scope").select_option("plan")
     page.locator("#id_fiscal_year").fill("2024")
     page.locator("#id_as_of").fill("2024-06-01")
-    # A synchronous build takes seconds (more on a busy machine): wait for the page, not the click.
-    page.locator("form[action$='/packets/new/'] [type=submit]").click(no_wait_after=True)
+    # A small packet is laid out within the request: WeasyPrint on two shared cores may take
+    # longer than the default timeout of a click's navigation.
+    page.locator("form[action$='/packets/new/'] [type=submit]").click(timeout=60_000)
     expect(page).to_have_url(re.compile(r"/packets/\d+/$"), timeout=60_000)
     status = page.locator("#build-status")
     expect(status).to_have_attribute("data-state", "done")

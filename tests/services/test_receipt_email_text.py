@@ -23,7 +23,7 @@ def _private_storage(settings, tmp_path):
 
 
 def test_receipt_email_text_part_has_no_html_entities(
-    client, seed, wego_user, dpo_user, django_capture_on_commit_callbacks
+    client, seed, wego_user, dpo_user, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(wego_user)
     data = {

@@ -70,7 +70,7 @@ def assert_nothing_saved(private_storage):
 
 
 def test_wego_uploads_a_plan_and_gets_a_receipt(
-    client, seed, wego_user, dpo_user, private_storage, django_capture_on_commit_callbacks
+    client, seed, wego_user, dpo_user, private_storage, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(wego_user)
     content = samples.pdf("synthetic FY2026 plan")
@@ -94,8 +94,12 @@ def test_wego_uploads_a_plan_and_gets_a_receipt(
     assert digest in text
     assert "2026년도 사업계획서(안)" in text
 
-    # E-mail to the submitter and the Digital Policy Officer, with the hash.
+    # E-mail to the submitter and the Digital Policy Officer, with the hash, sent by the
+    # worker's task and recorded.
     assert sorted(m.to[0] for m in mail.outbox) == sorted([wego_user.email, dpo_user.email])
+    assert sorted(submission.receipt_emails.values_list("to", "status")) == sorted(
+        [(wego_user.email, "sent"), (dpo_user.email, "sent")]
+    )
     assert all("WEGO-2025-0001" in m.subject and digest in m.body for m in mail.outbox)
 
 
