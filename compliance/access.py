@@ -126,3 +126,44 @@ def get_file_for_user(user, pk):
     if not can_read_submissions(user):
         raise PermissionDenied
     return get_object_or_404(DocumentFile.objects.select_related("document__submission"), pk=pk)
+
+
+# --- The review loop (outcomes, comments) and the read log --------------------------
+# The Digital Policy Officer and administrators record outcomes; WeGO comments on its own
+# documents (and the city answers); council staff only read. Who read what is for the
+# city alone: never council staff, WeGO or the public.
+
+REVIEWERS = CITY
+COMMENTERS = (WEGO, DPO, ADMIN)
+READ_LOG_READERS = CITY
+
+
+def can_record_review(user):
+    return role_of(user) in REVIEWERS
+
+
+def is_wego_document(document):
+    """A document WeGO sent: uploaded by a WeGO account, or entered from the city's records
+    of receipts (no uploader; WeGO is the only party that submits under Article 17)."""
+    submitter = document.submission.submitted_by
+    return submitter is None or role_of(submitter) == WEGO
+
+
+def can_comment_on(user, document):
+    role = role_of(user)
+    if role == WEGO:
+        return is_wego_document(document)
+    return role in COMMENTERS
+
+
+def can_read_read_log(user):
+    return role_of(user) in READ_LOG_READERS
+
+
+def get_document_for_user(user, pk):
+    """A received document whose review thread `user` may read."""
+    from .models import Document
+
+    if not can_read_submissions(user):
+        raise PermissionDenied
+    return get_object_or_404(Document.objects.select_related("submission__submitted_by"), pk=pk)

@@ -314,6 +314,8 @@ def _audited_models():
         models.FundingYear,
         models.SeoulSupport,
         models.DuesCollection,
+        models.ReviewOutcome,
+        models.ReviewComment,
         models.ApiToken,
     ]
 

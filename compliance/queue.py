@@ -29,6 +29,7 @@ SEND_WAITING_RECEIPT_EMAILS = "compliance.tasks.send_waiting_receipt_emails"
 PUBLISH_AUDIT_HEAD = "compliance.tasks.publish_audit_head"
 RECOVER = "compliance.tasks.recover"
 RUN_IMPORT = "compliance.tasks.run_import"
+SEND_REVIEW_NOTICE = "compliance.send_review_notice"
 SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
 
 

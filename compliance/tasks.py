@@ -15,7 +15,7 @@ from django.conf import settings
 
 from . import audit_heads, queue
 from .dataio import pending
-from .services import alerts, import_jobs, packets, receipts
+from .services import alerts, import_jobs, packets, receipts, review
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,15 @@ def recover():
     if alerts.scan_schedule() is not None and alerts.scan_needed() and not alerts.scan_in_flight():
         result["scan_queued"] = queue.enqueue(queue.SCAN_ALERTS)
     return result
+
+
+@shared_task(name=queue.SEND_REVIEW_NOTICE, bind=True, max_retries=5)
+def send_review_notice(self, outcome_id, user_id):
+    """The alert e-mail of a review outcome to one WeGO user; SMTP failures retry with back-off."""
+    try:
+        review.send_review_notice(outcome_id, user_id)
+    except OSError as exc:  # smtplib errors are OSErrors
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
 
 @shared_task(name=queue.SWEEP_PENDING_IMPORTS)

@@ -17,6 +17,7 @@ from .views import (
     obligations,
     packets,
     public,
+    review,
     submissions,
 )
 from .views.api import endpoints as api
@@ -42,6 +43,12 @@ urlpatterns = [
     path("evaluations/", city.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", city.evaluation_new, name="evaluation_new"),
     path("inspections/new/", city.inspection_new, name="inspection_new"),
+    # The city's review of each received document, and who read what was forwarded
+    path("reviews/", review.review_list, name="review_list"),
+    path("documents/<int:pk>/review/", review.document_review, name="document_review"),
+    path("documents/<int:pk>/review/outcome/", review.review_outcome_new, name="review_outcome_new"),
+    path("documents/<int:pk>/review/comment/", review.review_comment_new, name="review_comment_new"),
+    path("documents/<int:pk>/read-log/", review.document_read_log, name="document_read_log"),
     # Audit trail
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),

@@ -93,6 +93,14 @@ EXPECTED = {
     "api_tokens": row(LOGIN, 403, 200, 200, 200, 200),
     "api_token_revoke": row(LOGIN, 403, 405, 405, 405, 405),  # POST only
     "file_publish": row(LOGIN, 403, 403, 403, 405, 405),  # POST only, the DPO and admins
+    # The review loop (issue 13): everyone with a role reads the threads; the Digital
+    # Policy Officer and admins record outcomes; WeGO and the city comment; only the city
+    # reads who downloaded what.
+    "review_list": row(LOGIN, 403, 200, 200, 200, 200),
+    "document_review": row(LOGIN, 403, 200, 200, 200, 200),
+    "review_outcome_new": row(LOGIN, 403, 403, 403, 405, 405),  # POST only
+    "review_comment_new": row(LOGIN, 403, 403, 405, 405, 405),  # POST only
+    "document_read_log": row(LOGIN, 403, 403, 403, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -113,6 +121,8 @@ EXPECTED_POST = {
 EXPECTED_POST_RECORD = {
     "file_publish": row(LOGIN, 403, 403, 403, 400, 400),  # no action given: 400
     "api_token_revoke": row(LOGIN, 403, 404, 404, 404, 404),  # nobody's token
+    "review_outcome_new": row(LOGIN, 403, 403, 403, 400, 400),  # the sample document
+    "review_comment_new": row(LOGIN, 403, 403, 400, 400, 400),
 }
 # Admin URLs that an administrator gets a non-2xx/3xx for when called without their
 # parameters (the autocomplete endpoint needs a model and field).
@@ -202,6 +212,7 @@ def sample_kwargs(clients):
         "id": "1",
         "resource": "documents",
         "submission": submission.pk,
+        "document": submission.documents.get().pk,
         "file": DocumentFile.objects.get(document__submission=submission).pk,
         "packet": packet.pk,
         "token": "not-a-calendar-token",
@@ -220,6 +231,8 @@ def url_for(name, pattern, kwargs):
                 wanted[param] = kwargs["packet"]
             elif name == "api_token_revoke":
                 wanted[param] = 999999
+            elif name.startswith(("document_", "review_")):
+                wanted[param] = kwargs["document"]
             else:
                 wanted[param] = kwargs["submission"]
         elif param == "rest":

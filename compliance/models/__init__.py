@@ -26,6 +26,7 @@ from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
+from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
 from .versions import DataVersion
 
 __all__ = [
@@ -57,13 +58,17 @@ __all__ = [
     "HolidayOverride",
     "InspectionRequest",
     "LegalInstrument",
+    "MAX_REVIEW_TEXT",
     "Notification",
     "PacketBuild",
     "Party",
     "Provision",
+    "ReadLogEntry",
     "ReceiptCounter",
     "ReceiptEmail",
     "ReceiptEmailQuerySet",
+    "ReviewComment",
+    "ReviewOutcome",
     "SeoulSupport",
     "Submission",
 ]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .. import register
+from ..reviews import distinct_threads
 from ..rules.kinds import PLAN_KINDS, RESULTS_KINDS
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,9 @@ class PacketContent:
     council: object
     funding: list
     files: list = field(default_factory=list)
+    # The city's review of the documents in scope, one thread per lineage, as of the
+    # packet's date: information next to the statuses, never part of them.
+    reviews: list = field(default_factory=list)
 
 
 @dataclass
@@ -285,6 +289,7 @@ def collect(req: PacketRequest) -> PacketContent:
         committee=committee,
         council=council,
         funding=funding,
+        reviews=[t for t in (t.as_of(req.as_of) for t in distinct_threads([d.pk for d in documents])) if t],
     )
 
 

@@ -72,6 +72,7 @@ def manifest(content: PacketContent) -> dict:
             for e in content.evaluations
         ],
         "funding": content.funding,
+        "reviews": [t.as_manifest() for t in content.reviews],
     }
 
 

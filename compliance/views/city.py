@@ -30,6 +30,7 @@ from ..models import (
     ForwardingItem,
     InspectionRequest,
 )
+from ..reviews import threads_for
 from .common import apply_errors, safe_next
 from .tables import (
     CommitteeReportTable,
@@ -58,6 +59,7 @@ def inbox(request):
         "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
     # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
+    table.reviews = threads_for([row.record for row in table.page.object_list])
     context = {
         "filter": filterset,
         "table": table,

@@ -10,6 +10,7 @@ from .. import register
 from ..access import SUBMISSION_READERS, role_required
 from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
+from ..reviews import distinct_threads
 from ..rules.obligations import Status, dashboard_order
 from .common import audit_entries_context, page_context, paginate, parse_as_of
 
@@ -111,6 +112,8 @@ def obligation_detail(request, key):
         "article": article,
         "proposed": reg.bills(article=None),
         "trail": trail,
+        # The city's review of these documents: information next to the status, never part of it.
+        "review_threads": distinct_threads([row["doc"].id for row in trail]),
         **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))

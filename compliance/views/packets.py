@@ -9,14 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .. import audit
 from ..access import builds_for_user, can_build_packets, get_build_for_user
 from ..forms.base import new_token
 from ..forms.filters import PacketFilter
 from ..forms.packets import PacketForm
 from ..models import (
     PacketBuild,
+    ReadLogEntry,
 )
 from ..pdf.content import EmptyScope, PacketError
+from ..services import review
 from ..services.packets import do_queue_build, do_request_packet, do_retry_packet, run_build
 from ..storage import open_blob
 from .tables import PacketTable, list_page
@@ -100,4 +103,7 @@ def packet_download(request, pk):
         handle = open_blob(build.sha256)
     except OSError:
         raise Http404 from None
+    review.do_log_read(
+        by=request.user, ip=audit.client_ip(request), kind=ReadLogEntry.Kind.PACKET, name=build.filename, packet=build
+    )
     return FileResponse(handle, as_attachment=True, filename=build.filename, content_type="application/pdf")

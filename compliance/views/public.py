@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import disclosure, register
 from ..access import CITY, role_required
 from ..audit import client_ip
-from ..models import Document
-from ..services import open_register
+from ..models import Document, ReadLogEntry
+from ..services import open_register, review
 from .api import params
 from .api.problems import BadParameters
 from .funding import funding_figures
@@ -99,6 +99,13 @@ def public_file(request, pk):
         handle = stored.open()
     except FileNotFoundError:
         raise Http404(_("No such public file.")) from None
+    review.do_log_read(
+        by=request.user,
+        ip=client_ip(request),
+        kind=ReadLogEntry.Kind.PUBLIC_FILE,
+        name=stored.original_name,
+        file=stored,
+    )
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

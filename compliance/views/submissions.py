@@ -27,8 +27,11 @@ from ..forms.submissions import SubmissionForm
 from ..models import (
     Document,
     DocumentFile,
+    ReadLogEntry,
     Submission,
 )
+from ..reviews import threads_for
+from ..services import review
 from ..storage import StorageUnavailable
 from .common import apply_errors
 from .tables import SubmissionTable, list_page
@@ -54,7 +57,9 @@ def submission_list(request):
 @role_required(*SUBMITTERS)
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
-    form = SubmissionForm(request.POST or None, request.FILES or None, initial=_initial(request, "kind", "fiscal_year"))
+    form = SubmissionForm(
+        request.POST or None, request.FILES or None, initial=_initial(request, "kind", "fiscal_year", "supersedes")
+    )
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +105,10 @@ def _initial(request, *names):
 def submission_detail(request, pk):
     get_submission_for_user(request.user, pk)
     submission = _submission_queryset().get(pk=pk)
-    return render(request, "compliance/workflow/submission_detail.html", {"submission": submission})
+    documents = list(submission.documents.all())
+    threads = threads_for(documents)
+    reviews = [(doc, threads[doc.pk]) for doc in documents]
+    return render(request, "compliance/workflow/submission_detail.html", {"submission": submission, "reviews": reviews})
 
 
 @role_required(*SUBMISSION_READERS)
@@ -116,6 +124,13 @@ def submission_receipt(request, pk):
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     name = f"receipt-{submission.receipt_number or submission.pk}.pdf"
+    review.do_log_read(
+        by=request.user,
+        ip=audit.client_ip(request),
+        kind=ReadLogEntry.Kind.RECEIPT,
+        name=name,
+        documents=[d.pk for d in submission.documents.all()],
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
@@ -130,6 +145,14 @@ def file_download(request, pk):
         handle = stored.open()
     except FileNotFoundError:
         raise Http404(_("The stored file is missing. Please tell the administrator.")) from None
+    # Logged once the file is there to serve: who read what (issue 13), never public.
+    review.do_log_read(
+        by=request.user,
+        ip=audit.client_ip(request),
+        kind=ReadLogEntry.Kind.FILE,
+        name=stored.original_name,
+        file=stored,
+    )
     response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -98,6 +98,8 @@ class SubmissionTable(tables.Table):
 
 
 class InboxTable(tables.Table):
+    reviews = {}  # document pk -> review thread (compliance.reviews.threads_for), set by the view
+
     received = DateColumn(accessor="submission__received_on", verbose_name=_("Received"))
     title = tables.Column(verbose_name=_("Document"))
     fiscal_year = FiscalYearColumn(verbose_name=_("Fiscal year"))
@@ -148,14 +150,22 @@ class InboxTable(tables.Table):
         return format_html_join(BR, "{}", ((display.format_date(r.reported_on, lang),) for r in reports)) or "—"
 
     def render_actions(self, record):
+        review = format_html(
+            '<a href="{}" data-testid="review-{}">{}</a> {}',
+            reverse("document_review", args=[record.pk]),
+            record.pk,
+            _("Review"),
+            render_to_string("compliance/review/_state.html", {"thread": self.reviews.get(record.pk)}),
+        )
         links = [
+            review,
             format_html(
                 '<a href="{}?document={}" data-testid="forward-{}">{}</a>',
                 reverse("forwarding_new"),
                 record.pk,
                 record.pk,
                 _("Forward"),
-            )
+            ),
         ]
         if record.forwarding_items.all():
             links.append(

@@ -9,6 +9,7 @@ from .events import CommitteeReportResource, DocumentResource, ForwardingResourc
 from .funding import DuesCollectionResource, FundingYearResource, SeoulSupportResource
 from .obligations import ObligationResource
 from .reference import CouncilSessionResource, DutyRuleResource, HolidayOverrideResource
+from .reviews import ReviewResource
 
 # The order matters for a full restore: documents before forwardings and reports.
 RESOURCES = {
@@ -24,6 +25,7 @@ RESOURCES = {
         DutyRuleResource,
         HolidayOverrideResource,
         ObligationResource,
+        ReviewResource,
     )
 }
 IMPORTABLE = [name for name, r in RESOURCES.items() if not getattr(r, "export_only", False)]

@@ -1,0 +1,231 @@
+"""Reading the review loop: a document's lineage, its thread, and its review state.
+
+Derived, never stored (like an obligation's status): the state of a lineage follows
+from its outcomes and from the versions received after the latest one.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, ForwardingItem, ReviewComment, ReviewOutcome
+
+
+class ReviewState:
+    AWAITING = "awaiting_review"
+    REVISION_REQUESTED = "revision_requested"
+    REVISED = "revised"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    LABELS = {
+        AWAITING: _("Awaiting review"),
+        REVISION_REQUESTED: _("Revision requested"),
+        REVISED: _("Revised version received — awaiting review"),
+        ACCEPTED: _("Review complete"),
+        RETURNED: _("Returned"),
+    }
+
+
+def lineage_of(documents_by_pk, doc):
+    """The versions linked to `doc` by `supersedes` (its whole tree), oldest first."""
+    children = defaultdict(list)
+    for d in documents_by_pk.values():
+        if d.supersedes_id:
+            children[d.supersedes_id].append(d)
+    root, seen = doc, {doc.pk}
+    while root.supersedes_id in documents_by_pk and root.supersedes_id not in seen:
+        root = documents_by_pk[root.supersedes_id]
+        seen.add(root.pk)
+    found, stack = {root.pk: root}, [root]
+    while stack:
+        for child in children[stack.pop().pk]:
+            if child.pk not in found:
+                found[child.pk] = child
+                stack.append(child)
+    return sorted(found.values(), key=lambda d: (d.submission.received_on, d.pk))
+
+
+def lineage(doc):
+    """`lineage_of` for one document (one query: a lineage never leaves its fiscal year)."""
+    peers = {d.pk: d for d in Document.objects.filter(fiscal_year=doc.fiscal_year).select_related("submission")}
+    peers.setdefault(doc.pk, doc)
+    return lineage_of(peers, doc)
+
+
+def received_at(doc):
+    """When a version arrived: the receipt time, or the start of the receipt day in Seoul."""
+    sub = doc.submission
+    if sub.received_at:
+        return sub.received_at
+    return timezone.make_aware(datetime.datetime.combine(sub.received_on, datetime.time.min))
+
+
+@dataclass
+class ThreadItem:
+    kind: str  # received / outcome / comment / forwarded
+    at: datetime.datetime | None
+    day: datetime.date
+    document: Document
+    obj: object = None
+
+    @property
+    def sort_key(self):
+        # Forwardings carry only a date: they sort at the end of their day.
+        at = self.at or timezone.make_aware(datetime.datetime.combine(self.day, datetime.time.max))
+        return (at, {"received": 0, "outcome": 1, "comment": 1, "forwarded": 2}[self.kind])
+
+
+@dataclass
+class Thread:
+    versions: list
+    items: list
+    outcomes: list
+    comments: list
+
+    @property
+    def latest(self):
+        return self.versions[-1]
+
+    @property
+    def last_outcome(self):
+        return self.outcomes[-1] if self.outcomes else None
+
+    @property
+    def state(self):
+        last = self.last_outcome
+        if last is None:
+            return ReviewState.AWAITING
+        newer = [v for v in self.versions if received_at(v) > last.created_at and v.pk != last.document_id]
+        if newer:
+            return (
+                ReviewState.REVISED
+                if last.decision == ReviewOutcome.Decision.REVISION_REQUESTED
+                else ReviewState.AWAITING
+            )
+        return last.decision
+
+    @property
+    def state_label(self):
+        return ReviewState.LABELS[self.state]
+
+    def as_of(self, day):
+        """The thread as it stood at the end of `day` (Seoul): for packets, which are "as of" a date."""
+        versions = [v for v in self.versions if v.submission.received_on <= day]
+        if not versions:
+            return None
+        ids = {v.pk for v in versions}
+        return Thread(
+            versions=versions,
+            items=[i for i in self.items if i.day <= day and i.document.pk in ids],
+            outcomes=[o for o in self.outcomes if timezone.localdate(o.created_at) <= day],
+            comments=[c for c in self.comments if timezone.localdate(c.created_at) <= day],
+        )
+
+    def as_manifest(self):
+        """Plain JSON values for a packet's manifest, in a fixed order."""
+
+        def item(i):
+            row = {"kind": i.kind, "document_id": i.document.pk, "day": i.day.isoformat()}
+            if i.kind == "outcome":
+                o = i.obj
+                row.update(
+                    at=o.created_at.isoformat(),
+                    decision=o.decision,
+                    target_date=o.target_date.isoformat() if o.target_date else None,
+                    text=o.message,
+                    by=o.recorded_by.get_username(),
+                    role=o.recorded_by_role,
+                )
+            elif i.kind == "comment":
+                c = i.obj
+                row.update(at=c.created_at.isoformat(), text=c.body, by=c.author.get_username(), role=c.author_role)
+            elif i.kind == "forwarded":
+                row.update(forwarding_id=i.obj.pk)
+            return row
+
+        return {"versions": [v.pk for v in self.versions], "state": self.state, "items": [item(i) for i in self.items]}
+
+    @property
+    def open_request(self):
+        """The revision request WeGO still has to answer, if any."""
+        last = self.last_outcome
+        if last and self.state == ReviewState.REVISION_REQUESTED:
+            return last
+        return None
+
+
+def threads_for(documents):
+    """{document pk: Thread} for every document given (and its lineage), in 4 queries."""
+    documents = list(documents)
+    if not documents:
+        return {}
+    years = {d.fiscal_year for d in documents}
+    peers = {
+        d.pk: d
+        for d in Document.objects.filter(fiscal_year__in=years).select_related("submission", "submission__submitted_by")
+    }
+    lineages = {}
+    for doc in documents:
+        peers.setdefault(doc.pk, doc)
+        lineages[doc.pk] = lineage_of(peers, doc)
+    ids = {v.pk for versions in lineages.values() for v in versions}
+    outcomes = defaultdict(list)
+    for o in (
+        ReviewOutcome.objects.filter(document_id__in=ids).select_related("recorded_by").order_by("created_at", "pk")
+    ):
+        outcomes[o.document_id].append(o)
+    comments = defaultdict(list)
+    for c in ReviewComment.objects.filter(document_id__in=ids).select_related("author").order_by("created_at", "pk"):
+        comments[c.document_id].append(c)
+    forwarded = defaultdict(list)
+    for item in ForwardingItem.objects.filter(document_id__in=ids).select_related("forwarding"):
+        forwarded[item.document_id].append(item.forwarding)
+    result, built = {}, {}
+    for doc in documents:
+        versions = lineages[doc.pk]
+        key = versions[0].pk
+        if key not in built:
+            built[key] = _thread(versions, peers, outcomes, comments, forwarded)
+        result[doc.pk] = built[key]
+    return result
+
+
+def thread(doc):
+    return threads_for([doc])[doc.pk]
+
+
+def _thread(versions, peers, outcomes, comments, forwarded):
+    by_id = {v.pk: v for v in versions}
+    items = []
+    for v in versions:
+        items.append(ThreadItem("received", received_at(v), v.submission.received_on, v))
+        for o in outcomes[v.pk]:
+            items.append(ThreadItem("outcome", o.created_at, timezone.localdate(o.created_at), v, o))
+        for c in comments[v.pk]:
+            items.append(ThreadItem("comment", c.created_at, timezone.localdate(c.created_at), v, c))
+        seen = set()
+        for f in forwarded[v.pk]:
+            if f.pk not in seen:
+                seen.add(f.pk)
+                items.append(ThreadItem("forwarded", None, f.forwarded_on, v, f))
+    items.sort(key=lambda i: i.sort_key)
+    all_outcomes = sorted((o for v in by_id for o in outcomes[v]), key=lambda o: (o.created_at, o.pk))
+    all_comments = sorted((c for v in by_id for c in comments[v]), key=lambda c: (c.created_at, c.pk))
+    return Thread(versions=versions, items=items, outcomes=all_outcomes, comments=all_comments)
+
+
+def distinct_threads(document_ids):
+    """The threads of these documents, one per lineage, in the order first met."""
+    documents = Document.objects.filter(pk__in=list(document_ids)).select_related("submission")
+    by_pk = {d.pk: d for d in documents}
+    threads = threads_for(by_pk.values())
+    result, seen = [], set()
+    for pk in document_ids:
+        t = threads.get(pk)
+        if t is not None and t.versions[0].pk not in seen:
+            seen.add(t.versions[0].pk)
+            result.append(t)
+    return result

@@ -1,0 +1,216 @@
+"""The city's review of received documents: outcomes and comments; the read log.
+
+Every outcome and comment is written by a `do_*` function in one transaction and
+recorded in the audit trail (model signals, `compliance.audit`). Nothing here touches an
+obligation: a review is information next to the statutory status, never part of it.
+The alert e-mail to WeGO is queued after the commit (`compliance.queue`).
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import audit, emails, queue
+from ..access import can_comment_on, can_record_review
+from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, ReadLogEntry, ReviewComment, ReviewOutcome
+from ..reviews import lineage
+from ..roles import WEGO, role_of
+from .common import _once
+
+log = logging.getLogger(__name__)
+
+Decision = ReviewOutcome.Decision
+
+
+def _check_text(text, field, *, required, missing_message):
+    if required and not text.strip():
+        raise ValidationError({field: missing_message})
+    if len(text) > MAX_REVIEW_TEXT:
+        raise ValidationError(
+            {
+                field: _(
+                    "This text has %(n)s characters; at most %(max)s are accepted. Nothing was saved: "
+                    "shorten it (or split it into several comments) and send it again."
+                )
+                % {"n": f"{len(text):,}", "max": f"{MAX_REVIEW_TEXT:,}"}
+            }
+        )
+
+
+def _check_in_lineage(thread_document, document):
+    versions = lineage(thread_document)
+    if document.pk not in {v.pk for v in versions}:
+        raise ValidationError(
+            {
+                "document": _(
+                    "“%(title)s” (FY%(fy)s) is not a version of “%(thread)s”; a review is recorded in the "
+                    "thread of the document's own lineage."
+                )
+                % {"title": document.title, "fy": document.fiscal_year, "thread": thread_document.title}
+            }
+        )
+    return versions
+
+
+def do_record_review(
+    *, by, thread_document, document, decision, message="", target_date=None, token=None, ip=None, now=None
+):
+    """Record the Digital Policy Officer's outcome on the latest version of a lineage.
+
+    Refused: a document outside `thread_document`'s lineage, a superseded version, a
+    revision request without what must change or without a target date, a target date
+    in the past (Seoul), a text over `MAX_REVIEW_TEXT` characters.
+    """
+    if not can_record_review(by):
+        raise PermissionDenied(_("Only the Digital Policy Officer and administrators record review outcomes."))
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic(), audit.acting(by, ip):
+
+        def create():
+            if decision not in Decision.values:
+                raise ValidationError({"decision": _("Choose a review outcome.")})
+            versions = _check_in_lineage(thread_document, document)
+            latest = [v for v in versions if v.submission.received_on <= today][-1:] or versions[-1:]
+            latest = latest[0]
+            if document.pk != latest.pk:
+                raise ValidationError(
+                    {
+                        "document": _(
+                            "A newer version, “%(title)s”, was received on %(day)s: record the outcome on that one."
+                        )
+                        % {"title": latest.title, "day": latest.submission.received_on.isoformat()}
+                    }
+                )
+            needs_text = decision in (Decision.REVISION_REQUESTED, Decision.RETURNED)
+            missing = (
+                _("Write what must change.")
+                if decision == Decision.REVISION_REQUESTED
+                else _("Write the reason for returning the document.")
+            )
+            _check_text(message, "message", required=needs_text, missing_message=missing)
+            target = target_date
+            if decision == Decision.REVISION_REQUESTED:
+                if target is None:
+                    raise ValidationError({"target_date": _("Give an internal target date for the revision.")})
+                if target < today:
+                    raise ValidationError(
+                        {
+                            "target_date": _("The target date %(day)s is in the past (today is %(today)s in Seoul).")
+                            % {"day": target.isoformat(), "today": today.isoformat()}
+                        }
+                    )
+            else:
+                target = None  # only a revision request has a target
+            return ReviewOutcome.objects.create(
+                document=document,
+                decision=decision,
+                message=message.strip(),
+                target_date=target,
+                recorded_by=by,
+                recorded_by_role=role_of(by) or "",
+                created_at=now,
+            )
+
+        outcome = _once(by, token, "review_outcome", ReviewOutcome, create)
+        if outcome.created:
+            outcome_id = outcome.obj.pk
+            transaction.on_commit(lambda: queue_review_notices(outcome_id))
+    return outcome
+
+
+def do_add_comment(*, by, thread_document, document, body, token=None, ip=None, now=None):
+    """Add an immutable comment to a lineage's thread (a correction is a new comment)."""
+    if not can_comment_on(by, thread_document):
+        raise PermissionDenied(_("Council staff read the review thread; they do not write in it."))
+    now = now or timezone.now()
+    with transaction.atomic(), audit.acting(by, ip):
+
+        def create():
+            _check_in_lineage(thread_document, document)
+            _check_text(body, "body", required=True, missing_message=_("Write a comment."))
+            return ReviewComment.objects.create(
+                document=document, body=body.strip(), author=by, author_role=role_of(by) or "", created_at=now
+            )
+
+        return _once(by, token, "review_comment", ReviewComment, create)
+
+
+# --- Alert e-mail to WeGO -------------------------------------------------------------
+
+
+def _wego_recipients():
+    return list(get_user_model().objects.filter(groups__name=WEGO, is_active=True).exclude(email="").order_by("pk"))
+
+
+def queue_review_notices(outcome_id):
+    """One task per WeGO recipient, so a retry never re-sends to the others."""
+    for user in _wego_recipients():
+        if not queue.enqueue(queue.SEND_REVIEW_NOTICE, outcome_id, user.pk):
+            log.warning("Review notice for outcome %s to user %s was not queued (broker down)", outcome_id, user.pk)
+
+
+def send_review_notice(outcome_id, user_id):
+    """Render and send the alert e-mail in the recipient's language (raises on SMTP failure)."""
+    outcome = ReviewOutcome.objects.select_related("document__submission").get(pk=outcome_id)
+    user = get_user_model().objects.get(pk=user_id)
+    pref = AlertPreference.objects.filter(user=user).first()
+    language = pref.language if pref else "ko"
+    context = {"outcome": outcome, "document": outcome.document, "site_url": settings.WEGO_SITE_URL.rstrip("/")}
+    emails.send("review_outcome", [user.email], context, language=language)
+
+
+# --- Read log ---------------------------------------------------------------------------
+
+
+def packet_documents(build):
+    """The documents a finished packet contains, collected again from its parameters
+    (the same inputs give the same content: see `compliance.pdf.content`)."""
+    from ..pdf.content import PacketError, PacketRequest, collect
+
+    request = PacketRequest(
+        scope=build.scope,
+        as_of=build.as_of,
+        fiscal_year=build.fiscal_year,
+        date_from=build.date_from,
+        date_to=build.date_to,
+        language=build.language,
+    )
+    try:
+        return [d.pk for d in collect(request).documents]
+    except PacketError:
+        return []
+
+
+def do_log_read(*, by, ip, kind, name, file=None, packet=None, documents=()):
+    """Record one download before it is served (a download we cannot log is not served).
+
+    Not audited and not hash-chained: see `compliance.models.review.ReadLogEntry`.
+    """
+    signed_in = getattr(by, "is_authenticated", False)
+    if packet is not None and not documents:
+        documents = packet_documents(packet)
+    elif file is not None and not documents:
+        documents = [file.document_id]
+    with transaction.atomic():
+        entry = ReadLogEntry.objects.create(
+            at=timezone.now(),
+            user=by if signed_in else None,
+            user_name=by.get_username() if signed_in else "",
+            user_role=role_of(by) or "" if signed_in else "",
+            # An anonymous visitor of the public register is counted, not identified.
+            ip_address=ip if signed_in else None,
+            kind=kind,
+            name=name[:300],
+            file=file,
+            packet=packet,
+        )
+        docs = [d.pk if isinstance(d, Document) else d for d in documents]
+        if docs:
+            entry.documents.add(*docs)
+    return entry
