@@ -31,3 +31,15 @@ def status_choices():
 
 def document_kind_label(kind):
     return dict(DocumentKind.choices).get(kind, kind)
+
+
+def fiscal_year_label(year):
+    """2024 -> "2024회계연도" / "FY 2024"; "—" for none."""
+    return _("FY %(fy)s") % {"fy": year} if year else "—"
+
+
+LANGUAGE_LABELS = {"ko": _("Korean"), "en": _("English")}
+
+
+def language_label(code):
+    return LANGUAGE_LABELS.get(code, code)

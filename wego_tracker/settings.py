@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "django_tables2",
+    "django.forms",
     "import_export",
     "django_celery_beat",
     "rest_framework",
@@ -74,6 +76,12 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "wego_tracker.urls"
 WSGI_APPLICATION = "wego_tracker.wsgi.application"
+
+# Every form renders in KRDS markup (templates/forms/krds/, compliance/forms/renderer.py).
+FORM_RENDERER = "compliance.forms.renderer.KrdsFormRenderer"
+DJANGO_TABLES2_TEMPLATE = "tables/krds_table.html"
+# A failed CSRF check gets a page in the site's look with a way back to the form.
+CSRF_FAILURE_VIEW = "compliance.views.errors.csrf_failure"
 
 TEMPLATES = [
     {

@@ -3,14 +3,24 @@
 import secrets
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ..display import format_date
+from ..labels import fiscal_year_label
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which shows the date in the reader's locale; its value is
+    always ISO (2026-11-27), whatever the language."""
+
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
-DATE_ERRORS = {"invalid": _("Enter a valid date (YYYY-MM-DD).")}
+
+DATE_ERRORS = {"invalid": _("Enter a valid date.")}
 
 
 def new_token():
@@ -45,4 +55,6 @@ class MultipleFileField(forms.FileField):
 
 
 def doc_label(doc):
-    return f"{doc.title} · {doc.get_kind_display()} · FY{doc.fiscal_year} · {doc.submission.received_on:%Y-%m-%d}"
+    """How a document reads in a choice list: title · kind · fiscal year · day received."""
+    received = format_date(doc.submission.received_on, get_language() or "ko")
+    return f"{doc.title} · {doc.get_kind_display()} · {fiscal_year_label(doc.fiscal_year)} · {received}"

@@ -32,13 +32,13 @@ class PacketForm(TokenForm):
         label=_("Forwarded from"),
         required=False,
         widget=DateInput,
-        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+        error_messages={"invalid": _("Enter a valid date.")},
     )
     date_to = forms.DateField(
         label=_("Forwarded to"),
         required=False,
         widget=DateInput,
-        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+        error_messages={"invalid": _("Enter a valid date.")},
     )
     language = forms.ChoiceField(label=_("Language"), choices=[("ko", _("Korean")), ("en", _("English"))], initial="ko")
     as_of = forms.DateField(
@@ -46,20 +46,25 @@ class PacketForm(TokenForm):
         required=False,
         widget=DateInput,
         help_text=_("Statuses and the law in force are taken on this day (default: today)."),
-        error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
+        error_messages={"invalid": _("Enter a valid date.")},
     )
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        for field in self.fields.values():  # KRDS form controls
-            css = "krds-form-select" if isinstance(field, forms.ChoiceField) else "krds-input"
-            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         from ..pdf.content import InvalidRequest, PacketRequest
 
         data = super().clean()
+        # Fields a scope needs are reported on the field, with any other error, at once.
+        scope = data.get("scope")
+        if scope in ("plan", "results") and "fiscal_year" not in self.errors and data.get("fiscal_year") is None:
+            self.add_error("fiscal_year", _("A fiscal year is required for this scope."))
+        if scope == "range":
+            for name in ("date_from", "date_to"):
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, _("The range scope needs a start and an end date."))
         if self.errors:
             return data
         if data.get("as_of") and not (datetime.date(2000, 1, 1) <= data["as_of"] <= datetime.date(2100, 12, 31)):

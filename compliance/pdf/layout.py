@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ..charts import Series, bar_chart
+from ..display import format_date
 from .content import PacketContent, PacketError
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "results": _("Business results and settlement of fiscal year %(fy)s") % {"fy": req.fiscal_year},
         "range": _("Documents forwarded from %(start)s to %(end)s")
         % {
-            "start": req.date_from.isoformat() if req.date_from else "",
-            "end": req.date_to.isoformat() if req.date_to else "",
+            "start": format_date(req.date_from, req.language),
+            "end": format_date(req.date_to, req.language),
         },
     }
     records = []

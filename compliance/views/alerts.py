@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Alarm, Calendar, Event
 
+from .. import register
 from ..alert_text import absolute_url
 from ..forms.alerts import PreferenceForm
 from ..labels import status_label
@@ -27,10 +28,23 @@ from ..models import (
 from ..services import alerts, notifications
 
 
+def _with_fulfilment(items):
+    """Mark each alert whose duty has since been fulfilled (`fulfilled_on`), read from the
+    register as of today: an alert about a duty that is done must say so."""
+    items = list(items)
+    if any(n.obligation_key for n in items):
+        known = register.load().by_key(timezone.localdate())
+        for n in items:
+            ob = known.get(n.obligation_key)
+            n.fulfilled_on = ob.fulfilled_on if ob is not None else None
+    return items
+
+
 @login_required
 def inbox(request):
     notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
     page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    page.object_list = _with_fulfilment(page.object_list)
     return render(request, "compliance/alerts/inbox.html", {"page": page})
 
 
@@ -42,11 +56,15 @@ def mark_read(request):
     if raw is not None and not raw.isdigit():
         return render(request, "compliance/error.html", {"message": _("Unknown notification.")}, status=400)
     changed = notifications.do_mark_read(request.user, [int(raw)] if raw else None)
-    if request.htmx:
+    if request.htmx and raw:
+        # The alert itself, now read, and the header's badge out of band.
+        items = _with_fulfilment(Notification.objects.filter(recipient=request.user, pk=int(raw)))
+        if not items:
+            return render(request, "compliance/error.html", {"message": _("Unknown notification.")}, status=400)
         return render(
             request,
-            "compliance/alerts/_unread_badge.html",
-            {"unread_notifications": notifications.unread_count(request.user)},
+            "compliance/alerts/_alert_read.html",
+            {"n": items[0], "unread_notifications": notifications.unread_count(request.user)},
         )
     if raw is None and changed:
         messages.success(request, _("All notifications are marked as read."))
@@ -65,9 +83,8 @@ def preferences(request):
             messages.success(request, _("Your alert preferences are saved."))
             return redirect("alerts_preferences")
         status = 400
-    feed_url = (
-        request.build_absolute_uri(reverse("alerts_calendar_feed", args=[pref.ical_token])) if pref.ical_token else ""
-    )
+    # The configured site address, as in e-mails: never the host this request came through.
+    feed_url = absolute_url(reverse("alerts_calendar_feed", args=[pref.ical_token])) if pref.ical_token else ""
     return render(request, "compliance/alerts/preferences.html", {"form": form, "feed_url": feed_url}, status=status)
 
 
@@ -79,6 +96,9 @@ def calendar_token(request):
     if action not in {"new", "revoke"}:
         return render(request, "compliance/error.html", {"message": _("Unknown action.")}, status=400)
     pref = alerts.preference_for(request.user)
+    if pref.ical_token and request.POST.get("confirmed") != "1":
+        # Replacing or revoking breaks every calendar that uses the address: ask first.
+        return render(request, "compliance/alerts/confirm_calendar.html", _calendar_question(action))
     with transaction.atomic():
         pref.ical_token = secrets.token_urlsafe(32) if action == "new" else ""
         pref.save(update_fields=["ical_token"])
@@ -89,6 +109,25 @@ def calendar_token(request):
         else _("The calendar link was revoked."),
     )
     return redirect("alerts_preferences")
+
+
+def _calendar_question(action):
+    if action == "new":
+        return {
+            "action": action,
+            "question": _("Make a new calendar address?"),
+            "consequence": _(
+                "The current address stops working at once, in every calendar that uses it. "
+                "You will have to subscribe again with the new address."
+            ),
+            "confirm_label": _("Make a new address"),
+        }
+    return {
+        "action": action,
+        "question": _("Revoke the calendar address?"),
+        "consequence": _("Calendars that use the address stop receiving your deadlines. You can make a new one later."),
+        "confirm_label": _("Revoke the address"),
+    }
 
 
 @require_GET

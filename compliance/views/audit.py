@@ -2,35 +2,42 @@
 
 import json
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from .. import audit
 from ..access import (
     AUDIT_READERS,
     can_see_addresses,
     role_required,
 )
+from ..audit_text import describe
 from ..dataio.writer import csv_lines
+from ..forms.filters import AuditFilter
 from ..models import (
     AuditEntry,
 )
+from .tables import AuditTable, list_page
 
 
 @role_required(*AUDIT_READERS)
 @require_GET
 def audit_log(request):
-    page = Paginator(AuditEntry.objects.order_by("-seq"), 50).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.rows = audit.change_rows(entry)
+    show_addresses = can_see_addresses(request.user)
+    filterset, table = list_page(
+        request,
+        AuditEntry.objects.all(),
+        AuditFilter,
+        AuditTable,
+        exclude=() if show_addresses else ("ip_address",),
+    )
+    table.sentences = {s.entry.pk: s for s in describe(row.record for row in table.page.object_list)}
     return render(
         request,
         "compliance/workflow/audit_log.html",
-        {"page": page, "show_addresses": can_see_addresses(request.user)},
+        {"filter": filterset, "table": table, "show_addresses": show_addresses},
     )
 
 

@@ -21,6 +21,7 @@ from ..access import (
     role_required,
 )
 from ..forms.city import CommitteeReportForm, DelayReasonForm, EvaluationForm, ForwardingForm, InspectionForm
+from ..forms.filters import EvaluationFilter, ForwardingFilter, InboxFilter
 from ..models import (
     CommitteeReport,
     Document,
@@ -30,9 +31,16 @@ from ..models import (
     InspectionRequest,
 )
 from ..reviews import threads_for
-from .common import apply_errors, page_context, paginate, safe_next
+from .common import apply_errors, safe_next
+from .tables import (
+    CommitteeReportTable,
+    EvaluationTable,
+    ForwardingTable,
+    InboxTable,
+    InspectionTable,
+    list_page,
+)
 
-INBOX_PAGE_SIZE = 50
 INBOX_REASONS_SHOWN = 20
 
 
@@ -44,26 +52,20 @@ def inbox(request):
         "forwarding_items",
         queryset=ForwardingItem.objects.select_related("forwarding").order_by("forwarding__forwarded_on"),
     )
-    documents = (
-        Document.objects.select_related("submission", "supersedes")
-        .prefetch_related(items, "committee_reports", "files")
-        .order_by("-submission__received_on", "-pk")
-    )
+    documents = Document.objects.select_related("submission", "supersedes").prefetch_related(items, "committee_reports")
+    filterset, table = list_page(request, documents, InboxFilter, InboxTable)
     today = timezone.localdate()
     needing_reason = register.load().derived(
         "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
-    # One page of documents at a time; of the delays, the oldest few (the dashboard has all).
-    page = paginate(request, documents, INBOX_PAGE_SIZE)
-    threads = threads_for(page.object_list)
-    for doc in page.object_list:
-        doc.review = threads[doc.pk]
+    # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
+    table.reviews = threads_for([row.record for row in table.page.object_list])
     context = {
-        "documents": page.object_list,
+        "filter": filterset,
+        "table": table,
         "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
         "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
         "today": today,
-        **page_context(request, page),
     }
     return render(request, "compliance/workflow/inbox.html", context)
 
@@ -186,22 +188,25 @@ def inspection_new(request):
 def forwarding_list(request):
     forwardings = Forwarding.objects.prefetch_related(
         Prefetch("items", queryset=ForwardingItem.objects.select_related("document").order_by("pk"))
-    ).order_by("-forwarded_on", "-pk")
+    )
+    filterset, table = list_page(request, forwardings, ForwardingFilter, ForwardingTable)
     reports = CommitteeReport.objects.select_related("committee", "session").prefetch_related("documents")
+    reports_table = CommitteeReportTable(reports.order_by("-reported_on", "-pk"), orderable=False)
     return render(
         request,
         "compliance/workflow/forwarding_list.html",
-        {"forwardings": forwardings, "reports": reports.order_by("-reported_on", "-pk")},
+        {"filter": filterset, "table": table, "reports_table": reports_table},
     )
 
 
 @role_required(*READ_ALL)
 @require_GET
 def evaluation_list(request):
-    evaluations = Evaluation.objects.prefetch_related("documents").order_by("-evaluated_on", "-pk")
-    inspections = InspectionRequest.objects.order_by("-requested_on", "-pk")
+    evaluations = Evaluation.objects.prefetch_related("documents")
+    filterset, table = list_page(request, evaluations, EvaluationFilter, EvaluationTable)
+    inspections = InspectionTable(InspectionRequest.objects.order_by("-requested_on", "-pk"), orderable=False)
     return render(
         request,
         "compliance/workflow/evaluation_list.html",
-        {"evaluations": evaluations, "inspections": inspections},
+        {"filter": filterset, "table": table, "inspections_table": inspections},
     )

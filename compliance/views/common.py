@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..access import can_read_audit, can_see_addresses
+from ..audit_text import describe
 
 
 def parse_as_of(request):
@@ -39,12 +40,11 @@ def safe_next(request):
 
 def audit_entries_context(request, obligation, trail):
     """Context for `compliance/workflow/_audit_timeline.html` on the obligation page:
-    `audit_entries` (None for a role that may not read the trail) and `show_addresses`."""
+    `audit_entries` (sentences, compliance/audit_text.py; None for a role that may not
+    read the trail) and `show_addresses`."""
     if not can_read_audit(request.user):
         return {"audit_entries": None, "show_addresses": False}
-    entries = audit.entries_for_obligation(obligation, trail)
-    for entry in entries:
-        entry.rows = audit.change_rows(entry)
+    entries = describe(audit.entries_for_obligation(obligation, trail))
     return {"audit_entries": entries, "show_addresses": can_see_addresses(request.user)}
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import audit
 from ..access import builds_for_user, can_build_packets, get_build_for_user
 from ..forms.base import new_token
+from ..forms.filters import PacketFilter
 from ..forms.packets import PacketForm
 from ..models import (
     PacketBuild,
@@ -21,11 +22,14 @@ from ..pdf.content import EmptyScope, PacketError
 from ..services import review
 from ..services.packets import do_queue_build, do_request_packet, do_retry_packet, run_build
 from ..storage import open_blob
+from .tables import PacketTable, list_page
 
 
 def _list_context(request, form):
-    builds = builds_for_user(request.user).select_related("requested_by")[:50]
-    return {"builds": builds, "form": form, "can_build": can_build_packets(request.user)}
+    builds = builds_for_user(request.user).select_related("requested_by")
+    # Prefixed: the build form on the same page has fields of the same names.
+    filterset, table = list_page(request, builds, PacketFilter, PacketTable, prefix="filter")
+    return {"filter": filterset, "table": table, "form": form, "can_build": can_build_packets(request.user)}
 
 
 @login_required

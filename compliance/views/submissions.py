@@ -22,6 +22,7 @@ from ..access import (
     get_submission_for_user,
     role_required,
 )
+from ..forms.filters import SubmissionFilter
 from ..forms.submissions import SubmissionForm
 from ..models import (
     Document,
@@ -33,6 +34,7 @@ from ..reviews import threads_for
 from ..services import review
 from ..storage import StorageUnavailable
 from .common import apply_errors
+from .tables import SubmissionTable, list_page
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +50,8 @@ def _submission_queryset():
 @role_required(*SUBMISSION_READERS)
 @require_GET
 def submission_list(request):
-    submissions = _submission_queryset().order_by("-received_on", "-pk")
-    return render(request, "compliance/workflow/submission_list.html", {"submissions": submissions})
+    filterset, table = list_page(request, _submission_queryset(), SubmissionFilter, SubmissionTable)
+    return render(request, "compliance/workflow/submission_list.html", {"filter": filterset, "table": table})
 
 
 @role_required(*SUBMITTERS)

@@ -7,6 +7,7 @@ named by CHROMIUM_PATH. Run only these tests with `bin/test -m browser`, skip th
 
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -71,3 +72,7 @@ def login(page):
         return page
 
     return sign_in
+
+
+# axe-core is an npm dev dependency (package.json): injected from node_modules, never fetched.
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

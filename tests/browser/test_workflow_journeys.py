@@ -103,5 +103,5 @@ def test_a_refused_upload_shows_why_in_the_browser(open_as, seed, wego_user, set
         files=[{"name": "results.pdf", "mimeType": "application/pdf", "buffer": samples.EXE}]
     )
     wego.get_by_test_id("submission-form").locator("[type=submit]").click()
-    expect(wego.locator(".app-field-error")).to_contain_text("Windows program")
+    expect(wego.locator(".form-hint-invalid")).to_contain_text("Windows program")
     assert not Document.objects.filter(submission__submitted_by=wego_user).exists()

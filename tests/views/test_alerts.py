@@ -17,7 +17,7 @@ TODAY = datetime.datetime(2027, 2, 10, 9, tzinfo=SEOUL)
 
 def feed_token(client, user):
     client.force_login(user)
-    response = client.post(reverse("alerts_calendar_token"), {"action": "new"})
+    response = client.post(reverse("alerts_calendar_token"), {"action": "new", "confirmed": "1"})
     assert response.status_code == 302
     return AlertPreference.objects.get(user=user).ical_token
 
@@ -59,7 +59,7 @@ def test_calendar_feed_of_the_dpo_includes_forwardings_and_no_past_alarms(client
 @pytest.mark.django_db
 def test_revoked_or_wrong_token_is_a_plain_404(client, seed, users):
     token = feed_token(client, users["council_staff"])
-    client.post(reverse("alerts_calendar_token"), {"action": "revoke"})
+    client.post(reverse("alerts_calendar_token"), {"action": "revoke", "confirmed": "1"})
     client.logout()
     revoked = client.get(reverse("alerts_calendar_feed", args=[token]))
     wrong = client.get(reverse("alerts_calendar_feed", args=["not-a-token"]))
@@ -98,7 +98,8 @@ def test_inbox_lists_only_my_notifications_in_constant_queries(client, users, dj
     make_notifications(users["wego_secretariat"], 30)
     make_notifications(users["council_staff"], 3)
     client.force_login(users["council_staff"])
-    with django_assert_max_num_queries(8):
+    # + reading the register once, to show which alerts' duties are fulfilled since
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("alerts_inbox"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 3
@@ -160,3 +161,51 @@ def test_health_reports_database_broker_and_last_scan(client, settings, seed):
         app._pool = None
         app.amqp._producer_pool = None
     assert down.status_code == 503 and down.json()["broker"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_replacing_or_revoking_the_calendar_address_asks_first(client, seed, users):
+    user = users["council_staff"]
+    token = feed_token(client, user)
+    for action in ("new", "revoke"):
+        response = client.post(reverse("alerts_calendar_token"), {"action": action})
+        assert response.status_code == 200
+        assert b'name="confirmed" value="1"' in response.content
+        assert AlertPreference.objects.get(user=user).ical_token == token  # nothing changed yet
+
+
+@pytest.mark.django_db
+def test_the_calendar_address_uses_the_configured_site_address_and_can_be_copied(client, seed, users, settings):
+    settings.WEGO_SITE_URL = "https://wego.seoul.example/"
+    token = feed_token(client, users["council_staff"])
+    page = client.get(reverse("alerts_preferences"), HTTP_HOST="localhost")
+    html = page.content.decode()
+    assert f'value="https://wego.seoul.example/calendar/{token}.ics"' in html
+    assert "localhost" not in html.split('id="feed-url"')[1].split(">")[0]
+    assert 'data-copy="feed-url"' in html
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_an_alert_about_a_fulfilled_duty_says_so_and_mark_as_read_returns_the_item(client, seed, users):
+    user = users["digital_policy_officer"]
+    client.force_login(user)
+    # Forwarding the 2023 plan to the Council was done (seed history); this one is still open.
+    done = Notification.objects.create(recipient=user, obligation_key="", title_ko="완료", title_en="Done")
+    from compliance import register
+
+    known = register.load().by_key(TODAY.date())
+    fulfilled_key = next(k for k, ob in known.items() if ob.fulfilled_on)
+    open_key = next(k for k, ob in known.items() if not ob.fulfilled_on)
+    done.obligation_key = fulfilled_key
+    done.save(update_fields=["obligation_key"])
+    still_open = Notification.objects.create(recipient=user, obligation_key=open_key, title_ko="열림", title_en="Open")
+    page = client.get(reverse("alerts_inbox")).content.decode()
+    item = page.split(f'id="alert-{done.pk}"')[1].split("</li>")[0]
+    assert 'data-testid="alert-fulfilled"' in item
+    assert 'data-testid="alert-fulfilled"' not in page.split(f'id="alert-{still_open.pk}"')[1].split("</li>")[0]
+
+    response = client.post(reverse("alerts_mark_read"), {"id": still_open.pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert f'id="alert-{still_open.pk}"' in html and "is-unread" not in html
+    assert 'id="unread-badge"' in html and 'hx-swap-oob="true"' in html

@@ -93,15 +93,16 @@ def test_feeds_refuse_parameters(client, seed):
     assert client.get("/public/calendar.ics?x=1").status_code == 400
 
 
-def test_the_preferences_page_links_the_personal_feed_and_tokens(client, seed, council_user):
+def test_the_preferences_page_links_the_personal_feed_and_tokens(client, seed, council_user, settings):
     from compliance.services import alerts
 
+    settings.WEGO_SITE_URL = "https://wego.example/"  # feed links use the site address, not the request's host
     pref = alerts.preference_for(council_user)
     pref.ical_token = "a-secret-link-token"
     pref.save()
     client.force_login(council_user)
     html = client.get("/alerts/preferences/").content.decode()
-    assert "http://testserver/feeds/a-secret-link-token.atom" in html
+    assert "https://wego.example/feeds/a-secret-link-token.atom" in html
     assert "/account/api-tokens/" in html
 
 

@@ -1,0 +1,79 @@
+"""How dates, times and sizes read in the interface, e-mails and PDFs.
+
+Korean follows the city's documents: ``2026. 11. 27.(금)`` and ``14:07`` in KST;
+English has its own: ``Fri 27 Nov 2026`` and ``14:07``. Never ISO, never UTC.
+Pure functions of a value and a language; aware datetimes are shown in Asia/Seoul.
+"""
+
+import datetime
+import zoneinfo
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+WEEKDAYS_KO = "월화수목금토일"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _english(lang):
+    return bool(lang) and lang.startswith("en")
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(SEOUL)
+    return value
+
+
+def format_date(value, lang="ko"):
+    """2026. 11. 27.(금) / Fri 27 Nov 2026; '' for no date. A datetime gives its KST day."""
+    if not value:
+        return ""
+    value = _local(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if _english(lang):
+        return f"{WEEKDAYS_EN[value.weekday()]} {value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.year}. {value.month}. {value.day}.({WEEKDAYS_KO[value.weekday()]})"
+
+
+def format_time(value, lang="ko"):
+    """14:07 in KST."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_datetime(value, lang="ko"):
+    """2026. 11. 27.(금) 14:07 / Fri 27 Nov 2026, 14:07 (KST)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return format_date(value, lang)
+    sep = ", " if _english(lang) else " "
+    return f"{format_date(value, lang)}{sep}{format_time(value, lang)}"
+
+
+def format_size(num_bytes, lang="ko"):
+    """107844 -> '105 KB'; 2621440 -> '2.5 MB'; 812 -> '812 B' (1 KB = 1,024 bytes)."""
+    if num_bytes is None or num_bytes == "":
+        return ""
+    size = float(num_bytes)
+    if size < 1024:
+        return f"{int(size):,} B"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            break
+    text = f"{size:,.1f}" if size < 10 else f"{round(size):,}"
+    return f"{text.removesuffix('.0')} {unit}"
+
+
+def format_number(value):
+    """1262000 -> '1,262,000'."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
