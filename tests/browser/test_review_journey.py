@@ -61,7 +61,8 @@ def test_revision_requested_revised_accepted_forwarded_and_read(
     dpo.goto(f"/documents/{draft.pk}/review/")
     expect(dpo.locator("html")).to_have_attribute("lang", lang)
     form = dpo.get_by_test_id("outcome-form")
-    form.locator("label", has=dpo.locator("input[value=revision_requested]")).click()
+    # KRDS: the radio is drawn on the label that follows it (compliance/forms/renderer.py).
+    form.locator("input[value=revision_requested] + label").click()
     expect(form.locator("input[value=revision_requested]")).to_be_checked()
     form.locator("textarea[name=message]").fill("<b>예산 내역</b>을 보완해 주십시오.")
     form.locator("input[name=target_date]").fill((today + datetime.timedelta(days=14)).isoformat())
@@ -90,7 +91,7 @@ def test_revision_requested_revised_accepted_forwarded_and_read(
     # 3. The officer accepts the revision and forwards it to the Council.
     dpo.goto(f"/documents/{draft.pk}/review/")
     expect(dpo.get_by_test_id("review-summary")).to_contain_text(revision.title)
-    dpo.get_by_test_id("outcome-form").locator("label", has=dpo.locator("input[value=accepted]")).click()
+    dpo.get_by_test_id("outcome-form").locator("input[value=accepted] + label").click()
     dpo.get_by_test_id("outcome-form").locator("[type=submit]").click()
     expect(dpo.get_by_test_id("review-summary")).to_contain_text(accepted)
     assert ReviewOutcome.objects.filter(document=revision, decision="accepted").exists()
