@@ -146,7 +146,11 @@ def _tab_walk(page):
         return []
     reached = set()
     page.locator("#main-content").focus()
-    for _ in range(len(wanted) * 3 + 40):
+    # Enough presses to pass every focusable element once (links included), plus slack.
+    stops = page.evaluate(
+        "() => document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]').length"
+    )
+    for _ in range(max(len(wanted) * 3, stops) + 40):
         page.keyboard.press("Tab")
         key = page.evaluate(
             "() => { const el = document.activeElement;"
