@@ -53,12 +53,16 @@ def _fmt(value, unit):
     return f"{value:g} {unit}".strip()
 
 
-def figure(name, ours, baseline=None, unit="s", target=None, note=""):
-    """Print one figure: `name: ours (bare: baseline, ratio ×r) [target]`; record it as JSON."""
+def figure(name, ours, baseline=None, unit="s", target=None, note="", baseline_label="bare"):
+    """Print one figure: `name: ours (bare: baseline, ratio ×r) [target]`; record it as JSON.
+
+    `baseline_label` names what the baseline is when it is not the bare render (for
+    instance "healthchecks", another program measured in the same run).
+    """
     ratio = ours / baseline if baseline else None
     line = f"  {name:<52} {_fmt(ours, unit):>11}"
     if baseline is not None:
-        line += f"   bare {_fmt(baseline, unit):>11}   ratio {ratio:5.2f}×"
+        line += f"   {baseline_label} {_fmt(baseline, unit):>11}   ratio {ratio:5.2f}×"
     if target:
         line += f"   target {target}"
     if note:
@@ -67,6 +71,6 @@ def figure(name, ours, baseline=None, unit="s", target=None, note=""):
     FIGURES.parent.mkdir(parents=True, exist_ok=True)
     with FIGURES.open("a", encoding="utf-8") as fh:
         row = {"name": name, "ours": ours, "baseline": baseline, "ratio": ratio, "unit": unit}
-        row.update({"target": target, "note": note})
+        row.update({"target": target, "note": note, "baseline_label": baseline_label})
         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return ratio

@@ -12,6 +12,8 @@ def main(path):
     print("|---|---:|---:|---:|---|")
     for r in rows:
         bare = _fmt(r["baseline"], r["unit"]) if r["baseline"] is not None else "—"
+        if r.get("baseline_label", "bare") != "bare" and r["baseline"] is not None:
+            bare = f"{r['baseline_label']}: {bare}"
         ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "—"
         name = r["name"] + (f" ({r['note']})" if r["note"] else "")
         print(f"| {name} | {_fmt(r['ours'], r['unit'])} | {bare} | {ratio} | {r['target'] or ''} |")
