@@ -53,6 +53,11 @@ def _fmt(value, unit):
     return f"{value:g} {unit}".strip()
 
 
+def fmt_ratio(ratio):
+    """A ratio with two decimals, or three significant digits when it is far below 0.1."""
+    return f"{ratio:.2f}×" if ratio >= 0.095 else f"{ratio:.3g}×"
+
+
 def figure(name, ours, baseline=None, unit="s", target=None, note="", baseline_label="bare"):
     """Print one figure: `name: ours (bare: baseline, ratio ×r) [target]`; record it as JSON.
 
@@ -62,7 +67,7 @@ def figure(name, ours, baseline=None, unit="s", target=None, note="", baseline_l
     ratio = ours / baseline if baseline else None
     line = f"  {name:<52} {_fmt(ours, unit):>11}"
     if baseline is not None:
-        line += f"   {baseline_label} {_fmt(baseline, unit):>11}   ratio {ratio:5.2f}×"
+        line += f"   {baseline_label} {_fmt(baseline, unit):>11}   ratio {fmt_ratio(ratio):>6}"
     if target:
         line += f"   target {target}"
     if note:

@@ -3,7 +3,7 @@
 import json
 import sys
 
-from _report import _fmt
+from _report import _fmt, fmt_ratio
 
 
 def main(path):
@@ -14,7 +14,7 @@ def main(path):
         bare = _fmt(r["baseline"], r["unit"]) if r["baseline"] is not None else "—"
         if r.get("baseline_label", "bare") != "bare" and r["baseline"] is not None:
             bare = f"{r['baseline_label']}: {bare}"
-        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "—"
+        ratio = fmt_ratio(r["ratio"]) if r["ratio"] is not None else "—"
         name = r["name"] + (f" ({r['note']})" if r["note"] else "")
         print(f"| {name} | {_fmt(r['ours'], r['unit'])} | {bare} | {ratio} | {r['target'] or ''} |")
 
