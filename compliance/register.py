@@ -36,6 +36,7 @@ from django.utils import timezone
 from .rules import law
 from .rules.calendar import Step, calendar_from_overrides
 from .rules.coverage import Coverage, CoverageRec
+from .rules.deadlines import session_label
 from .rules.obligations import (
     DocRec,
     ForwardRec,
@@ -152,9 +153,7 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
         ReportRec(id=rid, reported_on=day, doc_ids=tuple(report_docs[rid]), label=f"{name} {day.isoformat()}")
         for rid, (day, name) in report_meta.items()
     ]
-    sessions = [
-        (s.starts_on, s.ends_on, f"제{s.number}회 {s.get_kind_display()}") for s in CouncilSession.objects.all()
-    ]
+    sessions = [(s.starts_on, s.ends_on, session_label(s.number, s.kind)) for s in CouncilSession.objects.all()]
     reasons = defaultdict(list)
     for reason in DelayReason.objects.all():
         reasons[reason.obligation_key].append(reason)

@@ -3,8 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..rules.deadlines import session_label
 from .base import BilingualNameMixin
 
 
@@ -56,7 +58,11 @@ class CouncilSession(models.Model):
         ]
 
     def __str__(self):
-        return f"제{self.number}회 {self.get_kind_display()} ({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d})"
+        return f"{self.label()} ({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d})"
+
+    def label(self, language: str | None = None) -> str:
+        """ "제322회 임시회" / "322nd extraordinary session", built in the reader's language."""
+        return session_label(self.number, self.kind).text(language or get_language() or "ko")
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

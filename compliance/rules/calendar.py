@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import holidays
 
+from .holiday_names import official_name
+
 ONE_DAY = datetime.timedelta(days=1)
 WEEKDAYS_KO = "월화수목금토일"
 
@@ -33,7 +35,8 @@ class HolidayCalendar:
 
     `added` and `removed` map dates to a (Korean, English) name; an added date is a
     public holiday even if the package does not list it (e.g. a temporary holiday
-    announced after the pinned release), a removed date is not.
+    announced after the pinned release), a removed date is not. The package's days are
+    named as the regulation names them (`holiday_names`), not in the package's words.
     """
 
     added: Mapping[datetime.date, tuple[str, str]] = field(default_factory=dict)
@@ -45,8 +48,11 @@ class HolidayCalendar:
         if day in self.added:
             ko, en = self.added[day]
             return en if language.startswith("en") and en else ko
-        names = _package_holidays(day.year, "en_US" if language.startswith("en") else "ko")
-        return names.get(day)
+        names = _official_holidays(day.year)
+        if day not in names:
+            return None
+        ko, en = names[day]
+        return en if language.startswith("en") else ko
 
     def is_holiday(self, day: datetime.date) -> bool:
         return self.holiday_name(day) is not None
@@ -110,6 +116,17 @@ def _weekdays_through(day: datetime.date) -> int:
 def _package_holidays(year: int, language: str) -> dict[datetime.date, str]:
     calendar = holidays.country_holidays("KR", years=year, language=language)
     return dict(calendar.items())
+
+
+@lru_cache(maxsize=256)
+def _official_holidays(year: int) -> dict[datetime.date, tuple[str, str]]:
+    """The package's holidays of `year`, each with its (Korean, English) official name; a
+    name the table does not know keeps the package's words rather than vanish."""
+    english = _package_holidays(year, "en_US")
+    named = {}
+    for day, name in _package_holidays(year, "ko").items():
+        named[day] = official_name(name, day) or (name, english.get(day, name))
+    return named
 
 
 def calendar_from_overrides(overrides: Iterable[tuple[datetime.date, str, str, str]]) -> HolidayCalendar:

@@ -243,7 +243,7 @@ def without_delay(
     ]
     if skipped:
         names_ko = ", ".join(f"{fmt(d)} {calendar.holiday_name(d)}" for d in skipped)
-        names_en = ", ".join(f"{d.isoformat()} {calendar.holiday_name(d, 'en')}" for d in skipped)
+        names_en = ", ".join(f"{fmt(d, 'en')} ({calendar.holiday_name(d, 'en')})" for d in skipped)
         steps.append(Step(f"제외된 공휴일: {names_ko}", f"Public holidays skipped: {names_en}"))
     # The grace is an internal target, not a statutory period: never call its end a due date.
     steps.append(Step(f"유예 종료일(내부 기준): {fmt(due)}", f"End of grace (internal target): {fmt(due, 'en')}"))
@@ -276,16 +276,31 @@ def fixed_yearly_date(
     return Deadline(due=due, steps=tuple(steps))
 
 
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def session_label(number: int, kind: str) -> Step:
+    """A council session's name built in each language: "제322회 임시회" / "322nd
+    extraordinary session" (never one language's string reused in the other)."""
+    regular = kind == "regular"
+    return Step(
+        f"제{number}회 {'정례회' if regular else '임시회'}",
+        f"{_ordinal(number)} {'regular' if regular else 'extraordinary'} session",
+    )
+
+
 def next_session_or_grace(
     trigger: datetime.date,
-    sessions: Iterable[tuple[datetime.date, datetime.date, str]],
+    sessions: Iterable[tuple[datetime.date, datetime.date, Step]],
     grace_business_days: int,
     calendar: HolidayCalendar,
     trigger_label: Step,
 ) -> Deadline:
     """Report at the committee's next session after `trigger` (amended 17⑤).
 
-    `sessions` are (starts_on, ends_on, label). The report is due by the end of the
+    `sessions` are (starts_on, ends_on, label), the label a `session_label`. The report is due by the end of the
     first session that starts after the trigger day; with no such session on record,
     the "without delay" grace applies instead.
     """
@@ -303,9 +318,9 @@ def next_session_or_grace(
     steps = (
         Step(f"{trigger_label.ko}: {fmt(trigger)}", f"{trigger_label.en}: {fmt(trigger, 'en')}"),
         Step(
-            f"그 뒤 첫 회기는 {label}({fmt(starts_on)}~{fmt(ends_on)})이며, 회기 마지막 날까지 보고해야 합니다.",
-            f"The next session is {label} ({fmt(starts_on, 'en')} to {fmt(ends_on, 'en')}); the report is "
-            f"due by its last day.",
+            f"그 뒤 첫 회기는 {label.ko}({fmt(starts_on)}~{fmt(ends_on)})이며, 회기 마지막 날까지 보고해야 합니다.",
+            f"The next session is the {label.en} ({fmt(starts_on, 'en')} to {fmt(ends_on, 'en')}); the report "
+            f"is due by its last day.",
         ),
     )
     return Deadline(due=ends_on, steps=steps)

@@ -153,7 +153,7 @@ class History:
     documents: list[DocRec]
     forwardings: list[ForwardRec]
     reports: list[ReportRec]
-    sessions: list[tuple[datetime.date, datetime.date, str]]
+    sessions: list[tuple[datetime.date, datetime.date, Step]]  # (starts, ends, deadlines.session_label)
     reasons: dict[str, list]
     calendar: HolidayCalendar
     tracking_start: datetime.date

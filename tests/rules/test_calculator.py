@@ -2,6 +2,7 @@
 
 import datetime
 
+from compliance.rules import deadlines
 from compliance.rules.calculator import calculate, needed_input
 from compliance.rules.calendar import HolidayCalendar
 from compliance.rules.obligations import RuleRec
@@ -36,6 +37,6 @@ def test_a_backward_deadline_on_a_sunday_stays_and_advises_the_friday():
 
 
 def test_a_committee_report_is_due_at_the_end_of_the_next_session_without_counting_days():
-    sessions = [(datetime.date(2024, 2, 20), datetime.date(2024, 3, 8), "제222회 임시회")]
+    sessions = [(datetime.date(2024, 2, 20), datetime.date(2024, 3, 8), deadlines.session_label(222, "extraordinary"))]
     result = calculate(REPORT, CAL, trigger=datetime.date(2024, 2, 6), sessions=sessions)
     assert result.due == datetime.date(2024, 3, 8) and result.crossed == ()

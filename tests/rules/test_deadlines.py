@@ -84,7 +84,10 @@ def test_fixed_deadline_rolls_over_chuseok_a_temporary_holiday_and_a_national_da
 def test_fixed_deadline_derivation_names_the_substitute_holiday():
     deadline = deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL)
     text_ko = " ".join(deadline.derivation("ko"))
-    assert "토요일" in text_ko and "삼일절" in text_ko and "대체" in text_ko
+    assert "토요일" in text_ko and "공휴일(3·1절)" in text_ko and "공휴일(3·1절 대체공휴일)" in text_ko
+    assert "삼일절" not in text_ko and "대체 휴일" not in text_ko
+    text_en = " ".join(deadline.derivation("en"))
+    assert "a public holiday (substitute holiday for Independence Movement Day)" in text_en
     assert "2026. 3. 3.(화)" in text_ko
     assert "Saturday" in " ".join(deadline.derivation("en"))
 
@@ -137,15 +140,33 @@ def test_without_delay_derivation_lists_skipped_holidays():
 
 # --- amended 17⑤: report at the committee's next session --------------------------
 SESSIONS = [
-    (D(2023, 11, 1), D(2023, 12, 22), "제321회 정례회"),
-    (D(2024, 2, 19), D(2024, 3, 8), "제322회 임시회"),
+    (D(2023, 11, 1), D(2023, 12, 22), deadlines.session_label(321, "regular")),
+    (D(2024, 2, 19), D(2024, 3, 8), deadlines.session_label(322, "extraordinary")),
 ]
 
 
 def test_committee_report_due_at_end_of_next_session():
     deadline = deadlines.next_session_or_grace(D(2024, 2, 6), SESSIONS, 10, CAL, LABEL)
     assert deadline.due == D(2024, 3, 8)
-    assert "제322회" in " ".join(deadline.derivation("ko"))
+    assert "제322회 임시회(2024. 2. 19.(월)~2024. 3. 8.(금))" in " ".join(deadline.derivation("ko"))
+    english = " ".join(deadline.derivation("en"))
+    assert "The next session is the 322nd extraordinary session (Monday 2024-02-19" in english
+    assert "임시회" not in english and "제322회" not in english
+
+
+@pytest.mark.parametrize(
+    ("number", "kind", "ko", "en"),
+    [
+        (322, "extraordinary", "제322회 임시회", "322nd extraordinary session"),
+        (321, "regular", "제321회 정례회", "321st regular session"),
+        (311, "regular", "제311회 정례회", "311th regular session"),
+        (313, "extraordinary", "제313회 임시회", "313th extraordinary session"),
+        (323, "extraordinary", "제323회 임시회", "323rd extraordinary session"),
+    ],
+)
+def test_session_labels_are_built_in_each_language(number, kind, ko, en):
+    label = deadlines.session_label(number, kind)
+    assert (label.ko, label.en) == (ko, en)
 
 
 def test_committee_report_skips_a_session_already_running_on_the_forwarding_day():
@@ -254,7 +275,7 @@ def test_a_report_date_without_a_later_session_on_record_is_provisional_and_says
     deadline = deadlines.next_session_or_grace(D(2024, 2, 6), [], 10, CAL, LABEL)
     assert deadline.provisional
     assert "잠정" in deadline.derivation("ko")[0] and "Provisional" in deadline.derivation("en")[0]
-    sessions = [(D(2024, 2, 20), D(2024, 3, 8), "제322회 임시회")]
+    sessions = [(D(2024, 2, 20), D(2024, 3, 8), deadlines.session_label(322, "extraordinary"))]
     assert not deadlines.next_session_or_grace(D(2024, 2, 6), sessions, 10, CAL, LABEL).provisional
 
 

@@ -61,7 +61,7 @@ def test_the_calculator_page_shows_the_same_answer(client, seed):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-due="2026-03-03"' in html
-    assert "삼일절" in html
+    assert "3·1절 대체공휴일" in html and "삼일절" not in html
 
 
 def test_the_calculator_page_explains_bad_input(client, seed):
