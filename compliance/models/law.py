@@ -217,6 +217,10 @@ class DutyRule(BilingualNameMixin, models.Model):
                 datetime.date(2024, self.report_month or 0, self.report_day or 0)
             except (TypeError, ValueError):
                 errors["report_day"] = _("A yearly report date needs a real month and day.")
+        elif self.report_month or self.report_day:
+            errors["report_day"] = _("Leave the yearly report date empty unless the report is due on a fixed date.")
+        if self.report_timing != self.ReportTiming.NEXT_SESSION and self.anchor != self.Anchor.FORWARDING:
+            errors["report_timing"] = _("The timing of a report applies only to a duty counted from a forwarding.")
         for name, code in rule_problems(self.anchor, self.direction, self.offset_months, self.holiday_rule).items():
             errors.setdefault(name, messages[code])
         if errors:

@@ -93,7 +93,7 @@ def calculate(
         return Calculation(rule, deadline, fiscal_year=fiscal_year, crossed=crossed)
     if anchor == "month_end":
         deadline = deadlines.end_of_month_after_fiscal_year(
-            fiscal_year, rule.anchor_month, rule.anchor_year_offset, calendar
+            fiscal_year, rule.anchor_month, rule.anchor_year_offset, calendar, rule.holiday_rule
         )
         year = fiscal_year + rule.anchor_year_offset
         month_end = datetime.date(year, rule.anchor_month, 1)
@@ -104,9 +104,21 @@ def calculate(
         label = Step("접수일", "Received")
         deadline = deadlines.without_delay(trigger, rule.grace_business_days, calendar, label)
     else:
+        # The same choice as the register's (obligations.generate): the rule's report timing.
         label = Step("시의회 제출일", "Forwarded to the Council")
-        deadline = deadlines.next_session_or_grace(trigger, sessions, rule.grace_business_days, calendar, label)
-    # A committee report is due at the end of the next session: no days are counted then.
-    counted = anchor == "receipt" or not any(start > trigger for start, _end, _label in sessions)
+        timing = getattr(rule, "report_timing", "next_session")
+        if timing == "fixed_date":
+            deadline = deadlines.fixed_yearly_date(trigger, rule.report_month, rule.report_day, calendar, label)
+        elif timing == "business_days":
+            deadline = deadlines.without_delay(trigger, rule.grace_business_days, calendar, label)
+        else:
+            deadline = deadlines.next_session_or_grace(trigger, sessions, rule.grace_business_days, calendar, label)
+    # A committee report due at the end of the next session counts no days; the other
+    # timings count (business days) or roll (a fixed date) over the days listed.
+    counted = (
+        anchor == "receipt"
+        or getattr(rule, "report_timing", "next_session") != "next_session"
+        or not any(start > trigger for start, _end, _label in sessions)
+    )
     crossed = _non_business(_span(trigger + ONE_DAY, deadline.due), calendar) if counted else ()
     return Calculation(rule, deadline, trigger=trigger, crossed=crossed)

@@ -109,6 +109,17 @@ class DutyRuleResource(NaturalKeyResource):
     grace_business_days = Col(
         "grace_business_days", IntegerWidget(0, 365), ko="유예 영업일", column_name="grace_business_days"
     )
+    # The committee report's timing is rule data too (issue: "whatever form the amendment
+    # passes in can then be entered without code"): the end of the next session, a fixed
+    # yearly date (month, day), or the business-day grace above.
+    report_timing = Col(
+        "report_timing",
+        ChoiceWidget(models.DutyRule.ReportTiming),
+        ko="보고 시기",
+        column_name="report_timing",
+    )
+    report_month = Col("report_month", IntegerWidget(1, 12), ko="연간 보고일(월)", column_name="report_month")
+    report_day = Col("report_day", IntegerWidget(1, 31), ko="연간 보고일(일)", column_name="report_day")
     provisions = Col(
         None,
         ListWidget("\n"),
@@ -135,6 +146,9 @@ class DutyRuleResource(NaturalKeyResource):
             "anchor_year_offset",
             "holiday_rule",
             "grace_business_days",
+            "report_timing",
+            "report_month",
+            "report_day",
             "provisions",
             "ordering",
             "note",
@@ -209,6 +223,8 @@ class DutyRuleResource(NaturalKeyResource):
         ):
             if name in values:
                 setattr(instance, name, default if values[name] is None else values[name])
-        self.set_present(instance, values, ("anchor_month", "document_kinds"))
+        if "report_timing" in values:
+            instance.report_timing = values["report_timing"] or models.DutyRule.ReportTiming.NEXT_SESSION
+        self.set_present(instance, values, ("anchor_month", "document_kinds", "report_month", "report_day"))
         if "provisions" in values:
             instance._pending_m2m = {"provisions": provs}
