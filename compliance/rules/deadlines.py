@@ -31,7 +31,13 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .act_titles import english
 from .calendar import ONE_DAY, HolidayCalendar, Step, fmt
+
+# English act names come from the one checked table (act_titles).
+CIVIL_ACT = english("civil_act")
+FRAMEWORK_ACT = english("framework_act_public_administration")
+LOCAL_FINANCE_ACT = english("local_finance_act")
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def _roll_forward(day: datetime.date, calendar: HolidayCalendar, steps: list[Ste
         steps.append(
             Step(
                 f"{_day(day)}은 {why.ko}이므로 기간은 그 다음 날로 만료됩니다(민법 제161조).",
-                f"{_day(day, 'en')} is {why.en}, so the period ends on the next day (Civil Act, Article 161).",
+                f"{_day(day, 'en')} is {why.en}, so the period ends on the next day ({CIVIL_ACT}, Article 161).",
             )
         )
         day += ONE_DAY
@@ -99,15 +105,15 @@ def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCa
             f"(1월 1일~12월 31일, 지방재정법 제6조)와 같다고 가정합니다: {fiscal_year}년 사업 연도는 "
             f"{fmt(start)}에 시작합니다.",
             f"Ordinance Article 17③, 'no later than {months} months before the business year begins'. "
-            f"WeGO's business year is assumed to be Seoul's fiscal year (1 January to 31 December, Local "
-            f"Finance Act, Article 6): business year {fiscal_year} begins on {fmt(start, 'en')}.",
+            f"WeGO's business year is assumed to be Seoul's fiscal year (1 January to 31 December, "
+            f"{LOCAL_FINANCE_ACT}, Article 6): business year {fiscal_year} begins on {fmt(start, 'en')}.",
         ),
         Step(
             f"기간의 계산에는 민법 제157조~제161조가 적용됩니다(행정기본법 제6조①). 개시일 전 {months}개월의 "
             f"기간은 {fmt(period_start)}부터이므로, 그 전날인 {fmt(due)}까지 제출해야 {months}개월이 온전히 "
             f"남습니다.",
-            f"Periods are computed under the Civil Act, Articles 157 to 161 (Framework Act on Public "
-            f"Administration, Article 6①). The {months} months before that day begin on "
+            f"Periods are computed under the {CIVIL_ACT}, Articles 157 to 161 ({FRAMEWORK_ACT}, "
+            f"Article 6①). The {months} months before that day begin on "
             f"{fmt(period_start, 'en')}, so the plan is due by the day before, {fmt(due, 'en')}, for {months} "
             f"whole months to remain.",
         ),
@@ -127,7 +133,7 @@ def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCa
                 f"다음 날 만료된다고 정하지만, 거꾸로 계산한 기한을 뒤로 미루면 남아야 할 기간이 줄어들므로 "
                 f"기한은 옮겨지지 않습니다. 그 전 업무일까지로 보는 더 엄격한 해석에 대비하여 권고 제출일을 "
                 f"{fmt(submit_by)}로 표시합니다.",
-                f"{_day(due, 'en')} is {why.en}. The app's reading: Civil Act, Article 161 ends a period that "
+                f"{_day(due, 'en')} is {why.en}. The app's reading: {CIVIL_ACT}, Article 161 ends a period that "
                 f"ends on a holiday on the next day, but moving a deadline counted back later would shorten the "
                 f"period that must remain, so the deadline does not move. For the stricter reading (the last "
                 f"business day before), the advisory submit-by date is {fmt(submit_by, 'en')}.",
@@ -194,7 +200,7 @@ def end_of_month_after_fiscal_year(
             f"(행정기본법 제6조①). {fiscal_year}년 사업 연도의 {next_ko}({year}년) {month}월 말일은 "
             f"{fmt(last)}입니다.",
             f"Ordinance Article 17③, 'by the end of {month_en} of the following year'; periods are computed "
-            f"under the Civil Act, Articles 157 to 161 (Framework Act on Public Administration, Article 6①). "
+            f"under the {CIVIL_ACT}, Articles 157 to 161 ({FRAMEWORK_ACT}, Article 6①). "
             f"For business year {fiscal_year}, the last day of {month_en} of {next_en} ({year}) is "
             f"{fmt(last, 'en')}.",
         )
@@ -232,7 +238,7 @@ def without_delay(
             f"조례 제17조⑤ '지체 없이'에는 법정 일수가 없어, 내부 기준으로 업무일 {grace_business_days}일의 "
             f"유예를 둡니다(첫날 불산입, 민법 제157조; 주말·공휴일 제외). 유예 종료일은 법정 기한이 아닙니다.",
             f"Ordinance Article 17⑤, 'without delay', sets no number of days; as an internal target a grace of "
-            f"{grace_business_days} business days applies (the first day not counted, Civil Act, Article 157; "
+            f"{grace_business_days} business days applies (the first day not counted, {CIVIL_ACT}, Article 157; "
             f"weekends and public holidays excluded). The end of the grace is not a statutory due date.",
         ),
     ]
