@@ -10,7 +10,8 @@ then answers from memory:
 - `trail(obligation, as_of)`: each relevant document and the delay at each hop;
 - `law_in_force(day, ...)`: the Article 17 provision versions in force on a day;
 - `bills()`: proposed versions that have no effective date (not law);
-- `committee_on(day)`: the competent standing committee on a day.
+- `committee_on(day)`: the competent standing committee on a day;
+- `lineage_ids(doc_ids)`: the versions of those documents' lineages (review threads).
 
 Answers for one (as_of, what_if, what_if_from) are memoised on the instance, so a task
 that sends a wave of e-mails computes the obligations once, not once per e-mail.
@@ -215,6 +216,7 @@ class Register:
         self._by_key: dict[tuple, dict[str, Obligation]] = {}
         self._derived: dict[tuple, object] = {}
         self._committees = None
+        self._lineages = None
 
     @classmethod
     def load(cls, tracking_start: datetime.date | None = None) -> Register:
@@ -304,6 +306,39 @@ class Register:
         that page, not every document of the fiscal year.
         """
         return Trail(trail_documents(obligation, self.history, as_of), self.history, as_of)
+
+    def lineage_ids(self, doc_ids) -> set[int]:
+        """The ids of every version in the lineages (`supersedes` trees) of `doc_ids`.
+
+        For `compliance.reviews`, which needs a page's lineages: from the documents this
+        register holds anyway, instead of a query over the whole document table. Ids the
+        register does not know are returned as they are."""
+        if self._lineages is None:
+            parent = {d.id: d.supersedes_id for d in self.history.documents}
+            children = defaultdict(list)
+            for child, above in parent.items():
+                if above:
+                    children[above].append(child)
+            self._lineages = (parent, children)
+        parent, children = self._lineages
+        found = set()
+        for doc_id in doc_ids:
+            root, seen = doc_id, {doc_id}
+            while parent.get(root) in parent and parent[root] not in seen:
+                root = parent[root]
+                seen.add(root)
+            if root in found:  # its whole tree is in already
+                found.add(doc_id)
+                continue
+            stack = [root]
+            found.add(root)
+            while stack:
+                for child in children[stack.pop()]:
+                    if child not in found:
+                        found.add(child)
+                        stack.append(child)
+            found.add(doc_id)
+        return found
 
     def law_in_force(
         self,

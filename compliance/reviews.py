@@ -8,6 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,12 +31,21 @@ class ReviewState:
     }
 
 
-def lineage_of(documents_by_pk, doc):
-    """The versions linked to `doc` by `supersedes` (its whole tree), oldest first."""
+def _children(documents_by_pk):
     children = defaultdict(list)
     for d in documents_by_pk.values():
         if d.supersedes_id:
             children[d.supersedes_id].append(d)
+    return children
+
+
+def lineage_of(documents_by_pk, doc, children=None):
+    """The versions linked to `doc` by `supersedes` (its whole tree), oldest first.
+
+    `children` (supersedes id -> documents) may be passed when the same documents serve
+    many lineages, so it is built once."""
+    if children is None:
+        children = _children(documents_by_pk)
     root, seen = doc, {doc.pk}
     while root.supersedes_id in documents_by_pk and root.supersedes_id not in seen:
         root = documents_by_pk[root.supersedes_id]
@@ -48,9 +59,37 @@ def lineage_of(documents_by_pk, doc):
     return sorted(found.values(), key=lambda d: (d.submission.received_on, d.pk))
 
 
+def lineage_documents(pks):
+    """The documents of every lineage that one of `pks` belongs to, in one query.
+
+    A recursive query walks `supersedes` up from the given documents to their roots and
+    back down to every descendant, so a page reads its lineages (a few versions each),
+    not every document of their fiscal years (thousands, with years of data). The ORM has
+    no recursive queries; this is the standard SQL that PostgreSQL and SQLite both run,
+    used as a subquery so the rows are still ORM rows."""
+    pks = sorted({int(pk) for pk in pks})
+    if not pks:
+        return Document.objects.none()
+    table = connection.ops.quote_name(Document._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(pks))
+    # UNION (not UNION ALL) drops rows already found, so a cycle cannot loop forever.
+    sql = f"""
+        WITH RECURSIVE up(id, supersedes_id) AS (
+            SELECT id, supersedes_id FROM {table} WHERE id IN ({placeholders})
+            UNION
+            SELECT d.id, d.supersedes_id FROM {table} d JOIN up ON d.id = up.supersedes_id
+        ), down(id) AS (
+            SELECT id FROM up
+            UNION
+            SELECT d.id FROM {table} d JOIN down ON d.supersedes_id = down.id
+        )
+        SELECT id FROM down"""
+    return Document.objects.filter(pk__in=RawSQL(sql, pks))
+
+
 def lineage(doc):
-    """`lineage_of` for one document (one query: a lineage never leaves its fiscal year)."""
-    peers = {d.pk: d for d in Document.objects.filter(fiscal_year=doc.fiscal_year).select_related("submission")}
+    """`lineage_of` for one document (one query)."""
+    peers = {d.pk: d for d in lineage_documents([doc.pk]).select_related("submission")}
     peers.setdefault(doc.pk, doc)
     return lineage_of(peers, doc)
 
@@ -157,20 +196,30 @@ class Thread:
         return None
 
 
-def threads_for(documents):
-    """{document pk: Thread} for every document given (and its lineage), in 4 queries."""
+def threads_for(documents, lineage_ids=None):
+    """{document pk: Thread} for every document given (and its lineage), in 4 queries.
+
+    `lineage_ids` (optional: `Register.lineage_ids` of the register the page has loaded
+    anyway) names the versions of the documents' lineages from memory; without it a
+    recursive query finds them (`lineage_documents`). Both read the same rows."""
     documents = list(documents)
     if not documents:
         return {}
-    years = {d.fiscal_year for d in documents}
-    peers = {
-        d.pk: d
-        for d in Document.objects.filter(fiscal_year__in=years).select_related("submission", "submission__submitted_by")
-    }
-    lineages = {}
+    peers = _peers([d.pk for d in documents], lineage_ids)
     for doc in documents:
         peers.setdefault(doc.pk, doc)
-        lineages[doc.pk] = lineage_of(peers, doc)
+    return _threads_of(documents, peers)
+
+
+def _peers(pks, lineage_ids=None):
+    """{pk: Document} of every version in the lineages of `pks` (one query)."""
+    found = Document.objects.filter(pk__in=lineage_ids(pks)) if lineage_ids else lineage_documents(pks)
+    return {d.pk: d for d in found.select_related("submission", "submission__submitted_by")}
+
+
+def _threads_of(documents, peers):
+    children = _children(peers)
+    lineages = {doc.pk: lineage_of(peers, doc, children) for doc in documents}
     ids = {v.pk for versions in lineages.values() for v in versions}
     outcomes = defaultdict(list)
     for o in (
@@ -217,11 +266,14 @@ def _thread(versions, peers, outcomes, comments, forwarded):
     return Thread(versions=versions, items=items, outcomes=all_outcomes, comments=all_comments)
 
 
-def distinct_threads(document_ids):
+def distinct_threads(document_ids, lineage_ids=None):
     """The threads of these documents, one per lineage, in the order first met."""
-    documents = Document.objects.filter(pk__in=list(document_ids)).select_related("submission")
-    by_pk = {d.pk: d for d in documents}
-    threads = threads_for(by_pk.values())
+    document_ids = list(document_ids)
+    if lineage_ids:  # the lineages' rows include the documents': one query for both
+        peers = _peers(document_ids, lineage_ids)
+        threads = _threads_of([peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers], peers)
+    else:
+        threads = threads_for(Document.objects.filter(pk__in=document_ids).select_related("submission"))
     result, seen = [], set()
     for pk in document_ids:
         t = threads.get(pk)

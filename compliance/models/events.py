@@ -15,7 +15,9 @@ from .parties import CouncilSession, Party
 class Submission(models.Model):
     """One receipt by the city: one or several documents that arrived together."""
 
-    received_on = models.DateField(_("received on"))
+    # Indexed: the inbox and the lists show the newest receipts first, a page at a time;
+    # without it every page sorts every document ever received.
+    received_on = models.DateField(_("received on"), db_index=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True, null=True, blank=True)
     submitted_by = models.ForeignKey(

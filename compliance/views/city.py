@@ -55,11 +55,12 @@ def inbox(request):
     documents = Document.objects.select_related("submission", "supersedes").prefetch_related(items, "committee_reports")
     filterset, table = list_page(request, documents, InboxFilter, InboxTable)
     today = timezone.localdate()
-    needing_reason = register.load().derived(
+    reg = register.load()
+    needing_reason = reg.derived(
         "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
     # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
-    table.reviews = threads_for([row.record for row in table.page.object_list])
+    table.reviews = threads_for([row.record for row in table.page.object_list], reg.lineage_ids)
     context = {
         "filter": filterset,
         "table": table,

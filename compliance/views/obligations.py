@@ -145,7 +145,7 @@ def obligation_detail(request, key):
         "proposed": reg.bills(article=None),
         "trail": trail,
         # The city's review of these documents: information next to the status, never part of it.
-        "review_threads": distinct_threads([row["doc"].id for row in trail]),
+        "review_threads": distinct_threads([row["doc"].id for row in trail], reg.lineage_ids),
         **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))

@@ -11,7 +11,15 @@ from django.utils import translation
 from compliance import register, services
 from compliance.dataio.uploads import validate_upload
 from compliance.models import AuditEntry, Document, ReviewComment, ReviewOutcome
-from compliance.reviews import ReviewState, thread
+from compliance.reviews import (
+    ReviewState,
+    distinct_threads,
+    lineage,
+    lineage_documents,
+    lineage_of,
+    thread,
+    threads_for,
+)
 from compliance.services import review
 from tests import workflow_samples as samples
 from wego_tracker.celery import app as celery_app
@@ -162,6 +170,40 @@ def test_the_thread_follows_the_lineage_draft_revision_final(draft, wego_user, d
     assert [i.kind for i in thread(draft).items] == [i.kind for i in t.items]  # one thread, from any version
     assert [i.kind for i in t.items] == ["received", "outcome", "comment", "received", "outcome", "received"]
     assert t.state == ReviewState.AWAITING  # the final has not been reviewed yet
+
+
+def test_a_lineage_is_read_by_walking_supersedes_not_by_reading_the_fiscal_year(draft, wego_user):
+    """The recursive lineage query finds exactly what scanning every document finds: a
+    branching tree from any of its versions, and nothing of the lineages around it."""
+    a = receive(wego_user, "plan_revision", "수정 A", supersedes=draft)
+    b = receive(wego_user, "plan_revision", "수정 B", supersedes=draft)  # a second branch
+    a2 = receive(wego_user, "plan_final", "최종 A", supersedes=a)
+    other = receive(wego_user, "plan_draft", "다른 계획서(안)")
+    other2 = receive(wego_user, "plan_revision", "다른 수정", supersedes=other)
+    receive(wego_user, "plan_draft", "다음 연도 계획서(안)", fy=2027)
+    everything = {d.pk: d for d in Document.objects.select_related("submission")}
+    reg = register.load()
+    for doc in (draft, a, b, a2, other, other2):
+        expected = [v.pk for v in lineage_of(everything, everything[doc.pk])]
+        assert [v.pk for v in lineage(doc)] == expected
+        assert [v.pk for v in thread(doc).versions] == expected
+        # The register's index of lineages (what the pages pass) names the same versions.
+        assert reg.lineage_ids([doc.pk]) == set(expected)
+        assert [v.pk for v in threads_for([doc], reg.lineage_ids)[doc.pk].versions] == expected
+    page = [other2.pk, a2.pk, b.pk, other.pk]
+    with_index = [[v.pk for v in t.versions] for t in distinct_threads(page, reg.lineage_ids)]
+    assert with_index == [[v.pk for v in t.versions] for t in distinct_threads(page)]
+    assert with_index == [[other.pk, other2.pk], [v.pk for v in lineage(a2)]]
+    assert {v.pk for v in lineage(a2)} == {draft.pk, a.pk, b.pk, a2.pk}
+    assert {v.pk for v in lineage(other)} == {other.pk, other2.pk}
+    assert set(lineage_documents([b.pk, other2.pk]).values_list("pk", flat=True)) == {
+        draft.pk,
+        a.pk,
+        b.pk,
+        a2.pk,
+        other.pk,
+        other2.pk,
+    }
 
 
 @pytest.fixture
