@@ -2,8 +2,9 @@
 
 On the real seed plus SYNTHETIC recipients ("[synthetic benchmark data]" users with
 example.invalid addresses), it records N pending alert deliveries for the obligations
-still open today, then sends each one with the worker's own service (one call per
-e-mail, as `compliance.tasks.deliver_alert` does), with Django's locmem e-mail backend.
+still open today, then sends them with the worker's own service, in the batches the scan
+queues (`alert_batches`, one `do_send_deliveries` call per batch, as
+`compliance.tasks.deliver_alerts` does), with Django's locmem e-mail backend.
 The **bare** send renders the same e-mail templates with a context computed once and
 hands the message to the same backend: the floor of an alert e-mail.
 
@@ -67,7 +68,7 @@ def main():
     from compliance.alert_text import absolute_url, alert_title, obligation_context
     from compliance.models import AlertStage
     from compliance.roles import DPO, ensure_groups
-    from compliance.services.alerts import do_send_delivery
+    from compliance.services.alerts import alert_batches, do_send_deliveries
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     group = ensure_groups()[DPO]
@@ -101,15 +102,16 @@ def main():
         occurrence += size
         mail.outbox = []
         per_email_queries = []
+        batches = alert_batches(ids)
         started = time.perf_counter()
-        for n, pk in enumerate(ids):
-            if n < 5 or n >= size - 5:
+        for n, batch in enumerate(batches):
+            if n < 2 or n >= len(batches) - 2:
                 queries = []
                 with connection.execute_wrapper(lambda ex, sql, *a, q=queries: q.append(sql) or ex(sql, *a)):
-                    do_send_delivery(pk)
-                per_email_queries.append(len(queries))
+                    do_send_deliveries(batch)
+                per_email_queries.append(len(queries) / len(batch))
             else:
-                do_send_delivery(pk)
+                do_send_deliveries(batch)
         ours = time.perf_counter() - started
         sent = len(mail.outbox)
         mail.outbox = []
@@ -121,13 +123,16 @@ def main():
             )
         bare = time.perf_counter() - started
         assert sent == size, (sent, size)
-        first, last = per_email_queries[:5], per_email_queries[5:]
+        first, last = per_email_queries[:2], per_email_queries[2:] or per_email_queries[-1:]
         figure(
             f"alert wave: {size:,} e-mails (locmem)",
             ours,
             bare,
             target="<60 s at 10,000" if size >= 10_000 else "",
-            note=f"queries per e-mail: first {statistics.median(first):.0f}, last {statistics.median(last):.0f}",
+            note=(
+                f"{len(batches)} tasks of ≤{len(batches[0])}; queries per e-mail: "
+                f"first batches {statistics.median(first):.2f}, last {statistics.median(last):.2f}"
+            ),
         )
 
 

@@ -47,18 +47,26 @@ class MailServerPaused(ConnectionError):
 _paused_until = None  # this process does not try the mail server before this time
 
 
-def send(name, to, context, language="ko", headers=None):
-    """Render and send one message; raises on SMTP failure (callers retry)."""
+def send(name, to, context, language="ko", headers=None, connection=None):
+    """Render and send one message; raises on SMTP failure (callers retry).
+
+    `connection` (`django.core.mail.get_connection()`) lets a batch of messages share one
+    connection to the mail server: it is opened by the first message and stays open
+    until the caller closes it."""
     global _paused_until
     if _paused_until is not None and timezone.now() < _paused_until:
         raise MailServerPaused(
             f"the mail server failed less than {settings.WEGO_MAIL_PAUSE_SECONDS} s ago; not tried again yet"
         )
     subject, text, html = render_email(name, context, language)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to), headers=headers or {})
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, list(to), headers=headers or {}, connection=connection
+    )
     if html:
         message.attach_alternative(html, "text/html")
     try:
+        if connection is not None:
+            connection.open()  # does nothing once open; then send() leaves it open
         message.send()
     except (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError):
         _paused_until = timezone.now() + datetime.timedelta(seconds=settings.WEGO_MAIL_PAUSE_SECONDS)

@@ -21,7 +21,8 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 SCAN_ALERTS = "compliance.tasks.scan_alerts"
-DELIVER_ALERT = "compliance.tasks.deliver_alert"
+DELIVER_ALERT = "compliance.tasks.deliver_alert"  # one alert (messages queued before batches)
+DELIVER_ALERTS = "compliance.tasks.deliver_alerts"  # a batch of alerts (services.alerts.alert_batches)
 SEND_DIGEST = "compliance.tasks.send_digest"
 BUILD_PACKET = "compliance.build_packet"
 SEND_RECEIPT_EMAIL = "compliance.tasks.send_receipt_email"

@@ -1,9 +1,10 @@
 """Celery tasks: thin wrappers around the services (the logic lives there).
 
 Tasks are queued by name through `compliance.queue`, never imported by the layers below.
-One alert per task; a failed e-mail is recorded on its `AlertDelivery` and retried with
-back-off, and the daily scan re-enqueues anything still unsent, so a worker or broker
-outage delays alerts but loses none.
+A batch of alerts per task (`WEGO_ALERT_BATCH_SIZE`); each alert is still claimed,
+recorded and retried on its own: a failed e-mail is recorded on its `AlertDelivery` and
+retried with back-off, and the daily scan re-enqueues anything still unsent, so a worker
+or broker outage delays alerts but loses none.
 """
 
 import datetime
@@ -37,8 +38,17 @@ def scan_alerts(self):
     return {"as_of": scan.as_of.isoformat(), "created": scan.created, "enqueued": scan.enqueued}
 
 
+@shared_task(name=queue.DELIVER_ALERTS, bind=True, max_retries=None)
+def deliver_alerts(self, delivery_ids):
+    """Send a batch of alert e-mails; retried (the failed ones only) after their back-off."""
+    retry_in = alerts.do_send_deliveries(delivery_ids)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
 @shared_task(name=queue.DELIVER_ALERT, bind=True, max_retries=None)
 def deliver_alert(self, delivery_id):
+    """One alert: kept for messages queued before alerts were sent in batches."""
     retry_in = alerts.do_send_delivery(delivery_id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)

@@ -293,6 +293,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 WEGO_ALERT_CATCH_UP_DAYS = int(os.environ.get("WEGO_ALERT_CATCH_UP_DAYS", "30"))
 # Weekly digests go out on this weekday (0 = Monday).
 WEGO_ALERT_DIGEST_WEEKDAY = int(os.environ.get("WEGO_ALERT_DIGEST_WEEKDAY", "0"))
+# Alert e-mails are sent by tasks of up to this many alerts each: one claim, one register
+# check and one "sent" update per task, one mail-server connection for all of them. A
+# worker that dies mid-task leaves its alerts "sending"; they are sent again after
+# AlertDelivery.STUCK_MINUTES, so a bigger batch risks more repeated e-mails.
+WEGO_ALERT_BATCH_SIZE = int(os.environ.get("WEGO_ALERT_BATCH_SIZE", "50"))
 # Links in alert e-mails and the calendar feed use WEGO_SITE_URL (above).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("compliance.context_processors.unread_notifications")
 # Publishing to a broker that is down must not hang a user's request for long.

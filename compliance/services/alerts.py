@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import DatabaseError, transaction
 from django.db.models import F, Min
 from django.urls import reverse
@@ -296,15 +297,25 @@ def _remind_about_records(facts, officers):
             )
 
 
+def alert_batches(pks, size=None):
+    """The alert e-mails `pks` in batches of WEGO_ALERT_BATCH_SIZE: one task each."""
+    pks = list(pks)
+    size = max(1, size or settings.WEGO_ALERT_BATCH_SIZE)
+    return [pks[i : i + size] for i in range(0, len(pks), size)]
+
+
 def _enqueue(sendable) -> int:
-    """Queue one task per alert e-mail and one per digest; returns how many deliveries
-    were really queued."""
-    queued, digests = 0, defaultdict(int)
+    """Queue one task per batch of alert e-mails and one per digest; returns how many
+    deliveries were really queued."""
+    queued, digests, single = 0, defaultdict(int), []
     for pk, via_digest, user_id in sendable:
         if via_digest:
             digests[user_id] += 1
-        elif queue.enqueue(queue.DELIVER_ALERT, pk):
-            queued += 1
+        else:
+            single.append(pk)
+    for batch in alert_batches(single):
+        if queue.enqueue(queue.DELIVER_ALERTS, batch):
+            queued += len(batch)
     for user_id in sorted(digests):
         if queue.enqueue(queue.SEND_DIGEST, user_id):
             queued += digests[user_id]
@@ -333,52 +344,84 @@ def _fail(ids, exc, now):
 
 def do_send_delivery(delivery_id, now=None, reg=None):
     """Send one alert e-mail. Returns None when done (or nothing to do), else seconds until a retry."""
+    return do_send_deliveries([delivery_id], now=now, reg=reg)
+
+
+def do_send_deliveries(delivery_ids, now=None, reg=None):
+    """Send a batch of alert e-mails, each on its own terms. Returns None when all are
+    done (sent, cancelled or not ours to send), else seconds until the failed ones may be
+    retried.
+
+    The same few queries however many alerts: the claim, the rows, the data version (the
+    register is reused while the data is unchanged) and one update for the sent ones.
+    Each alert is claimed only if it is still sendable (`_claim`: rows locked by another
+    worker are skipped), so of two workers handed the same alert one sends it. Each
+    failure is recorded on its own row with its own back-off; the others are sent."""
     now = now or timezone.now()
-    # Claimed by one conditional UPDATE (autocommit): of two workers handed the same
-    # message, the second finds the row no longer sendable and sends nothing.
-    claimed = (
-        AlertDelivery.objects.filter(pk=delivery_id, via_digest=False)
-        .sendable(now)
-        .update(status=AlertDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    ids = _claim(AlertDelivery.objects.filter(pk__in=list(delivery_ids), via_digest=False), now)
+    if not ids:
         return None
-    ids = [delivery_id]
-    # A wave of N e-mails costs N times the same few queries: this one, the data version
-    # (the register is reused while the data is unchanged) and the final update.
-    delivery = AlertDelivery.objects.select_related("stage", "recipient", "recipient__alert_preference").get(
-        pk=delivery_id
+    rows = list(
+        AlertDelivery.objects.filter(pk__in=ids)
+        .select_related("stage", "recipient", "recipient__alert_preference")
+        .order_by("pk")
     )
     as_of = timezone.localdate(now)
-    obligation = (reg or register.current()).get(delivery.obligation_key, as_of)
-    if obligation is None or obligation.is_fulfilled:
-        AlertDelivery.objects.filter(pk=delivery_id).update(status=AlertDelivery.Status.CANCELLED)
-        return None
+    obligations = (reg or register.current()).by_key(as_of)
+    inbox_url = absolute_url(reverse("alerts_inbox"))
+    preferences_url = absolute_url(reverse("alerts_preferences"))
+    described = {}  # (obligation key, language) -> what the templates show; many alerts share one
+    sent, cancelled, failed = [], [], []
+    connection = mail.get_connection()
     try:
-        pref = delivery.recipient.alert_preference
-    except AlertPreference.DoesNotExist:
-        pref = preference_for(delivery.recipient)
-    context = {
-        "user": delivery.recipient,
-        "stage": delivery.stage,
-        "as_of": as_of,
-        "obligation": obligation_context(obligation, as_of, pref.language),
-        "title": alert_title(obligation, delivery.stage, as_of, pref.language),
-        "inbox_url": absolute_url(reverse("alerts_inbox")),
-        "preferences_url": absolute_url(reverse("alerts_preferences")),
-    }
-    try:
-        emails.send(
-            "alert",
-            [delivery.recipient.email],
-            context,
-            pref.language,
-            headers={"X-WeGO-Alert": delivery.obligation_key},
-        )
-    except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
-        _fail(ids, exc, now)
-        return int(retry_delay(delivery.attempts).total_seconds())
-    AlertDelivery.objects.filter(pk=delivery_id).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
+        for row in rows:
+            obligation = obligations.get(row.obligation_key)
+            if obligation is None or obligation.is_fulfilled:
+                cancelled.append(row.pk)
+                continue
+            try:
+                pref = row.recipient.alert_preference
+            except AlertPreference.DoesNotExist:
+                pref = preference_for(row.recipient)
+            language = pref.language
+            if (obligation.key, language) not in described:
+                described[obligation.key, language] = obligation_context(obligation, as_of, language)
+            context = {
+                "user": row.recipient,
+                "stage": row.stage,
+                "as_of": as_of,
+                "obligation": described[obligation.key, language],
+                "title": alert_title(obligation, row.stage, as_of, language),
+                "inbox_url": inbox_url,
+                "preferences_url": preferences_url,
+            }
+            try:
+                emails.send(
+                    "alert",
+                    [row.recipient.email],
+                    context,
+                    language,
+                    headers={"X-WeGO-Alert": row.obligation_key},
+                    connection=connection,
+                )
+            except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
+                failed.append((row, exc))
+                continue
+            sent.append(row.pk)
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection: nothing left to do
+            log.debug("Closing the mail connection failed", exc_info=True)
+    if sent:
+        AlertDelivery.objects.filter(pk__in=sent).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
+    if cancelled:
+        AlertDelivery.objects.filter(pk__in=cancelled).update(status=AlertDelivery.Status.CANCELLED)
+    for row, exc in failed:
+        _fail([row.pk], exc, now)
+    if failed:
+        # The task retries when every failed alert may be tried again (each row keeps its own time).
+        return max(int(retry_delay(row.attempts).total_seconds()) for row, _exc in failed)
     return None
 
 
