@@ -353,6 +353,15 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         record("update", instance, changes, _refs(instance))
 
 
+def record_created(instances):
+    """Record the creation of records written with bulk_create (which sends no signals),
+    as `post_save` would have: one entry each, in order."""
+    audited = set(_audited_models())
+    for instance in instances:
+        if type(instance) in audited:
+            _after_save(type(instance), instance, created=True)
+
+
 def _after_delete(sender, instance, **kwargs):
     record("delete", instance, {k: [_jsonable(v), None] for k, v in _field_values(instance).items()}, _refs(instance))
 

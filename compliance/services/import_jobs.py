@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import queue
+from .. import audit, queue
 from ..dataio import pending
 from ..models import ImportJob
 from .imports import ImportReport, RowReport, do_import_records
@@ -115,7 +115,9 @@ def run_import_job(job_id: int, worker: str = "web"):
             _("The uploaded file could not be read back from the file store; nothing was saved. Upload it again.")
         )
     try:
-        report = do_import_records(job.resource, data, job.filename, dry_run=job.dry_run, progress=progress)
+        # The audit trail names who asked for the import, as it would for a write in a request.
+        with audit.acting(job.requested_by):
+            report = do_import_records(job.resource, data, job.filename, dry_run=job.dry_run, progress=progress)
     except SoftTimeLimitExceeded:
         return fail(_("The import took longer than its time limit and was stopped; nothing was saved. Split the file."))
     except Exception:

@@ -17,11 +17,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.db.models import Field
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from ..writer import strip_neutraliser
+from .batching import BatchedCreates, kept_for_later
 
 # A text cell that starts with one of these is a formula to a spreadsheet program; exports
 # prefix it with an apostrophe and imports remove that apostrophe again (lossless). The
@@ -203,22 +205,32 @@ def _doc_key_text(received_on, fiscal_year, kind, title):
     return REF_SEPARATOR.join([received_on.isoformat() if received_on else "", str(fiscal_year), kind, title])
 
 
-class NaturalKeyResource(resources.ModelResource):
+class NaturalKeyResource(BatchedCreates, resources.ModelResource):
     """A resource whose rows are matched by a natural key, validated row by row.
 
     Subclasses declare `Col`s, `key` (the columns forming the natural key),
     `natural_key(obj)` (the same key read from a model instance) and `assign()`
     (cleaned values -> instance, raising ValidationError for unresolved references).
+
+    Meta `use_bulk = True` batches the creates (`BatchedCreates`).
     """
 
     key = ()
     name = ""
     verbose_name = ""
     allow_create = True
+    # The model's unique fields are exactly the natural key: duplicates within the file
+    # and clashes with stored records are already found by key (`_seen`, `_existing`),
+    # so full_clean need not ask the database once per row.
+    unique_by_key = False
 
     class Meta:
         skip_unchanged = True
         report_skipped = True
+        # The library's diff deep-copies every row's record and reads all its fields twice;
+        # the report needs only what an update changes, which `skip_row` works out from a
+        # snapshot of the stored record (`after_init_instance`).
+        skip_diff = True
         skip_html_diff = True
         clean_model_instances = True
         use_transactions = True
@@ -283,6 +295,7 @@ class NaturalKeyResource(resources.ModelResource):
         # columns present are read, and an empty cell in one of them clears the field.
         self._present = set(dataset.headers)
         self._lines = getattr(dataset, "lines", None)
+        self._deferred = {}  # model -> instances to bulk_create, models in dependency order
 
     def line_of(self, row_number):
         """The file's row number (header = 1) of the dataset's `row_number` (1-based)."""
@@ -337,10 +350,20 @@ class NaturalKeyResource(resources.ModelResource):
             if name in values:
                 setattr(instance, name, values[name])
 
+    def get_import_fields(self):
+        # Asked for on every row; the columns do not change during an import.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._before = None if new or instance.pk is None else self.snapshot(instance)
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or instance.pk is None or original is None:
+        before = getattr(self, "_before", None)
+        if import_validation_errors or instance.pk is None or before is None:
             return False
-        before, after = self.snapshot(original), self.snapshot(instance)
+        after = self.snapshot(instance)
         self._changes = [
             (f.column_name, old, new)
             for f, old, new in zip(self.get_export_fields(), before, after, strict=True)
@@ -370,6 +393,8 @@ class NaturalKeyResource(resources.ModelResource):
         # complaints about the fields those cells could not fill.
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
+        if self.unique_by_key:
+            validate_unique = False
         resolved = self.resolved_references(instance)
         if not resolved:
             return super().validate_instance(instance, import_validation_errors, validate_unique)
@@ -378,6 +403,8 @@ class NaturalKeyResource(resources.ModelResource):
         errors = {}
         for name in resolved:
             field = instance._meta.get_field(name)
+            if kept_for_later(instance, field):
+                continue  # a record this import creates: written (and given its id) first
             try:
                 Field.validate(field, getattr(instance, field.attname), instance)
             except ValidationError as exc:
@@ -397,7 +424,14 @@ class NaturalKeyResource(resources.ModelResource):
         return [self.export_field(f, obj) for f in self.get_export_fields()]
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
+        if not self._meta.use_bulk:
+            super().save_instance(instance, is_create, row, **kwargs)
+        elif is_create and not getattr(instance, "_pending_m2m", None):
+            self.defer(instance)
+        else:
+            self._flush_if_refers_to_deferred(instance, any_model=True)
+            with transaction.atomic():  # this row's own savepoint: a failed write undoes only it
+                self.do_instance_save(instance, is_create)
         self._existing[self._key] = instance
 
     def save_m2m(self, instance, row, **kwargs):

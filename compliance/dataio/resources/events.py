@@ -1,6 +1,7 @@
 """Resources of events: received documents, forwardings, committee reports."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,6 +70,7 @@ class DocumentResource(NaturalKeyResource):
             "submission_source",
         )
         import_id_fields = ("received_on", "fiscal_year", "kind", "title")
+        use_bulk = True  # new receipts and documents are written in batches (NaturalKeyResource)
 
     def get_queryset(self):
         return models.Document.objects.select_related("submission", "supersedes__submission").order_by(
@@ -110,7 +112,8 @@ class DocumentResource(NaturalKeyResource):
         if errors:
             raise ValidationError(errors)
         if sub is None:
-            sub = models.Submission.objects.create(received_on=received_on, receipt_number=number)
+            sub = models.Submission(received_on=received_on, receipt_number=number)
+            self.defer(sub)  # written before its documents
             self._submissions[(received_on, receipt_key(number))] = sub
             if number:
                 self._by_number[receipt_key(number)] = sub
@@ -119,8 +122,9 @@ class DocumentResource(NaturalKeyResource):
             if self.present(column) and getattr(sub, attr) != values[column]:
                 setattr(sub, attr, values[column])
                 changed.append(attr)
-        if changed:
-            sub.save(update_fields=changed)
+        if changed and sub.pk is not None:  # a kept new receipt is written with these values
+            with transaction.atomic():  # this row's own savepoint (no row savepoint with use_bulk)
+                sub.save(update_fields=changed)
         instance.submission = sub
         self.set_present(instance, values, ("fiscal_year", "kind", "title", "source"))
         if self.present("supersedes_received_on", "supersedes_kind", "supersedes_title"):

@@ -48,6 +48,7 @@ class HolidayOverrideResource(NaturalKeyResource):
     name = "holiday_overrides"
     verbose_name = gettext_lazy("Holiday overrides")
     key = ("date",)
+    unique_by_key = True  # `date` is the model's one unique field
 
     date = Col("date", DateWidget(), required=True, ko="날짜", column_name="date")
     kind = Col("kind", ChoiceWidget(models.HolidayOverride.Kind), required=True, ko="구분", column_name="kind")
@@ -59,6 +60,7 @@ class HolidayOverrideResource(NaturalKeyResource):
         model = models.HolidayOverride
         fields = ("date", "kind", "name_ko", "name_en", "source")
         import_id_fields = ("date",)
+        use_bulk = True  # new overrides are written in batches (NaturalKeyResource)
 
     def natural_key(self, obj):
         return (obj.date,)
