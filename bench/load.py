@@ -97,7 +97,7 @@ class Gunicorn:
             stdout=subprocess.DEVNULL,
             stderr=open(OUT / "load-gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
         )
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # booting Django in each worker is slow on a loaded machine
         while time.time() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)

@@ -289,7 +289,9 @@ def collect(req: PacketRequest) -> PacketContent:
         committee=committee,
         council=council,
         funding=funding,
-        reviews=[t for t in (t.as_of(req.as_of) for t in distinct_threads([d.pk for d in documents])) if t],
+        reviews=[
+            t for t in (t.as_of(req.as_of) for t in distinct_threads([d.pk for d in documents], reg.lineage_ids)) if t
+        ],
     )
 
 

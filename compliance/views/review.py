@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import audit
+from .. import audit, register
 from ..access import (
     COMMENTERS,
     READ_LOG_READERS,
@@ -131,7 +131,7 @@ def review_comment_new(request, pk):
 def review_list(request):
     """Every received document's lineage with its review state; open requests first."""
     documents = list(Document.objects.select_related("submission").order_by("-submission__received_on", "-pk"))
-    threads = threads_for(documents)
+    threads = threads_for(documents, register.load().lineage_ids)
     rows, seen = [], set()
     for doc in documents:
         t = threads[doc.pk]
