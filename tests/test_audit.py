@@ -250,3 +250,17 @@ def test_batched_entries_are_written_even_when_an_error_leaves_the_block(events)
             pass
     assert verify_ok()
     assert AuditEntry.objects.order_by("-seq").first().changes["note"][1] == "kept despite the error"
+
+
+def test_touching_finds_entries_by_whole_tokens(events):
+    """The timeline's lookup (one array overlap on PostgreSQL) finds exactly the entries
+    that name one of the tokens, never one that only starts the same (`document:1` is not
+    `document:12`)."""
+    entries = list(AuditEntry.objects.all())
+    tokens = sorted({t for e in entries for t in e.refs.split()})
+    assert len(tokens) > 3
+    for chosen in (tokens[:1], tokens[::3], [t[:-1] for t in tokens], [t + "0" for t in tokens], ["nothing:0"]):
+        expected = {e.pk for e in entries if any(f" {r} " in e.refs for r in chosen)}
+        assert set(AuditEntry.objects.touching(chosen).values_list("pk", flat=True)) == expected, chosen
+    assert AuditEntry.objects.touching(tokens[::3]).exists()
+    assert not AuditEntry.objects.touching([]).exists()
