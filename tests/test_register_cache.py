@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from operator import attrgetter
 
 import pytest
 from django.db import connection, transaction
@@ -41,6 +42,49 @@ def test_cached_and_uncached_answers_are_identical(seed):
             assert answers(register.load(), day, what_if) == answers(Register.load(), day, what_if)
     # Once more from the register's memo of the same day.
     assert answers(register.load(), days[5]) == answers(Register.load(), days[5])
+
+
+def trails(reg, as_of):
+    """Every obligation's trail as plain values: documents, forwardings, reports, delays."""
+    return {
+        o.key: [
+            (
+                row["doc"].id,
+                row["forwarding"] and row["forwarding"].id,
+                row["forwarded_via_newer"],
+                row["to_council_business_days"],
+                row["waiting_business_days"],
+                row["report"] and row["report"].id,
+                row["to_committee_business_days"],
+            )
+            for row in reg.trail(o, as_of)
+        ]
+        for o in reg.obligations(as_of)
+    }
+
+
+def test_cached_trails_lineages_and_memos_are_identical(seed):
+    """What the pages read besides the obligations: trails, review lineages and the
+    memoised dashboard order, from the cached register and from a fresh one."""
+    add_synthetic(6)
+    first = Document.objects.filter(title="synthetic 0").get()
+    Document.objects.create(
+        submission=first.submission,
+        kind="plan_revision",
+        fiscal_year=2024,
+        title="synthetic revision",
+        supersedes=first,
+        source="synthetic",
+    )
+    ids = list(Document.objects.values_list("pk", flat=True))
+    for day in (D(2023, 6, 30), D(2024, 6, 30), D(2025, 3, 1)):
+        cached, fresh = register.load(), Register.load()
+        assert trails(cached, day) == trails(fresh, day)
+        order = [o.key for o in cached.derived("dashboard-order", lambda obs: sorted(obs, key=attrgetter("key")), day)]
+        assert order == sorted(o.key for o in fresh.obligations(day))
+    cached, fresh = register.load(), Register.load()
+    assert all(cached.lineage_ids([pk]) == fresh.lineage_ids([pk]) for pk in ids)
+    assert cached.lineage_ids([first.pk]) == {first.pk} | {d.pk for d in Document.objects.filter(supersedes=first)}
 
 
 def test_every_write_to_a_source_is_seen_at_once(seed, dpo_user):
