@@ -10,6 +10,12 @@ core idle while 50 signed-in users queue. Threads fill those waits; keep-alive
 connections are held by the gthread worker's poller, not by a busy thread. The register
 cache is per process, so fewer, threaded processes also load it fewer times. Rule of
 thumb for other machines: workers = cores + 1, threads = 4.
+
+Measured (`BENCH_GUNICORN="gthread:3:4 gthread:2:4 gthread:2:8 sync:3:1" bench/run load`):
+gthread 3×4 served 3× the requests of sync 3×1 and 6× those of sync 5×1; two processes
+with 4 or 8 threads were no better. The p95 target (500 ms for 50 users without think
+time) is not reached by any model on 2 shared cores: the users queue for the cores, and
+about two thirds of each request is template rendering (README "Scale and benchmarks").
 """
 
 import os
