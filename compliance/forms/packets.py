@@ -48,6 +48,19 @@ class PacketForm(TokenForm):
         help_text=_("Statuses and the law in force are taken on this day (default: today)."),
         error_messages={"invalid": _("Enter a valid date.")},
     )
+    # The dashboard's what-if switch and date, carried over by its link to this form.
+    what_if = forms.BooleanField(
+        label=_("As if the 2024 amendment were in force"),
+        required=False,
+        help_text=_("A what-if packet is watermarked on every page and is never the official packet."),
+    )
+    what_if_from = forms.DateField(
+        label=_("Assumed in force from"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Default: the packet's day."),
+        error_messages={"invalid": _("Enter a valid date.")},
+    )
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +91,8 @@ class PacketForm(TokenForm):
                 date_from=data.get("date_from") if scope == "range" else None,
                 date_to=data.get("date_to") if scope == "range" else None,
                 language=data.get("language") or "ko",
+                what_if=bool(data.get("what_if")),
+                what_if_from=data.get("what_if_from") if data.get("what_if") else None,
             ).validate()
         except InvalidRequest as exc:
             raise forms.ValidationError(str(exc)) from None

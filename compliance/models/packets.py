@@ -31,6 +31,11 @@ class PacketBuild(models.Model):
     date_to = models.DateField(_("to"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="ko")
     as_of = models.DateField(_("as of"))
+    # A what-if packet assumes the proposed amendment in force from `what_if_from`: it is
+    # watermarked on every page and can never pass as the official packet (its own
+    # params_key, file name and title).
+    what_if = models.BooleanField(_("what-if (amendment assumed)"), default=False)
+    what_if_from = models.DateField(_("amendment assumed in force from"), null=True, blank=True)
     params_key = models.CharField(_("parameters"), max_length=120, db_index=True)
     version = models.PositiveIntegerField(_("version"))
     requested_by = models.ForeignKey(
@@ -73,4 +78,5 @@ class PacketBuild(models.Model):
 
     @property
     def filename(self):
+        # params_key already carries "whatif-YYYY-MM-DD" for a what-if packet.
         return f"wego-art17-{self.params_key}-v{self.version}.pdf"

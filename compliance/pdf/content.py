@@ -65,6 +65,10 @@ class PacketRequest:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     language: str = "ko"
+    # What-if: the proposed amendment assumed in force from `what_if_from` (default: the
+    # packet's day). Every page then says so (packet.html's watermark).
+    what_if: bool = False
+    what_if_from: datetime.date | None = None
 
     def validate(self):
         if self.scope not in SCOPES:
@@ -83,6 +87,10 @@ class PacketRequest:
                 raise InvalidRequest(_("The range scope needs a start and an end date."))
             if self.date_to < self.date_from:
                 raise InvalidRequest(_("The end date is before the start date."))
+        if self.what_if_from and not self.what_if:
+            raise InvalidRequest(_("A date from which the amendment is assumed needs the what-if switch."))
+        if self.what_if and self.what_if_from is None:
+            object.__setattr__(self, "what_if_from", self.as_of)
         return self
 
     @property
@@ -93,6 +101,8 @@ class PacketRequest:
         if self.scope == "range":
             parts += [self.date_from.isoformat(), self.date_to.isoformat()]
         parts += [self.language, f"asof{self.as_of.isoformat()}"]
+        if self.what_if:
+            parts.append(f"whatif{(self.what_if_from or self.as_of).isoformat()}")
         return "-".join(parts)
 
     def as_manifest(self):
@@ -103,6 +113,8 @@ class PacketRequest:
             "to": self.date_to.isoformat() if self.date_to else None,
             "language": self.language,
             "as_of": self.as_of.isoformat(),
+            "what_if": self.what_if,
+            "what_if_from": self.what_if_from.isoformat() if self.what_if and self.what_if_from else None,
         }
 
 
@@ -214,7 +226,7 @@ def collect(req: PacketRequest) -> PacketContent:
     req.validate()
     reg = register.load()
     history = reg.history
-    everything = reg.obligations(req.as_of)
+    everything = reg.obligations(req.as_of, what_if=req.what_if, what_if_from=req.what_if_from)
     items = list(
         ForwardingItem.objects.select_related("forwarding").order_by("forwarding__forwarded_on", "forwarding_id", "pk")
     )

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from ..charts import Series, bar_chart
-from ..display import format_date
+from ..display import MONTHS_EN, format_date
 from .content import PacketContent, PacketError
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,18 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
                 "late_business_days": late_business_days,
             }
         )
+    title = titles[req.scope]
+    what_if_label = ""
+    if req.what_if:
+        # Never passes as the official packet: the title, every page (watermark, stamped
+        # onto the appended pages too) and the file name say it is a what-if.
+        what_if_label = what_if_watermark(req.what_if_from or req.as_of)
+        title = _("[What-if] %(title)s") % {"title": title}
     return {
         "lang": lang,
         "req": req,
-        "title": titles[req.scope],
+        "title": title,
+        "what_if_label": what_if_label,
         "packet_id": f"WeGO-17-{req.scope}-{manifest_hash[:10]}",
         "records": records,
         "content": content,
@@ -84,6 +92,18 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "rates_chart": rates_chart,
         "font_family": settings.WEGO_PACKET_FONT_FAMILY,
     }
+
+
+def what_if_watermark(day) -> str:
+    """ "가정 — 개정안 시행 가정(2026. 11. 27.부터)" / "What-if — amendment assumed in force
+    (from 27 November 2026)", in the active language."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "ko").startswith("en"):
+        text_day = f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    else:
+        text_day = f"{day.year}. {day.month}. {day.day}."
+    return _("What-if — amendment assumed in force (from %(day)s)") % {"day": text_day}
 
 
 def render_generated(content: PacketContent, manifest_hash: str, progress=None):

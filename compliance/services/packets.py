@@ -59,6 +59,8 @@ def request_from_build(build) -> PacketRequest:
         date_from=build.date_from,
         date_to=build.date_to,
         language=build.language,
+        what_if=build.what_if,
+        what_if_from=build.what_if_from,
     )
 
 
@@ -96,6 +98,8 @@ def _record(user, req):
                     date_to=req.date_to,
                     language=req.language,
                     as_of=req.as_of,
+                    what_if=req.what_if,
+                    what_if_from=req.what_if_from if req.what_if else None,
                     params_key=req.params_key,
                     version=(latest or 0) + 1,
                     requested_by=user if getattr(user, "is_authenticated", False) else None,

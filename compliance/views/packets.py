@@ -34,7 +34,14 @@ def _list_context(request, form):
 
 @login_required
 def packet_list(request):
-    form = PacketForm(today=timezone.localdate()) if can_build_packets(request.user) else None
+    form = None
+    if can_build_packets(request.user):
+        # Reached from the dashboard in what-if mode: the switch and its date come along.
+        initial = {
+            "what_if": request.GET.get("what_if") == "1",
+            "what_if_from": request.GET.get("what_if_from") or None,
+        }
+        form = PacketForm(today=timezone.localdate(), initial=initial)
     return render(request, "compliance/packets/list.html", _list_context(request, form))
 
 

@@ -282,12 +282,21 @@ class PacketTable(tables.Table):
             parts.append(str(fiscal_year_label(record.fiscal_year)))
         if record.date_from:
             parts.append(f"{display.format_date(record.date_from, lang)}–{display.format_date(record.date_to, lang)}")
-        return format_html(
+        html = format_html(
             '<a href="{}">{}</a> <span class="app-muted">({})</span>',
             reverse("packet_detail", args=[record.pk]),
             " · ".join(parts),
             _("as of %(day)s") % {"day": display.format_date(record.as_of, lang)},
         )
+        if record.what_if:
+            # A what-if packet never passes as the official one, in the list either.
+            html += format_html(
+                ' <span class="krds-badge bg-light-warning app-what-if-badge" data-what-if>{}</span>',
+                _("What-if packet")
+                + " · "
+                + (_("from %(day)s") % {"day": display.format_date(record.what_if_from, lang)}),
+            )
+        return html
 
     def render_version(self, value):
         return _("Version %(n)s") % {"n": value}

@@ -38,6 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="Range end, YYYY-MM-DD (range scope).")
         parser.add_argument("--lang", default="ko", choices=["ko", "en"])
         parser.add_argument("--as-of", dest="as_of", help="Statuses as of YYYY-MM-DD (default: today, Asia/Seoul).")
+        parser.add_argument(
+            "--what-if",
+            dest="what_if",
+            action="store_true",
+            help="Assume the proposed amendment in force (every page is watermarked as a what-if).",
+        )
+        parser.add_argument(
+            "--what-if-from", dest="what_if_from", help="Assumed in force from YYYY-MM-DD (default: --as-of)."
+        )
         parser.add_argument("-o", "--output", required=True, help="The PDF file to write.")
 
     def handle(self, *args, **options):
@@ -56,6 +65,8 @@ class Command(BaseCommand):
             date_from=_date(options["date_from"], "--from"),
             date_to=_date(options["date_to"], "--to"),
             language=options["lang"],
+            what_if=options["what_if"],
+            what_if_from=_date(options["what_if_from"], "--what-if-from"),
         )
         try:
             req.validate()
