@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -42,6 +45,54 @@ class ResourceAdminMixin(ImportExportMixin):
         return write_table(data.headers, data, fmt)
 
 
+class DueDatePreviewMixin:
+    """Before an add, change or delete is saved, show which due dates it moves (old → new,
+    which obligations). The admin's own steps: `changeform_view` answers a valid POST with
+    a preview page that posts the same data back with `_preview_confirmed`; the delete
+    confirmation page lists the moves too. Saving is the admin's usual save (audited)."""
+
+    preview_template = "admin/compliance/due_date_preview.html"
+    delete_confirmation_template = "admin/compliance/delete_confirmation_with_moves.html"
+
+    def rows_after(self, obj, deleting=False):
+        raise NotImplementedError
+
+    def moves(self, obj, deleting=False):
+        from . import register
+
+        return register.due_date_moves(timezone.localdate(), **self.rows_after(obj, deleting))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview_confirmed" not in request.POST:
+            obj = self.get_object(request, unquote(object_id)) if object_id else None
+            if object_id is None or obj is not None:
+                form = self.get_form(request, obj, change=obj is not None)(request.POST, request.FILES, instance=obj)
+                if form.is_valid():
+                    candidate = form.save(commit=False)  # not saved: previewed
+                    context = {
+                        **self.admin_site.each_context(request),
+                        "opts": self.opts,
+                        "title": _("Check the due dates this change moves"),
+                        "candidate": candidate,
+                        "moves": self.moves(candidate),
+                        "fields": [
+                            (name, value)
+                            for name, values in request.POST.lists()
+                            if name != "csrfmiddlewaretoken"
+                            for value in values
+                        ],
+                        "cancel_url": request.get_full_path(),
+                    }
+                    return TemplateResponse(request, self.preview_template, context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method != "POST" and obj is not None:
+            extra_context = {**(extra_context or {}), "moves": self.moves(obj, deleting=True)}
+        return super().delete_view(request, object_id, extra_context)
+
+
 @admin.register(models.LegalInstrument)
 class LegalInstrumentAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ko", "name_en"]
@@ -60,16 +111,30 @@ class PartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CouncilSession)
-class CouncilSessionAdmin(ResourceAdminMixin, admin.ModelAdmin):
+class CouncilSessionAdmin(DueDatePreviewMixin, ResourceAdminMixin, admin.ModelAdmin):
     resource_classes = [resources.CouncilSessionResource]
     list_display = ["number", "kind", "starts_on", "ends_on"]
     list_filter = ["kind"]
 
+    def rows_after(self, obj, deleting=False):
+        others = models.CouncilSession.objects.exclude(pk=obj.pk) if obj.pk else models.CouncilSession.objects.all()
+        rows = list(others.values_list("starts_on", "ends_on", "number", "kind"))
+        if not deleting:
+            rows.append((obj.starts_on, obj.ends_on, obj.number, obj.kind))
+        return {"sessions": rows}
+
 
 @admin.register(models.HolidayOverride)
-class HolidayOverrideAdmin(ResourceAdminMixin, admin.ModelAdmin):
+class HolidayOverrideAdmin(DueDatePreviewMixin, ResourceAdminMixin, admin.ModelAdmin):
     resource_classes = [resources.HolidayOverrideResource]
     list_display = ["date", "kind", "name_ko", "name_en"]
+
+    def rows_after(self, obj, deleting=False):
+        others = models.HolidayOverride.objects.exclude(pk=obj.pk) if obj.pk else models.HolidayOverride.objects.all()
+        rows = list(others.values_list("date", "kind", "name_ko", "name_en"))
+        if not deleting:
+            rows.append((obj.date, obj.kind, obj.name_ko, obj.name_en))
+        return {"holidays": rows}
 
 
 @admin.register(models.RecordCoverage)

@@ -453,6 +453,38 @@ def one_change():
                         raise
 
 
+def due_date_moves(
+    as_of: datetime.date, *, holidays: Sequence[tuple] | None = None, sessions: Sequence[tuple] | None = None
+) -> list[tuple[Obligation, datetime.date, datetime.date]]:
+    """(obligation, due date now, due date after) for each obligation whose due date a
+    change would move: `holidays` replaces the override rows (date, kind, name_ko,
+    name_en), `sessions` the council sessions (starts_on, ends_on, number, kind).
+
+    Nothing is saved: the administrator sees this before saving (the admin's preview).
+    """
+    import dataclasses
+
+    current = load()
+    changes = {}
+    if holidays is not None:
+        changes["calendar"] = calendar_from_overrides(holidays)
+    if sessions is not None:
+        changes["sessions"] = [(s, e, session_label(n, k)) for s, e, n, k in sessions]
+    proposed = Register(
+        dataclasses.replace(current.history, **changes),
+        due_soon_days=current.due_soon_days,
+        horizon_days=current.horizon_days,
+    )
+    after = proposed.by_key(as_of)
+    moves = []
+    for key, before in current.by_key(as_of).items():
+        now = after.get(key)
+        if now is not None and now.due_date != before.due_date:
+            moves.append((now, before.due_date, now.due_date))
+    moves.sort(key=lambda m: (min(m[1], m[2]), m[0].key))
+    return moves
+
+
 def connect_signals():
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
