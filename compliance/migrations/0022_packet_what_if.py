@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0020_rule_report_timing_and_provision_duties_arise_on'),
+        ('compliance', '0021_submission_received_on_index'),
     ]
 
     operations = [
