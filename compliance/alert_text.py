@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .labels import status_label
+from .display import format_date
+from .labels import fiscal_year_label, status_label
 from .rules.alerts import DIGEST
 
 
@@ -13,21 +14,21 @@ def alert_title(obligation, stage, as_of, language):
     """The one-line title of an alert, in `language` (inbox and e-mail subject)."""
     with translation.override(language):
         name = obligation.rule.name
-        fy = obligation.fiscal_year
+        fy = fiscal_year_label(obligation.fiscal_year)
         days = (obligation.due_date - as_of).days
-        due = obligation.due_date.isoformat()
+        due = format_date(obligation.due_date, language)
         if stage.kind == DIGEST:
-            return _("Still open: %(name)s (FY%(fy)s), due %(due)s") % {"name": name, "fy": fy, "due": due}
+            return _("Still open: %(name)s (%(fy)s), due %(due)s") % {"name": name, "fy": fy, "due": due}
         if days > 0:
-            return _("Due in %(days)s days: %(name)s (FY%(fy)s), %(due)s") % {
+            return _("Due in %(days)s days: %(name)s (%(fy)s), %(due)s") % {
                 "days": days,
                 "name": name,
                 "fy": fy,
                 "due": due,
             }
         if days == 0:
-            return _("Due today: %(name)s (FY%(fy)s)") % {"name": name, "fy": fy}
-        return _("Overdue by %(days)s days: %(name)s (FY%(fy)s), due %(due)s") % {
+            return _("Due today: %(name)s (%(fy)s)") % {"name": name, "fy": fy}
+        return _("Overdue by %(days)s days: %(name)s (%(fy)s), due %(due)s") % {
             "days": -days,
             "name": name,
             "fy": fy,
@@ -46,6 +47,7 @@ def obligation_context(obligation, as_of, language):
             "key": obligation.key,
             "name": str(obligation.rule.name),
             "fiscal_year": obligation.fiscal_year,
+            "fiscal_year_label": str(fiscal_year_label(obligation.fiscal_year)),
             "actor": str(obligation.rule.actor.name),
             "recipient": str(obligation.rule.recipient.name),
             "due_date": obligation.due_date,

@@ -85,19 +85,29 @@ class Sentence:
 
 
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_FY = re.compile(r"\bFY ?(\d{4})\b")
+_KO_DAY = re.compile(r"\b(\d{4})\. (\d{1,2})\. (\d{1,2})\.\([월화수목금토일]\)")
+_EN_DAY = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{1,2}) (\w{3}) (\d{4})\b")
+_FY = re.compile(r"\bFY ?(\d{4})\b|\b(\d{4})회계연도")
 
 
 def _readable(text, lang):
-    """A record's name as saved (its `__str__` then) with ISO days and FY codes written out."""
+    """A record's name as saved (its `__str__` in the writer's language, or ISO days and FY
+    codes in older entries) with days and fiscal years in the reader's language."""
 
-    def day(m):
+    def day(year, month, d, whole):
         try:
-            return display.format_date(datetime.date(int(m[1]), int(m[2]), int(m[3])), lang)
+            return display.format_date(datetime.date(int(year), int(month), int(d)), lang)
         except ValueError:
-            return m[0]
+            return whole
 
-    return _FY.sub(lambda m: str(fiscal_year_label(int(m[1]))), _ISO_DAY.sub(day, text))
+    def en_day(m):
+        month = display.MONTHS_EN.index(m[2]) + 1 if m[2] in display.MONTHS_EN else 0
+        return day(m[3], month, m[1], m[0])
+
+    text = _ISO_DAY.sub(lambda m: day(m[1], m[2], m[3], m[0]), text)
+    text = _KO_DAY.sub(lambda m: day(m[1], m[2], m[3], m[0]), text)
+    text = _EN_DAY.sub(en_day, text)
+    return _FY.sub(lambda m: str(fiscal_year_label(int(m[1] or m[2]))), text)
 
 
 def _who(entry, users):

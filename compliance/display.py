@@ -2,11 +2,14 @@
 
 Korean follows the city's documents: ``2026. 11. 27.(금)`` and ``14:07`` in KST;
 English has its own: ``Fri 27 Nov 2026`` and ``14:07``. Never ISO, never UTC.
-Pure functions of a value and a language; aware datetimes are shown in Asia/Seoul.
+Functions of a value and a language; aware datetimes are shown in Asia/Seoul.
+`date_label` alone reads the active language (for messages built in services).
 """
 
 import datetime
 import zoneinfo
+
+from django.utils.translation import get_language
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 WEEKDAYS_KO = "월화수목금토일"
@@ -34,6 +37,11 @@ def format_date(value, lang="ko"):
     if _english(lang):
         return f"{WEEKDAYS_EN[value.weekday()]} {value.day} {MONTHS_EN[value.month - 1]} {value.year}"
     return f"{value.year}. {value.month}. {value.day}.({WEEKDAYS_KO[value.weekday()]})"
+
+
+def date_label(value):
+    """A day in the active language, for messages: 2026. 11. 27.(금) / Fri 27 Nov 2026."""
+    return format_date(value, get_language() or "ko")
 
 
 def format_time(value, lang="ko"):

@@ -6,8 +6,10 @@ through `compliance.register`.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..display import date_label
 from .law import DocumentKind
 from .parties import CouncilSession, Party
 
@@ -32,7 +34,7 @@ class Submission(models.Model):
         ordering = ["received_on", "pk"]
 
     def __str__(self):
-        return f"{self.receipt_number or self.pk} ({self.received_on:%Y-%m-%d})"
+        return f"{self.receipt_number or self.pk} ({date_label(self.received_on)})"
 
 
 class ReceiptCounter(models.Model):
@@ -94,7 +96,7 @@ class Forwarding(models.Model):
         ordering = ["forwarded_on", "pk"]
 
     def __str__(self):
-        return f"{self.forwarded_on:%Y-%m-%d} {self.document_number}".strip()
+        return f"{date_label(self.forwarded_on)} {self.document_number}".strip()
 
 
 class ForwardingItem(models.Model):
@@ -140,7 +142,7 @@ class CommitteeReport(models.Model):
         ordering = ["reported_on", "pk"]
 
     def __str__(self):
-        return f"{self.reported_on:%Y-%m-%d} {self.committee}"
+        return f"{date_label(self.reported_on)} {self.committee}"
 
 
 class DelayReason(models.Model):
@@ -183,7 +185,7 @@ class Evaluation(models.Model):
         ordering = ["fiscal_year", "evaluated_on"]
 
     def __str__(self):
-        return f"FY{self.fiscal_year} {self.get_outcome_display()}"
+        return f"{gettext('FY %(fy)s') % {'fy': self.fiscal_year}} {self.get_outcome_display()}"
 
 
 class InspectionRequest(models.Model):
@@ -206,4 +208,4 @@ class InspectionRequest(models.Model):
         ordering = ["requested_on"]
 
     def __str__(self):
-        return f"{self.requested_on:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{date_label(self.requested_on)} {self.get_kind_display()}"

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..display import date_label
 from ..rules.deadlines import session_label
 from .base import BilingualNameMixin
 
@@ -58,7 +59,7 @@ class CouncilSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label()} ({self.starts_on:%Y-%m-%d}~{self.ends_on:%Y-%m-%d})"
+        return f"{self.label()} ({date_label(self.starts_on)} ~ {date_label(self.ends_on)})"
 
     def label(self, language: str | None = None) -> str:
         """ "제322회 임시회" / "322nd extraordinary session", built in the reader's language."""
@@ -92,4 +93,4 @@ class HolidayOverride(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name_ko} ({self.get_kind_display()})"
+        return f"{date_label(self.date)} {self.name_ko} ({self.get_kind_display()})"

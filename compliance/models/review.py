@@ -12,7 +12,10 @@ apart from the hash-chained audit trail: see its docstring.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ..display import format_datetime
 
 # A comment or an outcome's text longer than this is refused, never cut.
 MAX_REVIEW_TEXT = 10_000
@@ -143,4 +146,4 @@ class ReadLogEntry(ImmutableModel):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.name}"
+        return f"{format_datetime(self.at, get_language() or 'ko')} {self.user_name} {self.name}"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from .. import emails, queue, register, roles
 from ..alert_text import absolute_url, alert_title, obligation_context
+from ..display import date_label
 from ..models import AlertDelivery, AlertPreference, AlertScan, AlertStage, Notification, RecordStream
 from ..rules.alerts import (
     DIGEST,
@@ -289,7 +290,7 @@ def _remind_about_records(facts, officers):
                         "Please bring the records up to date."
                     ) % {
                         "stream": stream_labels.get(stream, stream),
-                        "day": (gap - datetime.timedelta(days=1)).isoformat(),
+                        "day": date_label(gap - datetime.timedelta(days=1)),
                         "count": len(keys),
                     }
             Notification.objects.create(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import audit
+from ..display import date_label
 from ..models import (
     CommitteeReport,
     CouncilSession,
@@ -64,14 +65,14 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
                             "forwarded_on": _(
                                 "“%(title)s” was received on %(day)s; it cannot be forwarded before that."
                             )
-                            % {"title": doc.title, "day": doc.submission.received_on.isoformat()}
+                            % {"title": doc.title, "day": date_label(doc.submission.received_on)}
                         }
                     )
             already = ForwardingItem.objects.filter(document__in=docs, forwarding__forwarded_on=forwarded_on)
             if already.exists():
                 raise ValidationError(
                     _("“%(title)s” is already recorded as forwarded on %(day)s.")
-                    % {"title": already.first().document.title, "day": forwarded_on.isoformat()}
+                    % {"title": already.first().document.title, "day": date_label(forwarded_on)}
                 )
             forwarding = Forwarding.objects.create(
                 forwarded_on=forwarded_on, document_number=document_number, recorded_by=by, note=note
@@ -114,7 +115,7 @@ def do_report_to_committee(
                     raise ValidationError(
                         {
                             "documents": _("“%(title)s” had not been forwarded to the Council by %(day)s.")
-                            % {"title": doc.title, "day": reported_on.isoformat()}
+                            % {"title": doc.title, "day": date_label(reported_on)}
                         }
                     )
             report = CommitteeReport.objects.create(
@@ -176,7 +177,7 @@ def do_record_evaluation(
                     raise ValidationError(
                         {
                             "evaluated_on": _("“%(title)s” was received on %(day)s, after this date.")
-                            % {"title": doc.title, "day": doc.submission.received_on.isoformat()}
+                            % {"title": doc.title, "day": date_label(doc.submission.received_on)}
                         }
                     )
             evaluation = Evaluation.objects.create(

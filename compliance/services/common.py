@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from ..display import date_label
 from ..models import (
     FormToken,
 )
@@ -55,7 +56,7 @@ def _check_not_future(day, today, field_name):
         raise ValidationError(
             {
                 field_name: _("The date cannot be in the future (today is %(today)s in Seoul).")
-                % {"today": today.isoformat()}
+                % {"today": date_label(today)}
             }
         )
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from .. import audit, emails, queue
 from ..access import can_comment_on, can_record_review
+from ..display import date_label
+from ..labels import fiscal_year_label
 from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, ReadLogEntry, ReviewComment, ReviewOutcome
 from ..reviews import lineage
 from ..roles import WEGO, role_of
@@ -48,10 +50,14 @@ def _check_in_lineage(thread_document, document):
         raise ValidationError(
             {
                 "document": _(
-                    "“%(title)s” (FY%(fy)s) is not a version of “%(thread)s”; a review is recorded in the "
+                    "“%(title)s” (%(fy)s) is not a version of “%(thread)s”; a review is recorded in the "
                     "thread of the document's own lineage."
                 )
-                % {"title": document.title, "fy": document.fiscal_year, "thread": thread_document.title}
+                % {
+                    "title": document.title,
+                    "fy": fiscal_year_label(document.fiscal_year),
+                    "thread": thread_document.title,
+                }
             }
         )
     return versions
@@ -84,7 +90,7 @@ def do_record_review(
                         "document": _(
                             "A newer version, “%(title)s”, was received on %(day)s: record the outcome on that one."
                         )
-                        % {"title": latest.title, "day": latest.submission.received_on.isoformat()}
+                        % {"title": latest.title, "day": date_label(latest.submission.received_on)}
                     }
                 )
             needs_text = decision in (Decision.REVISION_REQUESTED, Decision.RETURNED)
@@ -102,7 +108,7 @@ def do_record_review(
                     raise ValidationError(
                         {
                             "target_date": _("The target date %(day)s is in the past (today is %(today)s in Seoul).")
-                            % {"day": target.isoformat(), "today": today.isoformat()}
+                            % {"day": date_label(target), "today": date_label(today)}
                         }
                     )
             else:

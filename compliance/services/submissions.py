@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit, storage
 from ..dataio.uploads import CheckedFile
+from ..display import date_label
 from ..models import (
     Document,
     DocumentFile,
@@ -155,7 +156,7 @@ def _check_spec(spec: DocSpec, today):
                 )
                 % {
                     "name": earlier.original_name,
-                    "day": sub.received_on.isoformat(),
+                    "day": date_label(sub.received_on),
                     "number": sub.receipt_number or "—",
                 }
             }

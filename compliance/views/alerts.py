@@ -20,7 +20,7 @@ from icalendar import Alarm, Calendar, Event
 from .. import register
 from ..alert_text import absolute_url
 from ..forms.alerts import PreferenceForm
-from ..labels import status_label
+from ..labels import fiscal_year_label, status_label
 from ..models import (
     AlertPreference,
     Notification,
@@ -157,7 +157,7 @@ def calendar_feed(request, token):
             event.add("dtstamp", stamp)
             event.add("dtstart", ob.due_date)
             event.add("dtend", ob.due_date + datetime.timedelta(days=1))
-            event.add("summary", f"[{_('Article 17')}] {ob.rule.name} (FY{ob.fiscal_year})")
+            event.add("summary", f"[{_('Article 17')}] {ob.rule.name} ({fiscal_year_label(ob.fiscal_year)})")
             lines = [str(status_label(ob)), *ob.deadline.derivation(pref.language)]
             event.add("description", "\n".join(lines))
             event.add("url", absolute_url(reverse("obligation_detail", args=[ob.key])))
@@ -166,7 +166,7 @@ def calendar_feed(request, token):
                 for stage in reminders:
                     alarm = Alarm()
                     alarm.add("action", "DISPLAY")
-                    alarm.add("description", f"{ob.rule.name} (FY{ob.fiscal_year})")
+                    alarm.add("description", f"{ob.rule.name} ({fiscal_year_label(ob.fiscal_year)})")
                     alarm.add("trigger", datetime.timedelta(days=stage.offset_days))
                     event.add_component(alarm)
             cal.add_component(event)

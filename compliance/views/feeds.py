@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
 from .. import disclosure, register
-from ..labels import status_label
+from ..alert_text import absolute_url
+from ..display import date_label
+from ..labels import fiscal_year_label, status_label
 from ..models import AlertPreference
 
 FEED_LIMIT = 100
@@ -60,33 +62,33 @@ def changes(obligations, as_of, *, public, forwarded_ids):
 
 def _title(change):
     ob = change.obligation
-    values = {"duty": ob.rule.name, "fy": ob.fiscal_year}
+    values = {"duty": ob.rule.name, "fy": fiscal_year_label(ob.fiscal_year)}
     return {
-        OVERDUE: _("Overdue: %(duty)s (fiscal year %(fy)s)"),
-        FULFILLED: _("Fulfilled: %(duty)s (fiscal year %(fy)s)"),
-        FORWARDED: _("Forwarded to the Council: %(duty)s (fiscal year %(fy)s)"),
-        REPORTED: _("Reported to the committee: %(duty)s (fiscal year %(fy)s)"),
+        OVERDUE: _("Overdue: %(duty)s (%(fy)s)"),
+        FULFILLED: _("Fulfilled: %(duty)s (%(fy)s)"),
+        FORWARDED: _("Forwarded to the Council: %(duty)s (%(fy)s)"),
+        REPORTED: _("Reported to the committee: %(duty)s (%(fy)s)"),
     }[change.kind] % values
 
 
 def _atom(request, title, link, items, public):
     feed = Atom1Feed(
         title=title,
-        link=request.build_absolute_uri(link),
+        link=absolute_url(link),
         description=title,
         language=translation.get_language(),
-        feed_url=request.build_absolute_uri(),
+        feed_url=absolute_url(request.get_full_path()),
     )
     tz = timezone.get_default_timezone()
     for change in items:
         ob = change.obligation
         url = (
-            request.build_absolute_uri(reverse("public_register")) + f"#{ob.key}"
+            absolute_url(reverse("public_register")) + f"#{ob.key}"
             if public
-            else request.build_absolute_uri(reverse("obligation_detail", args=[ob.key]))
+            else absolute_url(reverse("obligation_detail", args=[ob.key]))
         )
         when = timezone.make_aware(datetime.datetime.combine(change.day, datetime.time()), tz)
-        lines = [str(status_label(ob)), _("Due: %(day)s") % {"day": ob.due_date.isoformat()}]
+        lines = [str(status_label(ob)), _("Due: %(day)s") % {"day": date_label(ob.due_date)}]
         feed.add_item(
             title=_title(change),
             link=url,
@@ -161,7 +163,7 @@ def public_calendar(request):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now()
     language = translation.get_language() or "ko"
-    page = request.build_absolute_uri(reverse("public_register"))
+    page = absolute_url(reverse("public_register"))
     for ob in reg.obligations(today):
         if ob.spec.is_event_driven:
             continue  # "without delay" grace dates are our reading, not statutory dates
@@ -170,7 +172,7 @@ def public_calendar(request):
         event.add("dtstamp", stamp)
         event.add("dtstart", ob.due_date)
         event.add("dtend", ob.due_date + datetime.timedelta(days=1))
-        event.add("summary", f"[{_('Article 17')}] {ob.rule.name} (FY{ob.fiscal_year})")
+        event.add("summary", f"[{_('Article 17')}] {ob.rule.name} ({fiscal_year_label(ob.fiscal_year)})")
         event.add("description", "\n".join(ob.deadline.derivation(language)))
         event.add("url", f"{page}#{ob.key}")
         event.add("transp", "TRANSPARENT")

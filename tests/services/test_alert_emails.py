@@ -29,7 +29,7 @@ def alert_email(stage_code, as_of, language):
 def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed, settings):
     settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("before-7", datetime.date(2027, 2, 23), "ko")
-    assert subject == "[WeGO 제17조] 기한 7일 전: 사업 결과 제출 (사무총장 → 시장) (2026회계연도), 2027-03-02"
+    assert subject == "[WeGO 제17조] 기한 7일 전: 사업 결과 제출 (사무총장 → 시장) (2026회계연도), 2027. 3. 2.(화)"
     assert "2027. 3. 2.(화)" in text and "기한 산정 근거" in text
     assert "https://wego.example.invalid/obligations/results_to_mayor-2026/" in text
     assert '<html lang="ko">' in html and "디지털정책관" not in subject
@@ -40,7 +40,7 @@ def test_reminder_in_korean_names_the_duty_the_due_date_and_its_derivation(seed,
 def test_escalation_in_english_says_how_late_it_is(seed, live_records, settings):
     settings.WEGO_SITE_URL = "https://wego.example.invalid"
     subject, text, html = alert_email("overdue-7", datetime.date(2027, 3, 9), "en")
-    assert subject == "[WeGO Article 17] Overdue by 7 days: Business results to the Mayor (FY2026), due 2027-03-02"
+    assert subject == "[WeGO Article 17] Overdue by 7 days: Business results to the Mayor (FY 2026), due Tue 2 Mar 2027"
     assert "Due date: Tue 2 Mar 2027" in text
     assert "Status: Overdue" in text
     assert '<html lang="en">' in html and "<li>" in html
@@ -67,6 +67,6 @@ def test_digest_lists_overdue_duties_in_each_recipients_language(
     assert council.subject.startswith("[WeGO 제17조] 요약: 기한 경과 또는 지연 의무 ")
     assert "기한 경과 또는 지연 (사유 미기재)" in council.body and "사업계획서 제출" in council.body
     assert dpo.subject.startswith("[WeGO Article 17] Digest: ")
-    assert "Business plan to the Mayor (FY2027)" in dpo.body
+    assert "Business plan to the Mayor (FY 2027)" in dpo.body
     html, mimetype = council.alternatives[0]
     assert mimetype == "text/html" and '<html lang="ko">' in html and "<ul>" in html

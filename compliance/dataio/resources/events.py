@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ... import models
+from ...display import date_label
 from ...rules.kinds import PLAN_KINDS
 from .base import (
     ChoiceWidget,
@@ -105,7 +106,7 @@ class DocumentResource(NaturalKeyResource):
             other = self._by_number[receipt_key(number)]
             errors["receipt_number"] = [
                 _("Receipt number %(number)s already belongs to the receipt of %(day)s.")
-                % {"number": number, "day": other.received_on.isoformat()}
+                % {"number": number, "day": date_label(other.received_on)}
             ]
         elif sub is None and number and is_app_receipt_number(number):
             errors["receipt_number"] = [app_number_message(number)]

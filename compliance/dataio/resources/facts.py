@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ...display import date_label
 from ...rules import records
 
 receipt_key = records.receipt_key
@@ -19,7 +20,7 @@ def check_fact_date(errors: dict, column: str, day: datetime.date | None, today:
     """A receipt, forwarding or report cannot have happened after today (Asia/Seoul)."""
     if day is not None and day > today:
         errors.setdefault(column, []).append(
-            _("The date cannot be in the future (today is %(today)s in Seoul).") % {"today": today.isoformat()}
+            _("The date cannot be in the future (today is %(today)s in Seoul).") % {"today": date_label(today)}
         )
 
 
@@ -37,7 +38,7 @@ def check_forwarded_after_receipt(errors: dict, column: str, forwarded_on, docum
     if forwarded_on is not None and forwarded_on < received_on:
         errors.setdefault(column, []).append(
             _("“%(title)s” was received on %(day)s; it cannot be forwarded before that.")
-            % {"title": document.title, "day": received_on.isoformat()}
+            % {"title": document.title, "day": date_label(received_on)}
         )
 
 
