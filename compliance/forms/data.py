@@ -1,11 +1,13 @@
-"""The record import form."""
+"""The record import form and the export form of obligations as of a day."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ..dataio.exports import FORMATS
 from ..dataio.resources import IMPORTABLE, RESOURCES
+from .base import DATE_ERRORS, DateInput
 
 
 class ImportForm(forms.Form):
@@ -20,8 +22,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resource"].choices = [(name, RESOURCES[name].verbose_name) for name in IMPORTABLE]
-        self.fields["resource"].widget.attrs["class"] = "krds-form-select medium"
-        self.fields["file"].widget.attrs.update({"class": "krds-input", "accept": ".csv,.xlsx,text/csv"})
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,text/csv"
 
     def clean_file(self):
 
@@ -32,3 +33,11 @@ class ImportForm(forms.Form):
                 % {"size": round(upload.size / 2**20, 1), "max": settings.IMPORT_MAX_BYTES // 2**20}
             )
         return upload
+
+
+class ObligationsExportForm(forms.Form):
+    """Obligations as of another day (GET): the day, the file format, Korean column names."""
+
+    as_of = forms.DateField(label=_("As of"), widget=DateInput, error_messages=DATE_ERRORS)
+    format = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in FORMATS])
+    korean = forms.BooleanField(label=_("Korean column names"), required=False)

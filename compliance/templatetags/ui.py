@@ -58,7 +58,10 @@ def language_label(code):
 
 @register.simple_tag(takes_context=True)
 def error_title_prefix(context):
-    """'오류: ' / 'Error: ' when the page shows a form that failed validation."""
+    """'오류: ' / 'Error: ' when the page shows a form that failed validation (or a
+    `form_error` that is not one field's)."""
+    if context.get("form_error"):
+        return _("Error") + ": "
     for value in context.flatten().values():
         if isinstance(value, BaseForm) and value.is_bound and value.errors:
             return _("Error") + ": "

@@ -2,13 +2,24 @@
 
 from django import forms
 from django.core.paginator import Paginator
+from django.shortcuts import redirect, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from .. import audit
 from ..access import can_read_audit, can_see_addresses
 from ..audit_text import describe
+
+
+def redirect_after_post(request, to, *args):
+    """Redirect after a successful POST. An upload sent by htmx (to show its progress) is
+    told where to go instead: the browser's XHR would otherwise follow the redirect
+    itself and use up the page's one-time messages."""
+    if request.htmx:
+        return HttpResponseClientRedirect(resolve_url(to, *args))
+    return redirect(to, *args)
 
 
 def parse_as_of(request):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,10 +18,11 @@ from ..access import (
 from ..dataio import pending
 from ..dataio.exports import CONTENT_TYPES, FORMATS, export_filename, export_records
 from ..dataio.resources import IMPORTABLE, RESOURCES
-from ..forms.data import ImportForm
+from ..forms.data import ImportForm, ObligationsExportForm
 from ..models import ImportJob
 from ..services.import_jobs import do_queue_import, do_request_import, report_from_dict
 from ..services.imports import do_import_records
+from .common import redirect_after_post
 
 TOKEN_SALT = "compliance.import"
 
@@ -39,15 +40,21 @@ def _resources_for_page():
     ]
 
 
-@login_required
-def data_home(request):
-    check_export(request.user)
+def _data_page(request, export_form=None, status=200):
+    today = timezone.localdate()
     context = {
         "resources": _resources_for_page(),
         "can_import": can_import(request.user),
-        "today": timezone.localdate(),
+        "today": today,
+        "export_form": export_form or ObligationsExportForm(initial={"as_of": today, "format": "csv"}),
     }
-    return render(request, "compliance/data/index.html", context)
+    return render(request, "compliance/data/index.html", context, status=status)
+
+
+@login_required
+def data_home(request):
+    check_export(request.user)
+    return _data_page(request)
 
 
 @login_required
@@ -62,13 +69,11 @@ def export_download(request, resource):
             status=404 if resource not in RESOURCES else 400,
         )
     as_of = timezone.localdate()
-    if request.GET.get("as_of"):
-        try:
-            as_of = forms.DateField().clean(request.GET["as_of"])
-        except forms.ValidationError:
-            return render(
-                request, "compliance/error.html", {"message": _("Enter a valid date (YYYY-MM-DD).")}, status=400
-            )
+    if "as_of" in request.GET:  # the form on the data page, or a list page's export link
+        export_form = ObligationsExportForm({"format": fmt, **request.GET.dict()})
+        if not export_form.is_valid():
+            return _data_page(request, export_form, status=400)
+        as_of = export_form.cleaned_data["as_of"]
     korean = request.GET.get("korean") in {"1", "on", "true"}
     what_if = request.GET.get("what_if") in {"1", "on", "true"}
     what_if_from = None
@@ -109,7 +114,7 @@ def import_records(request):
             if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker checks it, with progress
                 job = do_request_import(request.user, name, data, upload.name, dry_run=True)
                 do_queue_import(job)
-                return redirect(job)
+                return redirect_after_post(request, job)
             report = do_import_records(name, data, upload.name, dry_run=True)
             context["report"] = report
             if report.ok:
@@ -134,14 +139,14 @@ def _confirm(request, context):
         data = pending.take(payload["ref"], payload["sha"])
     except (signing.BadSignature, KeyError, TypeError, ValueError, OSError):
         context["form"] = ImportForm()
-        context["error"] = _("This confirmation has expired or is not valid. Upload the file again.")
+        context["form_error"] = _("This confirmation has expired or is not valid. Upload the file again.")
         return render(request, "compliance/data/import.html", context, status=400)
     if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker imports it, with progress
         job = do_request_import(
             request.user, payload["resource"], data, payload["filename"], dry_run=False, ref=payload["ref"]
         )
         do_queue_import(job)
-        return redirect(job)
+        return redirect_after_post(request, job)
     # Checked again inside the same transaction that saves: the records may have
     # changed since the dry run.
     report = do_import_records(payload["resource"], data, payload["filename"], dry_run=False)

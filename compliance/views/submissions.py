@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -33,7 +33,7 @@ from ..models import (
 from ..reviews import threads_for
 from ..services import review
 from ..storage import StorageUnavailable
-from .common import apply_errors
+from .common import apply_errors, redirect_after_post
 from .tables import SubmissionTable, list_page
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def submission_new(request):
                 )
             else:
                 messages.info(request, _("This form was already submitted; here is its receipt."))
-            return redirect("submission_detail", submission.pk)
+            return redirect_after_post(request, "submission_detail", submission.pk)
     return render(request, "compliance/workflow/submission_form.html", {"form": form}, status=status)
 
 

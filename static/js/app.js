@@ -1,6 +1,6 @@
 // Small behaviours on top of server-rendered pages. Everything works without this file;
 // it adds the phone menu, focus on form errors, the chosen-file list, progress on slow
-// submits, copy buttons and confirmations. Loaded in <head> (not deferred): the first
+// submits (a percentage for uploads), copy buttons and confirmations. Loaded in <head> (not deferred): the first
 // line marks the page as scripted before the header is drawn.
 document.documentElement.classList.add("js");
 
@@ -75,8 +75,8 @@ document.documentElement.classList.add("js");
     return shown.toLocaleString() + " " + unit;
   }
 
-  function setupFileLists() {
-    document.querySelectorAll("[data-file-upload]").forEach(function (box) {
+  function setupFileLists(root) {
+    (root || document).querySelectorAll("[data-file-upload]").forEach(function (box) {
       var input = box.querySelector("input[type=file]");
       var wrap = box.querySelector(".file-list");
       var list = box.querySelector("[data-file-list]");
@@ -144,6 +144,126 @@ document.documentElement.classList.add("js");
     });
   }
 
+  // --- Uploads: a form with data-upload is sent by htmx (hx-post), so the upload's own
+  // progress can be shown as a percentage; without scripts it posts as usual. The bar is
+  // a native <progress> (a progressbar to screen readers) with the percentage written
+  // next to it; every quarter is also announced.
+  function uploadForm(event) {
+    // The element that sent the request (beforeSwap fires on the target, not the form).
+    var detail = event.detail || {};
+    var form = (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+    return form && form.matches && form.matches("form[data-upload]") ? form : null;
+  }
+
+  function progressBox(form) {
+    var box = form.querySelector("[data-upload-progress]");
+    if (box) return box;
+    box = document.createElement("div");
+    box.className = "app-progress";
+    box.setAttribute("data-upload-progress", "");
+    var label = document.createElement("p");
+    label.className = "app-progress__label";
+    label.id = (form.id || "upload") + "-progress-label";
+    var bar = document.createElement("progress");
+    bar.className = "app-progress__bar";
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-labelledby", label.id);
+    box.appendChild(label);
+    box.appendChild(bar);
+    var actions = form.querySelector(".app-form-actions");
+    form.insertBefore(box, actions || null);
+    return box;
+  }
+
+  function showProgress(form, loaded, total) {
+    var box = progressBox(form);
+    var percent = total ? Math.min(100, Math.floor((loaded / total) * 100)) : 0;
+    box.querySelector("progress").value = percent;
+    box.querySelector("progress").setAttribute("aria-valuetext", percent + "%");
+    var label = box.querySelector(".app-progress__label");
+    if (total && loaded >= total) {
+      label.textContent = text(
+        "업로드 100% 완료. 파일을 검사하고 있습니다. 잠시 기다려 주세요.",
+        "Upload 100% complete. Checking the files, please wait."
+      );
+    } else {
+      label.textContent = text(
+        "업로드 중 " + percent + "% (" + formatSize(total) + " 중 " + formatSize(loaded) + ")",
+        "Uploading " + percent + "% (" + formatSize(loaded) + " of " + formatSize(total) + ")"
+      );
+    }
+    var quarter = Math.floor(percent / 25);
+    if (quarter > Number(box.dataset.announced || 0)) {
+      box.dataset.announced = String(quarter);
+      announce(label.textContent);
+    }
+  }
+
+  function endUpload(form, failed) {
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button").forEach(function (button) {
+      button.disabled = false;
+    });
+    var box = form.querySelector("[data-upload-progress]");
+    if (!box) return;
+    if (failed) {
+      box.classList.add("is-error");
+      box.querySelector(".app-progress__label").textContent = text(
+        "업로드하지 못했습니다. 연결을 확인하고 다시 보내 주십시오. 저장된 것은 없습니다.",
+        "The upload failed. Check the connection and send the form again. Nothing was saved."
+      );
+      announce(box.querySelector(".app-progress__label").textContent);
+    } else {
+      box.remove();
+    }
+  }
+
+  function setupUploads() {
+    document.addEventListener("htmx:beforeSend", function (event) {
+      var form = uploadForm(event);
+      if (!form) return;
+      form.setAttribute("aria-busy", "true");
+      form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (button) {
+        button.disabled = true;
+      });
+      var box = progressBox(form);
+      box.classList.remove("is-error");
+      box.dataset.announced = "0";
+      announce(form.dataset.busyMessage || text("업로드를 시작합니다.", "Upload started."));
+      var xhr = event.detail.xhr;
+      var size = Array.prototype.reduce.call(
+        form.querySelectorAll("input[type=file]"),
+        function (sum, input) {
+          return sum + Array.prototype.reduce.call(input.files, function (s, f) { return s + f.size; }, 0);
+        },
+        0
+      );
+      showProgress(form, 0, size);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) showProgress(form, e.loaded, e.total);
+      });
+    });
+    // The answer is a whole page (the form with its errors, a report, an error page):
+    // show its main content whatever the status, as a plain POST would.
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var form = uploadForm(event);
+      if (!form) return;
+      if (event.detail.xhr.responseText.indexOf('id="main-content"') >= 0) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
+    document.addEventListener("htmx:afterRequest", function (event) {
+      var form = uploadForm(event);
+      if (form && document.body.contains(form)) endUpload(form, !event.detail.successful);
+    });
+    document.addEventListener("htmx:sendError", function (event) {
+      var form = uploadForm(event);
+      if (form) endUpload(form, true);
+    });
+  }
+
   // --- Copy buttons: <button data-copy="id-of-input">.
   function setupCopy() {
     document.addEventListener("click", function (event) {
@@ -197,13 +317,19 @@ document.documentElement.classList.add("js");
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.detail.target);
     setupScrollRegions(event.detail.target);
+    setupFileLists(event.detail.target);
+    // A whole page's content arrived (an upload's answer): start reading from its top.
+    if (event.detail.target.id === "main-content" && !event.detail.target.querySelector("[data-error-summary]")) {
+      event.detail.target.focus();
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     setupMenu();
     focusErrorSummary(document);
-    setupFileLists();
+    setupFileLists(document);
     setupBusyForms();
+    setupUploads();
     setupCopy();
     setupScrollRegions(document);
   });

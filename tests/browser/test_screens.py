@@ -229,8 +229,8 @@ def test_a_bad_submit_focuses_the_error_summary_which_links_to_each_field(
             page.goto(url)
             assert not page.title().startswith(prefix)
             page.locator("main form [type=submit]").first.click()
-            page.wait_for_load_state()
             summary = page.locator("[data-error-summary]")
+            summary.wait_for()  # a new page, or the upload form's answer swapped in by htmx
             assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), url
             assert page.title().startswith(prefix), page.title()
             links = summary.locator("a[href^='#']")

@@ -124,8 +124,13 @@ def test_bad_export_requests_are_clear_errors(client, seed, council_user):
     client.force_login(council_user)
     assert client.get(reverse("export_records", args=["secrets"])).status_code == 404
     assert client.get(reverse("export_records", args=["documents"]), {"format": "pdf"}).status_code == 400
-    response = client.get(reverse("export_records", args=["obligations"]), {"as_of": "2023.13.45"})
-    assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()
+    response = client.get(
+        reverse("export_records", args=["obligations"]), {"as_of": "2023.13.45"}, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    html = response.content.decode()
+    # The data page again, its form with the error summary (which the page focuses).
+    assert response.status_code == 400 and "data-error-summary" in html and 'href="#id_as_of"' in html
+    assert "<title>오류: " in html and 'value="2023.13.45"' in html
 
 
 @pytest.mark.django_db
