@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from compliance.models import Document
 from tests.browser.conftest import AXE_JS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,13 +31,17 @@ EXTRA_PAGES = {
     "dpo": [
         "/alerts/",
         "/alerts/preferences/",
+        "/data/import/",
         "/forwardings/new/",
         "/committee-reports/new/",
         "/evaluations/new/",
         "/inspections/new/",
     ],
-    "admin": ["/alerts/"],
+    "admin": ["/alerts/", "/data/import/"],
 }
+# Every role reads a received document's review page (its thread, its forms for those who
+# record outcomes): the seed's first document stands for all of them.
+REVIEW_PAGE = "/documents/{pk}/review/"
 
 # One pass in the page: what a person would notice. Returns a list of problems.
 PAGE_CHECKS = """() => {
@@ -178,7 +183,8 @@ def test_every_menu_page_is_accessible_visible_and_fits(
     page = context.new_page()
     problems = []
     try:
-        pages = _menu_pages(page) + EXTRA_PAGES[role]
+        first_document = Document.objects.order_by("pk").first()
+        pages = _menu_pages(page) + EXTRA_PAGES[role] + [REVIEW_PAGE.format(pk=first_document.pk)]
         assert len(pages) >= 5, pages
         for lang in LANGUAGES:
             context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
@@ -220,7 +226,13 @@ def test_a_bad_submit_focuses_the_error_summary_which_links_to_each_field(
     lang, browser, live_server, seed, dpo_user, wego_user
 ):
     prefix = {"ko": "오류", "en": "Error"}[lang]
-    for user, url in ((dpo_user, "/forwardings/new/"), (wego_user, "/submissions/new/")):
+    review = REVIEW_PAGE.format(pk=Document.objects.order_by("-pk").first().pk)
+    for user, url, submit in (
+        (dpo_user, "/forwardings/new/", "main form [type=submit]"),
+        (wego_user, "/submissions/new/", "main form [type=submit]"),
+        (dpo_user, "/data/import/", "main form [type=submit]"),
+        (dpo_user, review, "[data-testid=outcome-form] [type=submit]"),
+    ):
         context = _signed_in_context(browser, live_server, user)
         context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}])
         page = context.new_page()
@@ -228,7 +240,7 @@ def test_a_bad_submit_focuses_the_error_summary_which_links_to_each_field(
             page.set_viewport_size({"width": 390, "height": 844})
             page.goto(url)
             assert not page.title().startswith(prefix)
-            page.locator("main form [type=submit]").first.click()
+            page.locator(submit).first.click()
             summary = page.locator("[data-error-summary]")
             summary.wait_for()  # a new page, or the upload form's answer swapped in by htmx
             assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), url
