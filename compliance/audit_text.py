@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -155,9 +156,31 @@ class _Lookups:
             self.wanted[model].add(pk)
 
     def fetch(self):
+        """Name each record as the trail last recorded it: one query for every kind of
+        record at once (and a deleted record keeps its name). Records the trail never
+        saw (the loaded seed history) are read from their own tables."""
+        if not self.wanted:
+            return
+        from .models import AuditEntry
+
+        lang = get_language() or "ko"
+        by_label = {model._meta.label_lower: model for model in self.wanted}
+        query = Q()
         for model, pks in self.wanted.items():
-            for obj in model._base_manager.filter(pk__in=pks):
-                self.names[(model, obj.pk)] = _readable(str(obj), get_language() or "ko")
+            query |= Q(model=model._meta.label_lower, object_pk__in=[str(pk) for pk in pks])
+        recorded = (
+            AuditEntry.objects.filter(query)
+            .order_by("model", "object_pk", "-seq")
+            .distinct("model", "object_pk")
+            .values_list("model", "object_pk", "object_repr")
+        )
+        for label, pk, name in recorded:
+            model = by_label[label]
+            self.names[(model, model._meta.pk.to_python(pk))] = _readable(name, lang)
+        for model, pks in self.wanted.items():
+            missing = [pk for pk in pks if (model, pk) not in self.names]
+            for obj in model._base_manager.filter(pk__in=missing) if missing else ():
+                self.names[(model, obj.pk)] = _readable(str(obj), lang)
 
     def name(self, model, pk):
         return self.names.get((model, pk), _("a record that no longer exists"))
