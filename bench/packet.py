@@ -142,6 +142,10 @@ def run_ours(tag):
     (OUT / f"packet-{tag}.pdf").write_bytes(packet.pdf)
     (OUT / f"packet-{tag}.html").write_text(seen["html"], encoding="utf-8")
     files = [str(blob_path(e.file.sha256)) for e in packet.files if e.is_appended]
+    not_appended = [(e.file.original_name, e.disposition) for e in packet.files if not e.is_appended]
+    # The comparison only means something if every file was appended (a file attached
+    # instead, e.g. past the inspection's time budget, would cost the bare merge nothing).
+    assert not not_appended, f"not appended: {not_appended}"
     (OUT / f"packet-{tag}.json").write_text(json.dumps(files))
     return {
         "seconds": seconds,

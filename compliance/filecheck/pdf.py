@@ -102,6 +102,9 @@ class PdfFacts:
     polyglot: str = ""  # what the data after the end is, e.g. "ZIP"
     heavy: str = ""  # pages / content / object_stream / time
     pages: int = 0
+    # With `keep_reader`, the reader that inspected a PDF found safe and within bounds:
+    # every object already parsed, so a packet appends from it without reading it again.
+    reader: object = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self):
@@ -196,7 +199,10 @@ def _stream_regions(data: bytes):
         end = data.find(b"endstream", start)
         if end == -1:
             end = len(data)
-        head_from = max(data.rfind(b" obj", 0, match.start()), data.rfind(b"\nobj", 0, match.start()), 0)
+        # The dictionary starts after the previous stream ends: look back no further, or
+        # every stream searches the whole file before it (quadratic: a 47 MB scan took
+        # longer than the inspection's time budget).
+        head_from = max(data.rfind(b" obj", pos, match.start()), data.rfind(b"\nobj", pos, match.start()), pos)
         head = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data[head_from : match.start()])
         yield head, start, end
         pos = end + 9
@@ -292,8 +298,11 @@ def _content_size(page, cap) -> int | None:
     return total
 
 
-def inspect_pdf(data: bytes, limits: Limits | None = None) -> PdfFacts:
-    """Facts about `data` (a PDF). Never raises for what the file contains."""
+def inspect_pdf(data: bytes, limits: Limits | None = None, keep_reader: bool = False) -> PdfFacts:
+    """Facts about `data` (a PDF). Never raises for what the file contains.
+
+    `keep_reader`: when the PDF is safe and within bounds (`facts.ok`), `facts.reader`
+    is the pypdf reader that inspected it."""
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
@@ -352,6 +361,8 @@ def inspect_pdf(data: bytes, limits: Limits | None = None) -> PdfFacts:
             total += size
             if time.monotonic() > deadline:
                 raise _OverBudget("time")
+        if keep_reader and facts.ok:
+            facts.reader = reader
     except _OverBudget as over:
         facts.heavy = over.reason
     except RecursionError:

@@ -5,9 +5,10 @@ A packet is built in four steps:
 1. `collect()` reads what is in scope (a fiscal year's plan; a fiscal year's results and
    settlement; or everything forwarded in a date range) and the obligations derived for
    it (`compliance.register`), and raises `EmptyScope` when there is nothing to send.
-2. `inspect_files()` reads every stored file of those documents: PDFs that open are
-   re-written cleanly so they can be appended; encrypted or unreadable PDFs and non-PDF
-   files are listed (and attached as embedded files), never appended, never fatal.
+2. `inspect_files()` reads every stored file of those documents: a PDF that is safe
+   and within bounds is appended from the reader that inspected it; encrypted,
+   unreadable, too heavy and non-PDF files are listed (and attached as embedded files),
+   files with active content quarantined; never fatal.
 3. `render_generated()` lays out the generated pages (cover, contents, legal basis,
    record, evaluation, funding, attachments, provenance) with WeasyPrint from
    templates/compliance/packets/. Page numbers of the appended documents and the total
@@ -130,7 +131,8 @@ class FileEntry:
     page_count: int = 0
     first_page: int | None = None
     attachment_name: str = ""
-    data: bytes = field(default=b"", repr=False)  # clean PDF (appended) or raw bytes (attached)
+    data: bytes = field(default=b"", repr=False)  # the raw bytes (of an appended PDF: until merged)
+    reader: object = field(default=None, repr=False)  # pypdf reader of an appended PDF (inspected)
 
     @property
     def last_page(self):

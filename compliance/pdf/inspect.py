@@ -1,6 +1,7 @@
 """Step 2 of a packet: read every stored file and decide what the packet does with it.
 
-- A PDF that is safe and within bounds is re-written cleanly and appended in full.
+- A PDF that is safe and within bounds is appended in full, from the very reader that
+  inspected it (parsed once; `merge()` copies its pages).
 - An encrypted or unreadable PDF, a non-PDF file, and a PDF the packet cannot stamp and
   merge within bounded time and memory (a content stream that inflates past the budget,
   too many pages) are listed with a note and attached as embedded files, as they are.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import logging
 
 from django.conf import settings
@@ -92,8 +92,6 @@ def _active_other(raw):
 
 def inspect_files(content: PacketContent) -> list[FileEntry]:
     """Read every file in scope; decide what the packet does with it. Never raises on a bad file."""
-    from pypdf import PdfReader, PdfWriter
-
     from ..storage import open_blob
 
     limits = packet_limits()
@@ -124,7 +122,7 @@ def inspect_files(content: PacketContent) -> list[FileEntry]:
                 entry.note = _("Not a PDF: embedded in this packet as an attached file.")
                 continue
             entry.data = raw  # attached as-is unless it can be appended
-            facts = inspect_pdf(raw, limits)
+            facts = inspect_pdf(raw, limits, keep_reader=True)
             if facts.polyglot:
                 _quarantine(entry, _("another file (%(what)s) is hidden in it") % {"what": facts.polyglot})
                 continue
@@ -139,21 +137,16 @@ def inspect_files(content: PacketContent) -> list[FileEntry]:
                 logger.info("packet: %s (%s) not appended: %s", f.original_name, f.sha256, facts.heavy)
                 _heavy(entry, raw, facts.heavy, limits)
                 continue
-            try:
-                if facts.corrupt:
-                    raise ValueError(facts.corrupt)
-                reader = PdfReader(io.BytesIO(raw), strict=False)
-                writer = PdfWriter()
-                writer.append(reader, import_outline=False)
-                if len(writer.pages) == 0:
-                    raise ValueError("no pages")
-                clean = io.BytesIO()
-                writer.write(clean)
-                entry.data = clean.getvalue()
-                entry.page_count = len(writer.pages)
-                entry.disposition = "appended"
-            except Exception as exc:  # noqa: BLE001 - any parser failure means "unreadable", never a crash
-                logger.info("packet: unreadable PDF %s (%s): %s", f.original_name, f.sha256, exc)
+            if facts.corrupt or facts.reader is None:
+                logger.info("packet: unreadable PDF %s (%s): %s", f.original_name, f.sha256, facts.corrupt)
                 entry.disposition = "corrupt"
                 entry.note = _("Damaged PDF: it cannot be read; the original is embedded as an attached file.")
+                continue
+            # Appended from the reader that inspected it (every object already parsed):
+            # `merge()` copies its pages, so the file is parsed once and never rewritten.
+            # `data` keeps the raw bytes (the reader reads the same buffer) only in case
+            # the merge fails on it and attaches it instead.
+            entry.reader = facts.reader
+            entry.page_count = facts.pages
+            entry.disposition = "appended"
     return entries

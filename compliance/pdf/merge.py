@@ -9,14 +9,14 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from .content import A4_WIDTH, PacketContent
+from .content import A4_HEIGHT, A4_WIDTH, PacketContent
 from .manifest import manifest_bytes
 
 logger = logging.getLogger(__name__)
 
 
 def merge(content: PacketContent, generated: bytes, generated_pages: int, manifest_data: dict, title, progress=None):
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfWriter, Transformation
 
     writer = PdfWriter(clone_from=io.BytesIO(generated))
     # After the generated pages come the footer-only pages of the appended ones, in order
@@ -27,7 +27,7 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
     stamp_index = generated_pages
     for n, entry in enumerate(appended, 1):
         start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(entry.data)), import_outline=False)
+        _append(writer, entry, start)
         if parent is None:
             parent = writer.add_outline_item(title=_("Attached documents"), page_number=start)
         writer.add_outline_item(
@@ -35,7 +35,8 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
             page_number=start,
             parent=parent,
         )
-        for page in writer.pages[start:]:
+        for index in range(start, len(writer.pages)):
+            page = writer.pages[index]
             stamp = writer.pages[stamp_index]
             stamp_index += 1
             # Rotated pages would put the footer on a side edge: leave them unstamped.
@@ -46,12 +47,14 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
             page.merge_transformed_page(
                 stamp, Transformation().scale(scale, scale).translate(float(box.left), float(box.bottom))
             )
+        # Its pages now live in the writer: let the reader (and its parsed objects) go.
+        entry.reader = None
         if progress:
             progress(75 + int(20 * n / len(appended)), _("Appending the documents"))
     for _footer in range(footers):
         del writer.pages[generated_pages]
     for entry in content.files:
-        if entry.disposition in ("attached", "encrypted", "corrupt") and entry.data:
+        if (entry.disposition in ("attached", "encrypted", "corrupt") or entry.is_appended) and entry.data:
             writer.add_attachment(entry.attachment_name, entry.data)
     writer.add_attachment("manifest.json", manifest_bytes(manifest_data))
     writer.add_metadata(
@@ -65,3 +68,22 @@ def merge(content: PacketContent, generated: bytes, generated_pages: int, manife
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def _append(writer, entry, start):
+    """Append the pages of an inspected PDF from its reader. Should pypdf still fail on it
+    (the inspection read every object, so this is not expected), the packet is still
+    made: blank pages keep the numbering of the contents, and the original is embedded
+    as an attached file."""
+    try:
+        writer.append(entry.reader, import_outline=False)
+        if len(writer.pages) - start != entry.page_count:
+            raise ValueError(f"{len(writer.pages) - start} pages appended, {entry.page_count} inspected")
+    except Exception:  # noqa: BLE001 - one bad file must not break the packet
+        logger.exception("packet: could not append %s (%s)", entry.file.original_name, entry.file.sha256)
+        while len(writer.pages) > start:
+            del writer.pages[start]
+        for _page in range(entry.page_count):
+            writer.insert_blank_page(A4_WIDTH, A4_HEIGHT, len(writer.pages))
+        return
+    entry.data = b""  # appended: not attached, and its bytes can go

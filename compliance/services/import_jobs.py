@@ -3,8 +3,8 @@ progress on the row, so the limit is the worker's memory and time, not the reque
 
 This wraps `services.imports.do_import_records` (what each row does is its business)
 and keeps its report as JSON on the `ImportJob`. Claimed with a lease like packet
-builds: a job whose worker died is queued again at the worker's restart or by the sweep,
-or failed with the reason after MAX_ATTEMPTS.
+builds (`services.leases`): a job whose worker died is queued again at the worker's
+restart or by the sweep, or failed with the reason after MAX_ATTEMPTS.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import hashlib
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, queue
 from ..dataio import pending
 from ..models import ImportJob
+from . import leases
 from .imports import ImportReport, RowReport, do_import_records
 
 logger = logging.getLogger(__name__)
@@ -74,37 +73,22 @@ def do_queue_import(job) -> bool:
     return False
 
 
-def _lease_until(now):
-    return now + datetime.timedelta(seconds=settings.WEGO_PACKET_LEASE_SECONDS)
-
-
 def run_import_job(job_id: int, worker: str = "web"):
     """Run a queued job to `done` (report kept) or `failed` (reason kept). Claimed once."""
     jobs = ImportJob.objects.filter(pk=job_id)
-    now = timezone.now()
-    claimed = jobs.filter(state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING,
-        started_at=now,
-        progress=1,
-        progress_note="",
-        attempts=F("attempts") + 1,
-        claimed_by=worker[:200],
-        lease_expires_at=_lease_until(now),
-    )
-    if claimed != 1:
+    held = leases.claim(ImportJob, job_id, worker, progress=1, progress_note="")
+    if held is None:
         return jobs.first()
-    job = jobs.get()
-    mine = jobs.filter(state=ImportJob.State.RUNNING, claimed_by=job.claimed_by, attempts=job.attempts)
+    job = held.row
 
     def progress(done, total):
-        mine.update(
+        held.renew(
             progress=max(1, min(99, 100 * done // max(total, 1))),
             progress_note=_("%(done)s of %(total)s rows") % {"done": done, "total": total},
-            lease_expires_at=_lease_until(timezone.now()),
         )
 
     def fail(message):
-        mine.update(state=ImportJob.State.FAILED, error=str(message), finished_at=timezone.now(), lease_expires_at=None)
+        held.finish(ImportJob.State.FAILED, error=str(message))
         return jobs.get()
 
     try:
@@ -123,14 +107,7 @@ def run_import_job(job_id: int, worker: str = "web"):
     except Exception:
         logger.exception("import job %s failed", job_id)
         return fail(_("The import failed because of an internal error; nothing was saved. It has been logged."))
-    mine.update(
-        state=ImportJob.State.DONE,
-        progress=100,
-        progress_note="",
-        report=report_as_dict(report),
-        finished_at=timezone.now(),
-        lease_expires_at=None,
-    )
+    held.finish(ImportJob.State.DONE, progress=100, progress_note="", report=report_as_dict(report))
     if report.applied:
         pending.discard(job.pending_ref)
     return jobs.get()
@@ -139,14 +116,8 @@ def run_import_job(job_id: int, worker: str = "web"):
 def recover_jobs(now=None, worker=None) -> dict:
     """Take back jobs nobody works on (see `services.packets.recover_builds`)."""
     now = now or timezone.now()
-    stale = Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
-    if worker:
-        stale |= Q(claimed_by=worker)
     requeued, failed = [], []
-    for job in ImportJob.objects.filter(stale, state=ImportJob.State.RUNNING):
-        same = ImportJob.objects.filter(
-            pk=job.pk, state=ImportJob.State.RUNNING, attempts=job.attempts, claimed_by=job.claimed_by
-        )
+    for job, same in leases.stale(ImportJob, now, worker):
         if job.attempts >= MAX_ATTEMPTS:
             message = INTERRUPTED_NOTE % {"n": job.attempts}
             if same.update(state=ImportJob.State.FAILED, error=message, finished_at=now, lease_expires_at=None):

@@ -12,9 +12,8 @@ import datetime
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from ..models import PacketBuild
 from ..pdf.build import build as build_packet_pdf
 from ..pdf.content import PacketError, PacketRequest, collect, estimate_pages
 from ..storage import store_bytes
+from . import leases
 from .common import _once
 
 logger = logging.getLogger(__name__)
@@ -109,44 +109,25 @@ def _record(user, req):
     raise PacketError(_("The packet could not be recorded; please try again."))
 
 
-def _lease_until(now):
-    return now + datetime.timedelta(seconds=settings.WEGO_PACKET_LEASE_SECONDS)
-
-
 def run_build(build_id: int, worker: str = "web"):
     """Build a queued packet and keep the PDF; every outcome ends in `done` or `failed`
     with its reason. Idempotent: only a queued build is claimed.
 
     The claim is a conditional update that must change exactly one row (a task delivered
     twice builds once) and a lease that each progress step renews; `recover_builds`
-    takes back a build whose lease ran out.
+    takes back a build whose lease ran out (`services.leases`).
     """
     builds = PacketBuild.objects.filter(pk=build_id)
-    now = timezone.now()
-    claimed = builds.filter(state=PacketBuild.State.QUEUED).update(
-        state=PacketBuild.State.RUNNING,
-        started_at=now,
-        progress=1,
-        progress_note="",
-        error="",
-        attempts=F("attempts") + 1,
-        claimed_by=worker[:200],
-        lease_expires_at=_lease_until(now),
-    )
-    if claimed != 1:
+    held = leases.claim(PacketBuild, build_id, worker, progress=1, progress_note="", error="")
+    if held is None:
         return builds.first()
-    build = builds.get()
-    mine = builds.filter(state=PacketBuild.State.RUNNING, claimed_by=build.claimed_by, attempts=build.attempts)
+    build = held.row
 
     def progress(percent, note):
-        mine.update(
-            progress=min(percent, 99), progress_note=str(note)[:200], lease_expires_at=_lease_until(timezone.now())
-        )
+        held.renew(progress=min(percent, 99), progress_note=str(note)[:200])
 
     def fail(message):
-        mine.update(
-            state=PacketBuild.State.FAILED, error=str(message), finished_at=timezone.now(), lease_expires_at=None
-        )
+        held.finish(PacketBuild.State.FAILED, error=str(message))
         return builds.get()
 
     with translation.override(build.language):
@@ -164,16 +145,14 @@ def run_build(build_id: int, worker: str = "web"):
         except Exception:
             logger.exception("packet build %s failed", build_id)
             return fail(_("The packet could not be built because of an internal error; it has been logged."))
-    mine.update(
-        state=PacketBuild.State.DONE,
+    held.finish(
+        PacketBuild.State.DONE,
         progress=100,
         progress_note="",
         sha256=sha256,
         size=size,
         page_count=built.page_count,
         manifest_hash=built.manifest_hash,
-        finished_at=timezone.now(),
-        lease_expires_at=None,
     )
     return builds.get()
 
@@ -217,14 +196,8 @@ def recover_builds(now=None, worker=None) -> dict:
     Called at worker start, by the periodic sweep and by the alert scan.
     """
     now = now or timezone.now()
-    stale = Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
-    if worker:
-        stale |= Q(claimed_by=worker)
     requeued, failed = [], []
-    for build in PacketBuild.objects.filter(stale, state=PacketBuild.State.RUNNING):
-        same = PacketBuild.objects.filter(
-            pk=build.pk, state=PacketBuild.State.RUNNING, attempts=build.attempts, claimed_by=build.claimed_by
-        )
+    for build, same in leases.stale(PacketBuild, now, worker):
         with translation.override(build.language):
             if build.attempts >= MAX_ATTEMPTS:
                 message = INTERRUPTED_NOTE % {"n": build.attempts}
