@@ -16,6 +16,9 @@ from .holiday_names import official_name
 
 ONE_DAY = datetime.timedelta(days=1)
 WEEKDAYS_KO = "월화수목금토일"
+# English days are written as the UI writes them (compliance.display): "Fri 27 Nov 2026".
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,12 @@ def calendar_from_overrides(overrides: Iterable[tuple[datetime.date, str, str, s
     return HolidayCalendar(added=added, removed=frozenset(removed))
 
 
+def day_en(day: datetime.date) -> str:
+    """27 Nov 2026: an English day without its weekday (never ISO in the UI)."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def fmt(day: datetime.date, language: str = "ko") -> str:
     if language.startswith("en"):
-        return f"{day:%A} {day.isoformat()}"
+        return f"{WEEKDAYS_EN[day.weekday()]} {day_en(day)}"
     return f"{day.year}. {day.month}. {day.day}.({WEEKDAYS_KO[day.weekday()]})"

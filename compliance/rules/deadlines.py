@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 
 from .act_titles import english
-from .calendar import ONE_DAY, HolidayCalendar, Step, fmt
+from .calendar import ONE_DAY, HolidayCalendar, Step, day_en, fmt
 
 # English act names come from the one checked table (act_titles).
 CIVIL_ACT = english("civil_act")
@@ -58,7 +58,7 @@ class Deadline:
 def _day(day: datetime.date, language: str = "ko") -> str:
     """A date without its weekday, for sentences that go on to say what the day is."""
     if language.startswith("en"):
-        return day.isoformat()
+        return day_en(day)
     return f"{day.year}. {day.month}. {day.day}."
 
 

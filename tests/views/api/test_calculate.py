@@ -13,7 +13,7 @@ def test_results_fy2025_roll_over_the_weekend_and_samiljeol(client, seed):
     assert body["submit_by"] is None
     assert [d["date"] for d in body["non_business_days_crossed"]] == ["2026-02-28", "2026-03-01", "2026-03-02"]
     assert "Civil Act, Article 161" in body["derivation"][1]
-    assert body["derivation"][-1] == "Due: Tuesday 2026-03-03"
+    assert body["derivation"][-1] == "Due: Tue 3 Mar 2026"
 
 
 def test_backward_deadline_does_not_move_but_advises(client, seed):
