@@ -11,10 +11,11 @@ import zoneinfo
 
 from django.utils.translation import get_language
 
+# One way to write a day, shared with the rules' derivations (they may not import this
+# module); the names are re-exported for the modules that read written days back.
+from .rules.calendar import MONTHS_EN, WEEKDAYS_EN, WEEKDAYS_KO, fmt  # noqa: F401
+
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
-WEEKDAYS_KO = "월화수목금토일"
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _english(lang):
@@ -34,9 +35,7 @@ def format_date(value, lang="ko"):
     value = _local(value)
     if isinstance(value, datetime.datetime):
         value = value.date()
-    if _english(lang):
-        return f"{WEEKDAYS_EN[value.weekday()]} {value.day} {MONTHS_EN[value.month - 1]} {value.year}"
-    return f"{value.year}. {value.month}. {value.day}.({WEEKDAYS_KO[value.weekday()]})"
+    return fmt(value, "en" if _english(lang) else "ko")
 
 
 def date_label(value):
