@@ -23,6 +23,7 @@ always reads afresh. Both give the same answers (tests/test_register_cache.py).
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import threading
 import uuid
@@ -407,11 +408,40 @@ def source_models():
     ]
 
 
+_pinned_version = contextvars.ContextVar("wego_pinned_data_version", default=None)
+
+
 def data_version():
-    """The data version the current transaction sees (one query); None when unknown."""
+    """The data version the current transaction sees (one query); None when unknown.
+
+    Inside `pinned_version()` it is the token the request read first (no query)."""
+    pinned = _pinned_version.get()
+    if pinned is not None:
+        return pinned
     from .models import DataVersion
 
     return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+
+
+def versions():
+    """(data version, display version) in one query; (None, None) when unknown.
+
+    The display version changes with every write to a table a page may show (database
+    triggers, migration 0023): the key of the pages' cached fragments."""
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("token", "display_token").first() or (None, None)
+
+
+@contextmanager
+def pinned_version(token):
+    """`load()` uses `token`, read earlier by the caller (with the display version, in one
+    query), for the rest of the block: a page reads its versions first, then its data."""
+    reset = _pinned_version.set(token)
+    try:
+        yield
+    finally:
+        _pinned_version.reset(reset)
 
 
 _deferred = threading.local()

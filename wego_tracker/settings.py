@@ -421,3 +421,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Cached page fragments (compliance/views/fragments.py), keyed by the display version:
+# each process keeps its own in memory. Nothing else is cached, so a stopped Redis never
+# takes a page down, and no fragment outlives a restart (new code, new settings).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-default"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "wego-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}

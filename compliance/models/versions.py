@@ -1,4 +1,4 @@
-"""The register's data version (`compliance.register`)."""
+"""The register's data version (`compliance.register`) and the display version (`compliance.fragments`)."""
 
 from django.db import models
 
@@ -12,6 +12,9 @@ class DataVersion(models.Model):
     """
 
     token = models.CharField(max_length=32)
+    # Changes with every write to any table a page may show, by database triggers
+    # (migration 0023, `compliance.fragments`): the key of the pages' cached fragments.
+    display_token = models.CharField(max_length=32, default="", blank=True)
 
     def __str__(self):
         return self.token

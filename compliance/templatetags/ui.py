@@ -63,6 +63,8 @@ def error_title_prefix(context):
     if context.get("form_error"):
         return _("Error") + ": "
     for value in context.flatten().values():
-        if isinstance(value, BaseForm) and value.is_bound and value.errors:
+        # type(), not isinstance(): isinstance() would evaluate the context's lazy values
+        # (the unread count, a page's rows) only to learn they are not forms.
+        if issubclass(type(value), BaseForm) and value.is_bound and value.errors:
             return _("Error") + ": "
     return ""

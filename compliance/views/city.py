@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..reviews import threads_for
 from .common import apply_errors, safe_next
+from .fragments import cached_fragments
 from .tables import (
     CommitteeReportTable,
     EvaluationTable,
@@ -186,6 +187,7 @@ def inspection_new(request):
 
 @role_required(*SUBMISSION_READERS)
 @require_GET
+@cached_fragments
 def forwarding_list(request):
     forwardings = Forwarding.objects.prefetch_related(
         Prefetch("items", queryset=ForwardingItem.objects.select_related("document").order_by("pk"))

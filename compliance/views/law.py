@@ -6,18 +6,25 @@ from django.utils import timezone
 from .. import register
 from ..access import SUBMISSION_READERS, role_required
 from ..models import Provision
+from .fragments import cached_fragments
 
 
 @role_required(*SUBMISSION_READERS)
+@cached_fragments
 def provisions(request):
     today = timezone.localdate()
-    in_force = {p.pk for p in register.load().law_in_force(today, article=None)}
-    versions = (
-        Provision.objects.select_related("instrument")
-        .prefetch_related("duty_rules")
-        .order_by("article", "paragraph", "pk")
-    )
-    rows = [
-        {"provision": p, "in_force": p.pk in in_force, "rules": [r.name for r in p.duty_rules.all()]} for p in versions
-    ]
+
+    def rows():
+        # Called by the template only when its cached fragment is missing.
+        in_force = {p.pk for p in register.load().law_in_force(today, article=None)}
+        versions = (
+            Provision.objects.select_related("instrument")
+            .prefetch_related("duty_rules")
+            .order_by("article", "paragraph", "pk")
+        )
+        return [
+            {"provision": p, "in_force": p.pk in in_force, "rules": [r.name for r in p.duty_rules.all()]}
+            for p in versions
+        ]
+
     return render(request, "compliance/provisions.html", {"rows": rows, "today": today})

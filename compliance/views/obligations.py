@@ -15,6 +15,7 @@ from ..reviews import distinct_threads
 from ..rules.obligations import Status, dashboard_order
 from ..services.alerts import announced_due_dates
 from .common import audit_entries_context, page_context, paginate, parse_as_of
+from .fragments import cached_fragments
 
 DASHBOARD_PAGE_SIZE = 50
 TRAIL_PAGE_SIZE = 50
@@ -56,6 +57,7 @@ def _dashboard_base(obligations):
 
 
 @role_required(*SUBMISSION_READERS)
+@cached_fragments
 def dashboard(request):
     as_of, error = parse_as_of(request)
     reg = register.load()
