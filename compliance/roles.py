@@ -4,6 +4,7 @@ council_staff read everything; wego_secretariat submit their own documents; the
 digital_policy_officer records the city's actions; administrators are superusers.
 """
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,27 @@ def ensure_groups():
     return {name: Group.objects.get_or_create(name=name)[0] for name in ROLE_GROUPS}
 
 
+ROLE_ORDER = (DPO, WEGO, COUNCIL_STAFF)  # a user in several groups has the first
+
+
+class RoleBackend(ModelBackend):
+    """Django's model backend, reading the signed-in user's role with the user (one query
+    per request instead of two): `role_of()` then needs no query of its own."""
+
+    def get_user(self, user_id):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Exists, OuterRef
+
+        in_group = {
+            f"_wego_in_{role}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role)) for role in ROLE_ORDER
+        }
+        user = get_user_model()._default_manager.annotate(**in_group).filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user._wego_role = next((role for role in ROLE_ORDER if getattr(user, f"_wego_in_{role}")), None)
+        return user
+
+
 def role_of(user):
     """The user's role, or None. Cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -32,7 +54,7 @@ def role_of(user):
         return ADMIN
     if not hasattr(user, "_wego_role"):
         names = set(user.groups.values_list("name", flat=True))
-        user._wego_role = next((role for role in (DPO, WEGO, COUNCIL_STAFF) if role in names), None)
+        user._wego_role = next((role for role in ROLE_ORDER if role in names), None)
     return user._wego_role
 
 

@@ -113,13 +113,27 @@ def test_language_and_role_are_part_of_the_key(client, seed, council_user, wego_
     submit = f'<div class="app-actions"><a class="krds-btn primary" href="{reverse("submission_new")}">'
     assert submit not in client.get(reverse("submission_list")).content.decode()
     assert submit in secretariat.get(reverse("submission_list")).content.decode()
+    # The menu, cached per role and page: the secretariat's has "Submit documents", the council's not.
+    menu_link = f'<a href="{reverse("submission_new")}" class="gnb-main-trigger is-link"'
+    assert menu_link in secretariat.get(reverse("dashboard")).content.decode()
+    assert menu_link not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_new_role_applies_on_the_next_page(client, seed, council_user):
+    from compliance.roles import WEGO, ensure_groups
+
+    client.force_login(council_user)
+    menu_link = f'<a href="{reverse("submission_new")}" class="gnb-main-trigger is-link"'
+    assert menu_link not in client.get(reverse("dashboard")).content.decode()
+    council_user.groups.set([ensure_groups()[WEGO]])
+    assert menu_link in client.get(reverse("dashboard")).content.decode()
 
 
 def test_the_page_reads_both_versions_in_one_query(client, seed, council_user, django_assert_max_num_queries):
     client.force_login(council_user)
     client.get(reverse("dashboard"))
     register.load()  # warm
-    with django_assert_max_num_queries(5):  # session, user, groups, the versions, the unread count
+    with django_assert_max_num_queries(4):  # session, user with role, the versions, the unread count
         assert client.get(reverse("dashboard")).status_code == 200
 
 

@@ -433,3 +433,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+# Django's model backend, reading the user's role in the same query (compliance.roles).
+AUTHENTICATION_BACKENDS = ["compliance.roles.RoleBackend"]
