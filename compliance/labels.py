@@ -29,8 +29,11 @@ def status_choices():
     return [(s, STATUS_LABELS[s]) for s in Status.BADGES]
 
 
+DOCUMENT_KIND_LABELS = dict(DocumentKind.choices)  # lazy: each read in the reader's language
+
+
 def document_kind_label(kind):
-    return dict(DocumentKind.choices).get(kind, kind)
+    return DOCUMENT_KIND_LABELS.get(kind, kind)
 
 
 def fiscal_year_label(year):

@@ -11,7 +11,10 @@ then answers from memory:
 - `law_in_force(day, ...)`: the Article 17 provision versions in force on a day;
 - `bills()`: proposed versions that have no effective date (not law);
 - `committee_on(day)`: the competent standing committee on a day;
-- `lineage_ids(doc_ids)`: the versions of those documents' lineages (review threads).
+- `lineage_ids(doc_ids)`: the versions of those documents' lineages (review threads);
+- `forwardings_of(doc_ids)`, `reports_of(doc_ids)`: the forwardings and committee reports
+  that name each document;
+- `document_rows(doc_ids)`: those documents' model rows (with their submission).
 
 Answers for one (as_of, what_if, what_if_from) are memoised on the instance, so a task
 that sends a wave of e-mails computes the obligations once, not once per e-mail.
@@ -27,6 +30,7 @@ import contextvars
 import datetime
 import threading
 import uuid
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -52,6 +56,15 @@ from .rules.obligations import (
 )
 
 ARTICLE = "17"
+DOCUMENT_ROWS_KEPT = 5000  # model rows a register keeps (`document_rows`); more start afresh
+
+
+def _receipt_order(d):
+    return (d.received_on, d.id)
+
+
+def _received_on(d):
+    return d.received_on
 
 
 def provision_rec(p) -> law.ProvisionRec:
@@ -183,11 +196,12 @@ def load_history(tracking_start: datetime.date | None = None) -> History:
 class Trail(Sequence):
     """The rows of `document_trail`, each worked out when first read."""
 
-    def __init__(self, documents, history, as_of):
+    def __init__(self, documents, history, as_of, memo=None):
         self._documents = documents
         self._history = history
         self._as_of = as_of
         self._rows = {}
+        self._memo = {} if memo is None else memo  # document id -> row, for this as_of
 
     def __len__(self):
         return len(self._documents)
@@ -198,11 +212,15 @@ class Trail(Sequence):
         if index < 0:
             index += len(self)
         if index not in self._rows:
-            from .labels import document_kind_label
+            doc = self._documents[index]
+            row = self._memo.get(doc.id)
+            if row is None:  # the label is lazy: it reads in each request's language
+                from .labels import document_kind_label
 
-            row = trail_row(self._documents[index], self._history, self._as_of)
-            row["kind_label"] = document_kind_label(row["doc"].kind)
-            self._rows[index] = row
+                row = trail_row(doc, self._history, self._as_of)
+                row["kind_label"] = document_kind_label(doc.kind)
+                self._memo[doc.id] = row
+            self._rows[index] = dict(row)
         return self._rows[index]
 
 
@@ -218,6 +236,11 @@ class Register:
         self._derived: dict[tuple, object] = {}
         self._committees = None
         self._lineages = None
+        self._by_year_kind = None
+        self._events_by_document = None
+        self._rows: dict = {}
+        self._rows_by_day: dict = {}
+        self._kept: dict = {}
 
     @classmethod
     def load(cls, tracking_start: datetime.date | None = None) -> Register:
@@ -306,7 +329,88 @@ class Register:
         A sequence whose rows are worked out when read: a page of a long trail costs
         that page, not every document of the fiscal year.
         """
-        return Trail(trail_documents(obligation, self.history, as_of), self.history, as_of)
+        return Trail(self._trail_documents(obligation, as_of), self.history, as_of, self._trail_rows(as_of))
+
+    def _trail_rows(self, as_of):
+        """The trail rows worked out so far for `as_of` (document id -> row): a row depends
+        only on the data and the day, so each is worked out once per register."""
+        memo = self._rows_by_day.get(as_of)
+        if memo is None:
+            if len(self._rows_by_day) >= 16:
+                self._rows_by_day.clear()
+            memo = self._rows_by_day[as_of] = {}
+        return memo
+
+    def _trail_documents(self, obligation, as_of):
+        """`trail_documents` through an index by (fiscal year, kind) built once, instead of
+        a pass over every document of every year on each request."""
+        if obligation.document is not None and obligation.spec.is_event_driven:
+            return trail_documents(obligation, self.history, as_of)
+        if self._by_year_kind is None:
+            groups = defaultdict(list)
+            for d in self.history.documents:
+                groups[(d.fiscal_year, d.kind)].append(d)
+            self._by_year_kind = (dict(groups), {})
+        by_year_kind, by_duty = self._by_year_kind
+        key = (obligation.fiscal_year, frozenset(obligation.spec.document_kinds))
+        docs = by_duty.get(key)
+        if docs is None:  # the kinds of a duty's fiscal year, in receipt order: once per register
+            docs = [d for kind in key[1] for d in by_year_kind.get((key[0], kind), ())]
+            docs.sort(key=_receipt_order)
+            by_duty[key] = docs
+        return docs[: bisect_right(docs, as_of, key=_received_on)]
+
+    def _events(self):
+        if self._events_by_document is None:
+            forwarded, reported = defaultdict(list), defaultdict(list)
+            for f in sorted(self.history.forwardings, key=lambda f: (f.forwarded_on, f.id)):
+                for doc_id in f.doc_ids:
+                    forwarded[doc_id].append(f)
+            for r in sorted(self.history.reports, key=lambda r: (r.reported_on, r.id)):
+                for doc_id in r.doc_ids:
+                    reported[doc_id].append(r)
+            self._events_by_document = (dict(forwarded), dict(reported))
+        return self._events_by_document
+
+    def forwardings_of(self, doc_ids) -> dict[int, list[ForwardRec]]:
+        """{document id: the forwardings to the Council naming it, oldest first} for the
+        documents that have any: as the forwarding items name them (one entry per item)."""
+        forwarded = self._events()[0]
+        return {i: forwarded[i] for i in doc_ids if i in forwarded}
+
+    def reports_of(self, doc_ids) -> dict[int, list[ReportRec]]:
+        """{document id: the reports to the committee naming it, oldest first} for the
+        documents that have any."""
+        reported = self._events()[1]
+        return {i: reported[i] for i in doc_ids if i in reported}
+
+    def kept(self, name: str, limit: int = 5000) -> dict:
+        """A dict kept with this register under `name`, for what a caller derives from the
+        register's data alone (it goes when the data changes); emptied when it holds
+        `limit` entries. Callers must not change what they find in it."""
+        found = self._kept.get(name)
+        if found is None or len(found) >= limit:
+            found = self._kept[name] = {}
+        return found
+
+    def document_rows(self, doc_ids) -> dict:
+        """{id: Document row, its submission selected} of the documents given that exist.
+
+        Documents and submissions are register data, so a row read once serves every
+        later page under this data version: a page reads only the rows no page read
+        before it (one query, none when there are none). The rows are shared between
+        requests: callers must not change them."""
+        from .models import Document
+
+        rows = self._rows
+        missing = {i for i in doc_ids if i not in rows}
+        if missing:
+            if len(rows) + len(missing) > DOCUMENT_ROWS_KEPT:
+                rows = self._rows = {}
+                missing = set(doc_ids)
+            for doc in Document.objects.filter(pk__in=missing).select_related("submission").order_by():
+                rows[doc.pk] = doc
+        return {i: rows[i] for i in doc_ids if i in rows}
 
     def lineage_ids(self, doc_ids) -> set[int]:
         """The ids of every version in the lineages (`supersedes` trees) of `doc_ids`.
@@ -414,13 +518,20 @@ _pinned_version = contextvars.ContextVar("wego_pinned_data_version", default=Non
 def data_version():
     """The data version the current transaction sees (one query); None when unknown.
 
-    Inside `pinned_version()` it is the token the request read first (no query)."""
+    Inside `pinned_version()` it is the token the request read first (no query). Every
+    other page asks, so the query is written out: through the ORM, building the query
+    took twice as long as running it."""
     pinned = _pinned_version.get()
     if pinned is not None:
         return pinned
     from .models import DataVersion
 
-    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    meta = DataVersion._meta
+    table, token, pk = (connection.ops.quote_name(n) for n in (meta.db_table, "token", meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {token} FROM {table} WHERE {pk} = %s", [1])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def versions():

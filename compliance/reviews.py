@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document, ForwardingItem, ReviewComment, ReviewOutcome
 
+THREADS_KEPT = 5000  # threads without outcomes or comments a register keeps
+
 
 class ReviewState:
     AWAITING = "awaiting_review"
@@ -182,7 +184,7 @@ class Thread:
                 c = i.obj
                 row.update(at=c.created_at.isoformat(), text=c.body, by=c.author.get_username(), role=c.author_role)
             elif i.kind == "forwarded":
-                row.update(forwarding_id=i.obj.pk)
+                row.update(forwarding_id=i.obj.id)
             return row
 
         return {"versions": [v.pk for v in self.versions], "state": self.state, "items": [item(i) for i in self.items]}
@@ -196,19 +198,37 @@ class Thread:
         return None
 
 
-def threads_for(documents, lineage_ids=None):
+def threads_for(documents, lineage_ids=None, *, register=None):
     """{document pk: Thread} for every document given (and its lineage), in 4 queries.
 
     `lineage_ids` (optional: `Register.lineage_ids` of the register the page has loaded
     anyway) names the versions of the documents' lineages from memory; without it a
-    recursive query finds them (`lineage_documents`). Both read the same rows."""
+    recursive query finds them (`lineage_documents`). Both read the same rows.
+
+    With `register` (the register the page has loaded) the lineages, the versions not
+    among `documents` and the forwardings come from it (`_from_register`): the outcomes
+    and comments are the only queries."""
     documents = list(documents)
     if not documents:
         return {}
+    if register is not None:
+        return _from_register(documents, register)
     peers = _peers([d.pk for d in documents], lineage_ids)
     for doc in documents:
         peers.setdefault(doc.pk, doc)
     return _threads_of(documents, peers)
+
+
+def _from_register(documents, register):
+    """`threads_for` with what the register knows: the lineages (`lineage_ids`), the rows
+    of versions not given (`document_rows`, read once per data version) and the
+    forwardings (`forwardings_of`). The same threads as the queries give
+    (tests/test_register_cache.py); `item.obj` of a forwarding is then the register's
+    record of it (id, forwarded_on, document_number)."""
+    peers = {doc.pk: doc for doc in documents}
+    ids = register.lineage_ids(list(peers))
+    peers.update(register.document_rows([i for i in ids if i not in peers]))
+    return _threads_of(documents, peers, register)
 
 
 def _peers(pks, lineage_ids=None):
@@ -217,29 +237,68 @@ def _peers(pks, lineage_ids=None):
     return {d.pk: d for d in found.select_related("submission", "submission__submitted_by")}
 
 
-def _threads_of(documents, peers):
+def _threads_of(documents, peers, register=None):
+    """The threads of `documents` from their lineages' rows (`peers`), in 3 queries.
+
+    With `register`: the forwardings come from it, a page asks first whether its
+    lineages have any outcome or comment (one query) and reads only the tables that have
+    some, and the thread of a lineage with neither, which follows from register data
+    alone, is built once per data version (`Register.kept`)."""
     children = _children(peers)
     lineages = {doc.pk: lineage_of(peers, doc, children) for doc in documents}
     ids = {v.pk for versions in lineages.values() for v in versions}
+    any_outcome, any_comment = _review_activity(ids) if register is not None else (True, True)
     outcomes = defaultdict(list)
-    for o in (
-        ReviewOutcome.objects.filter(document_id__in=ids).select_related("recorded_by").order_by("created_at", "pk")
-    ):
-        outcomes[o.document_id].append(o)
+    if any_outcome:
+        for o in (
+            ReviewOutcome.objects.filter(document_id__in=ids).select_related("recorded_by").order_by("created_at", "pk")
+        ):
+            outcomes[o.document_id].append(o)
     comments = defaultdict(list)
-    for c in ReviewComment.objects.filter(document_id__in=ids).select_related("author").order_by("created_at", "pk"):
-        comments[c.document_id].append(c)
+    if any_comment:
+        for c in (
+            ReviewComment.objects.filter(document_id__in=ids).select_related("author").order_by("created_at", "pk")
+        ):
+            comments[c.document_id].append(c)
     forwarded = defaultdict(list)
-    for item in ForwardingItem.objects.filter(document_id__in=ids).select_related("forwarding"):
-        forwarded[item.document_id].append(item.forwarding)
+    if register is not None:
+        forwarded.update(register.forwardings_of(ids))
+        quiet = register.kept("review_threads", limit=THREADS_KEPT)
+    else:
+        for item in ForwardingItem.objects.filter(document_id__in=ids).select_related("forwarding"):
+            forwarded[item.document_id].append(item.forwarding)
+        quiet = None
     result, built = {}, {}
     for doc in documents:
         versions = lineages[doc.pk]
         key = versions[0].pk
         if key not in built:
-            built[key] = _thread(versions, peers, outcomes, comments, forwarded)
+            if quiet is None or any(outcomes.get(v.pk) or comments.get(v.pk) for v in versions):
+                built[key] = _thread(versions, peers, outcomes, comments, forwarded)
+            else:  # no outcome, no comment: the same thread until the data changes
+                found = quiet.get(key)
+                if found is None or [v.pk for v in found.versions] != [v.pk for v in versions]:
+                    found = quiet[key] = _thread(versions, peers, outcomes, comments, forwarded)
+                built[key] = found
         result[doc.pk] = built[key]
     return result
+
+
+def _review_activity(ids):
+    """(any outcome?, any comment?) on the documents `ids`, in one query."""
+    ids = sorted(ids)
+    if not ids:
+        return False, False
+    marks = ", ".join(["%s"] * len(ids))
+    exists = []
+    for model in (ReviewOutcome, ReviewComment):
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field("document").column)
+        exists.append(f"EXISTS (SELECT 1 FROM {table} WHERE {column} IN ({marks}))")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(exists)}", ids * len(exists))
+        any_outcome, any_comment = cursor.fetchone()
+    return bool(any_outcome), bool(any_comment)
 
 
 def thread(doc):
@@ -256,9 +315,9 @@ def _thread(versions, peers, outcomes, comments, forwarded):
         for c in comments[v.pk]:
             items.append(ThreadItem("comment", c.created_at, timezone.localdate(c.created_at), v, c))
         seen = set()
-        for f in forwarded[v.pk]:
-            if f.pk not in seen:
-                seen.add(f.pk)
+        for f in forwarded[v.pk]:  # Forwarding rows, or the register's records of them
+            if f.id not in seen:
+                seen.add(f.id)
                 items.append(ThreadItem("forwarded", None, f.forwarded_on, v, f))
     items.sort(key=lambda i: i.sort_key)
     all_outcomes = sorted((o for v in by_id for o in outcomes[v]), key=lambda o: (o.created_at, o.pk))
@@ -266,10 +325,17 @@ def _thread(versions, peers, outcomes, comments, forwarded):
     return Thread(versions=versions, items=items, outcomes=all_outcomes, comments=all_comments)
 
 
-def distinct_threads(document_ids, lineage_ids=None):
-    """The threads of these documents, one per lineage, in the order first met."""
+def distinct_threads(document_ids, lineage_ids=None, *, register=None):
+    """The threads of these documents, one per lineage, in the order first met.
+
+    With `register`, as `threads_for` with it: the outcomes and comments are the only
+    queries."""
     document_ids = list(document_ids)
-    if lineage_ids:  # the lineages' rows include the documents': one query for both
+    if register is not None:
+        peers = register.document_rows(register.lineage_ids(document_ids))
+        given = [peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers]
+        threads = _threads_of(given, peers, register) if given else {}
+    elif lineage_ids:  # the lineages' rows include the documents': one query for both
         peers = _peers(document_ids, lineage_ids)
         threads = _threads_of([peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers], peers)
     else:

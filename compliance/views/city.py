@@ -42,26 +42,33 @@ from .tables import (
     list_page,
 )
 
+INBOX_PAGE_SIZE = 50
 INBOX_REASONS_SHOWN = 20
 
 
 @role_required(*CITY)
 @require_GET
 def inbox(request):
-    """Received documents with what has happened to each, and delays needing a reason."""
-    items = Prefetch(
-        "forwarding_items",
-        queryset=ForwardingItem.objects.select_related("forwarding").order_by("forwarding__forwarded_on"),
-    )
-    documents = Document.objects.select_related("submission", "supersedes").prefetch_related(items, "committee_reports")
-    filterset, table = list_page(request, documents, InboxFilter, InboxTable)
-    today = timezone.localdate()
+    """Received documents with what has happened to each, and delays needing a reason.
+
+    What happened to each document (forwardings, reports, the lineage's review) is read
+    from the register for the page's documents; the outcomes and comments are queried."""
     reg = register.load()
+    documents = Document.objects.select_related("submission", "supersedes")
+    # Unfiltered, the table counts every document: the register holds them all already.
+    filterset, table = list_page(
+        request, documents, InboxFilter, InboxTable, per_page=INBOX_PAGE_SIZE, count=len(reg.history.documents)
+    )
+    today = timezone.localdate()
     needing_reason = reg.derived(
         "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
     )
     # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
-    table.reviews = threads_for([row.record for row in table.page.object_list], reg.lineage_ids)
+    records = [row.record for row in table.page.object_list]
+    shown = [d.pk for d in records]
+    table.forwardings = reg.forwardings_of(shown)
+    table.reports = reg.reports_of(shown)
+    table.reviews = threads_for(records, register=reg)
     context = {
         "filter": filterset,
         "table": table,

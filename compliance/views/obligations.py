@@ -13,7 +13,7 @@ from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
 from ..reviews import distinct_threads
 from ..rules.obligations import Status, dashboard_order
-from ..services.alerts import announced_due_dates
+from ..services.alerts import announced_due_date
 from .common import audit_entries_context, page_context, paginate, parse_as_of
 from .fragments import cached_fragments
 
@@ -135,7 +135,7 @@ def obligation_detail(request, key):
     # time, and the audit timeline of the documents on that page.
     page = paginate(request, reg.trail(obligation, as_of), TRAIL_PAGE_SIZE)
     trail = page.object_list
-    announced = None if what_if else announced_due_dates([obligation.key]).get(obligation.key)
+    announced = None if what_if else announced_due_date(obligation.key)
     context = {
         "obligation": obligation,
         "as_of": as_of,
@@ -147,7 +147,7 @@ def obligation_detail(request, key):
         "proposed": reg.bills(article=None),
         "trail": trail,
         # The city's review of these documents: information next to the status, never part of it.
-        "review_threads": distinct_threads([row["doc"].id for row in trail], reg.lineage_ids),
+        "review_threads": distinct_threads([row["doc"].id for row in trail], register=reg),
         **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))

@@ -1,9 +1,10 @@
-"""The tables of the list pages (django-tables2): sortable columns, pages of 25, cells
-written for a reader (dates, sizes, links). They render with
+"""The tables of the list pages (django-tables2): sortable columns, pages of 25 (the
+inbox's of 50), cells written for a reader (dates, sizes, links). They render with
 templates/tables/krds_table.html (settings.DJANGO_TABLES2_TEMPLATE); `list_page()` pairs
 a table with its filter form (compliance/forms/filters.py)."""
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -98,7 +99,11 @@ class SubmissionTable(tables.Table):
 
 
 class InboxTable(tables.Table):
-    reviews = {}  # document pk -> review thread (compliance.reviews.threads_for), set by the view
+    # Set by the view for the page's documents, from the register: document pk -> review
+    # thread (compliance.reviews.threads_for), -> forwardings, -> committee reports.
+    reviews = {}
+    forwardings = {}
+    reports = {}
 
     received = DateColumn(accessor="submission__received_on", verbose_name=_("Received"))
     title = tables.Column(verbose_name=_("Document"))
@@ -129,24 +134,24 @@ class InboxTable(tables.Table):
 
     def render_forwarded(self, record):
         lang = _lang()
-        items = list(record.forwarding_items.all())
-        if not items:
+        forwardings = self.forwardings.get(record.pk)
+        if not forwardings:
             return format_html("<strong>{}</strong>", _("Not forwarded"))
         return format_html_join(
             BR,
             "{}{}",
             (
                 (
-                    display.format_date(i.forwarding.forwarded_on, lang),
-                    f" · {i.forwarding.document_number}" if i.forwarding.document_number else "",
+                    display.format_date(f.forwarded_on, lang),
+                    f" · {f.document_number}" if f.document_number else "",
                 )
-                for i in items
+                for f in forwardings
             ),
         )
 
     def render_reported(self, record):
         lang = _lang()
-        reports = list(record.committee_reports.all())
+        reports = self.reports.get(record.pk, ())
         return format_html_join(BR, "{}", ((display.format_date(r.reported_on, lang),) for r in reports)) or "—"
 
     def render_actions(self, record):
@@ -167,7 +172,7 @@ class InboxTable(tables.Table):
                 _("Forward"),
             ),
         ]
-        if record.forwarding_items.all():
+        if self.forwardings.get(record.pk):
             links.append(
                 format_html('<a href="{}?document={}">{}</a>', reverse("committee_report_new"), record.pk, _("Report"))
             )
@@ -334,12 +339,29 @@ class AuditTable(tables.Table):
 # --- The page -------------------------------------------------------------------------------
 
 
-def list_page(request, queryset, filterset_class, table_class, *, per_page=PER_PAGE, prefix=None, **table_kwargs):
-    """The filter form (bound to the query string) and the table of one list page."""
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (`count`), so it does not count them."""
+
+    def __init__(self, object_list, per_page, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # replaces the cached property
+
+
+def list_page(
+    request, queryset, filterset_class, table_class, *, per_page=PER_PAGE, prefix=None, count=None, **table_kwargs
+):
+    """The filter form (bound to the query string) and the table of one list page.
+
+    `count`: how many rows `queryset` holds, when the caller knows it without a query;
+    used only while no filter narrows the rows."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request, prefix=prefix)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     table = table_class(rows, **table_kwargs)
-    tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    paginate = {"per_page": per_page}
+    if count is not None and not rows.query.has_filters() and not rows.query.distinct:
+        paginate.update(paginator_class=CountedPaginator, count=count)
+    tables.RequestConfig(request, paginate=paginate).configure(table)
     # Page numbers to link: the ends and two either side of this one, "…" between.
     table.page_range = list(table.paginator.get_elided_page_range(table.page.number, on_each_side=2, on_ends=1))
     return filterset, table
