@@ -413,7 +413,7 @@ def entries_for_obligation(obligation, trail=()):
     """The audit timeline of one obligation, newest first (one query)."""
     from .models import AuditEntry
 
-    return list(AuditEntry.objects.touching(obligation_refs(obligation, trail)).order_by("-seq"))
+    return AuditEntry.objects.newest_touching(obligation_refs(obligation, trail))
 
 
 def change_rows(entry):

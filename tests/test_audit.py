@@ -275,5 +275,9 @@ def test_touching_finds_entries_by_whole_tokens(events):
     for chosen in (tokens[:1], tokens[::3], [t[:-1] for t in tokens], [t + "0" for t in tokens], ["nothing:0"]):
         expected = {e.pk for e in entries if any(f" {r} " in e.refs for r in chosen)}
         assert set(AuditEntry.objects.touching(chosen).values_list("pk", flat=True)) == expected, chosen
+        # The obligation page's written-out form: the same entries, newest first.
+        newest = AuditEntry.objects.newest_touching(chosen)
+        assert [e.pk for e in newest] == sorted(expected, key=lambda pk: -AuditEntry.objects.get(pk=pk).seq), chosen
     assert AuditEntry.objects.touching(tokens[::3]).exists()
+    assert AuditEntry.objects.newest_touching([]) == []
     assert not AuditEntry.objects.touching([]).exists()
