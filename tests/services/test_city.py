@@ -19,6 +19,7 @@ from compliance.models import (
     Forwarding,
     InspectionRequest,
     Party,
+    Submission,
 )
 from tests import workflow_samples as samples
 
@@ -228,3 +229,38 @@ def test_lists_query_counts(client, seed, council_user, django_assert_max_num_qu
     for name in ("forwarding_list", "evaluation_list"):
         with django_assert_max_num_queries(10):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_inbox_pages_by_50_and_counts_from_the_register_only_unfiltered(client, seed, dpo_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compliance.views.city import INBOX_PAGE_SIZE
+
+    client.force_login(dpo_user)
+    client.get(reverse("inbox"))  # warm the session and auth caches
+    sub = Submission.objects.create(received_on=datetime.date(2024, 3, 4), source="synthetic test data")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            Document.objects.create(
+                submission=sub, kind="settlement", fiscal_year=2023, title=f"synthetic {i}", source="synthetic"
+            )
+
+    def get(params=None):
+        client.get(reverse("inbox"), params or {})  # the register is loaded once per change
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("inbox"), params or {})
+        return len(ctx.captured_queries), response
+
+    add(5, 0)
+    few, _ = get()
+    add(60, 5)
+    many, response = get()
+    assert many == few
+    total = Document.objects.count()
+    table = response.context["table"]
+    assert INBOX_PAGE_SIZE == 50 and len(table.page.object_list) == 50 and table.paginator.count == total
+    assert len(get({"page": 2})[1].context["table"].page.object_list) == total - 50
+    filtered = get({"kind": "settlement"})[1].context["table"]
+    assert filtered.paginator.count == Document.objects.filter(kind="settlement").count() < total

@@ -232,3 +232,39 @@ def test_a_signed_in_user_without_a_role_is_told_why(client, seed, django_user_m
     assert "Your account has no role yet" in response.content.decode()
     response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="ko")
     assert "역할이 아직 지정되지 않았습니다" in response.content.decode()
+
+
+def _queries(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_obligation_page_query_count_stays_flat_as_its_trail_grows(client, seed, council_user):
+    """The first view of a page after a change reads its document rows (one query), later
+    views do not; both stay the same however long the trail is."""
+    from compliance import register
+
+    client.force_login(council_user)
+    client.get(reverse("dashboard"), {"as_of": AS_OF})  # warm the session and auth caches
+    _add_synthetic_forwarded_plans(5, 0)
+    day = datetime.date.fromisoformat(AS_OF)
+    key = next(
+        o.key
+        for o in register.load().obligations(day)
+        if o.fiscal_year == 2025 and "plan_draft" in o.spec.document_kinds and not o.spec.is_event_driven
+    )
+    url = reverse("obligation_detail", args=[key])
+    cold_small, _ = _queries(client, url, {"as_of": AS_OF})
+    warm_small, _ = _queries(client, url, {"as_of": AS_OF})
+    _add_synthetic_forwarded_plans(60, 5)
+    register.load().obligations(day)  # as above: the register read, not yet the page's rows
+    cold_many, _ = _queries(client, url, {"as_of": AS_OF})
+    warm_many, response = _queries(client, url, {"as_of": AS_OF})
+    assert (cold_many, warm_many) == (cold_small, warm_small)
+    assert warm_many == cold_many - 1
+    assert len(response.context["trail"]) == 50 and response.context["page"].paginator.count >= 65
