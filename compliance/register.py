@@ -21,7 +21,8 @@ that sends a wave of e-mails computes the obligations once, not once per e-mail.
 
 `load()` returns the register cached in this process for the current **data version**
 (one query), loading it only after a write changed that version; `Register.load()`
-always reads afresh. Both give the same answers (tests/test_register_cache.py).
+always reads afresh. `load_with_display_version()` reads the display version with it, in
+the same query, for pages that keep what they draw from other tables under it. Both give the same answers (tests/test_register_cache.py).
 """
 
 from __future__ import annotations
@@ -541,7 +542,23 @@ def versions():
     triggers, migration 0023): the key of the pages' cached fragments."""
     from .models import DataVersion
 
-    return DataVersion.objects.filter(pk=1).values_list("token", "display_token").first() or (None, None)
+    meta = DataVersion._meta
+    table, token, display, pk = (
+        connection.ops.quote_name(n) for n in (meta.db_table, "token", "display_token", meta.pk.column)
+    )
+    with connection.cursor() as cursor:  # written out, as in `data_version()`
+        cursor.execute(f"SELECT {token}, {display} FROM {table} WHERE {pk} = %s", [1])
+        row = cursor.fetchone()
+    return tuple(row) if row else (None, None)
+
+
+def load_with_display_version():
+    """(`load()`, the display version), both versions read in one query: for a page that
+    keeps what it drew from tables outside the register (review outcomes and comments)
+    under the display version, which their writes change."""
+    data_token, display_token = versions()
+    with pinned_version(data_token):
+        return load(), display_token
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Document, ForwardingItem, ReviewComment, ReviewOutcome
 
 THREADS_KEPT = 5000  # threads without outcomes or comments a register keeps
+PAGES_KEPT = 500  # pages' threads a register keeps under one display version
 
 
 class ReviewState:
@@ -198,7 +199,7 @@ class Thread:
         return None
 
 
-def threads_for(documents, lineage_ids=None, *, register=None):
+def threads_for(documents, lineage_ids=None, *, register=None, display_version=None):
     """{document pk: Thread} for every document given (and its lineage), in 4 queries.
 
     `lineage_ids` (optional: `Register.lineage_ids` of the register the page has loaded
@@ -207,16 +208,38 @@ def threads_for(documents, lineage_ids=None, *, register=None):
 
     With `register` (the register the page has loaded) the lineages, the versions not
     among `documents` and the forwardings come from it (`_from_register`): the outcomes
-    and comments are the only queries."""
+    and comments are the only queries. With the `display_version` read with that
+    register's data version as well (`register.load_with_display_version()`), the
+    threads are kept under it: a page viewed again before any write asks nothing."""
     documents = list(documents)
     if not documents:
         return {}
     if register is not None:
-        return _from_register(documents, register)
+        memo = _display_memo(register, display_version)
+        key = ("threads_for", tuple(d.pk for d in documents))
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = _from_register(documents, register)
+            if memo is not None:
+                memo[key] = found
+        return dict(found)
     peers = _peers([d.pk for d in documents], lineage_ids)
     for doc in documents:
         peers.setdefault(doc.pk, doc)
     return _threads_of(documents, peers)
+
+
+def _display_memo(register, display_version):
+    """The threads built under `display_version`, kept with the register (None without a
+    display version). Every write to a review table, a document or a submission changes
+    the display version (database triggers, migration 0023), so none is kept past one."""
+    if not display_version:
+        return None
+    memo = register.kept("review_pages", limit=PAGES_KEPT)
+    if memo.get("version") != display_version:
+        memo.clear()
+        memo["version"] = display_version
+    return memo
 
 
 def _from_register(documents, register):
@@ -325,12 +348,15 @@ def _thread(versions, peers, outcomes, comments, forwarded):
     return Thread(versions=versions, items=items, outcomes=all_outcomes, comments=all_comments)
 
 
-def distinct_threads(document_ids, lineage_ids=None, *, register=None):
+def distinct_threads(document_ids, lineage_ids=None, *, register=None, display_version=None):
     """The threads of these documents, one per lineage, in the order first met.
 
-    With `register`, as `threads_for` with it: the outcomes and comments are the only
-    queries."""
+    With `register` (and `display_version`), as `threads_for` with them."""
     document_ids = list(document_ids)
+    memo = _display_memo(register, display_version) if register is not None else None
+    key = ("distinct_threads", tuple(document_ids))
+    if memo is not None and key in memo:
+        return list(memo[key])
     if register is not None:
         peers = register.document_rows(register.lineage_ids(document_ids))
         given = [peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers]
@@ -346,4 +372,7 @@ def distinct_threads(document_ids, lineage_ids=None, *, register=None):
         if t is not None and t.versions[0].pk not in seen:
             seen.add(t.versions[0].pk)
             result.append(t)
+    if memo is not None:
+        memo[key] = result
+        return list(result)
     return result

@@ -126,3 +126,36 @@ def test_a_review_of_a_quiet_lineage_is_seen_at_once(seed, dpo_user, wego_user):
     (cached,) = distinct_threads(ids, register=register.load())
     assert plain(cached) == plain(fresh)
     assert cached.state == "accepted" and len(cached.comments) == 1
+
+
+def test_threads_kept_under_the_display_version_are_the_queried_threads(seed, dpo_user, wego_user):
+    """A page views its threads again from the register while nothing was written; a
+    review, a comment or a new version changes the display version (database triggers),
+    so the next view reads them afresh."""
+    docs = add_lineages(5)
+    ids = [d.pk for d in docs]
+
+    def both():
+        reg, display = register.load_with_display_version()
+        kept = [plain(t) for t in distinct_threads(ids, register=reg, display_version=display)]
+        queried = [plain(t) for t in distinct_threads(ids)]
+        return display, kept, queried
+
+    first, kept, queried = both()
+    assert first and kept == queried
+    assert both() == (first, kept, queried)  # from what was kept
+    review.do_add_comment(by=wego_user, thread_document=docs[1], document=docs[1], body="a comment")
+    second, kept, queried = both()
+    assert second != first and kept == queried
+    review.do_record_review(by=dpo_user, thread_document=docs[1], document=docs[1], decision="accepted")
+    third, kept, queried = both()
+    assert third not in (first, second) and kept == queried
+    assert [t.state for t in distinct_threads([docs[1].pk], register=register.load(), display_version=third)] == [
+        "accepted"
+    ]
+    records = list(Document.objects.filter(pk__in=ids).select_related("submission"))
+    reg, display = register.load_with_display_version()
+    expected = {pk: plain(t) for pk, t in threads_for(records).items()}
+    for _ in range(2):
+        got = threads_for(records, register=reg, display_version=display)
+        assert {pk: plain(t) for pk, t in got.items()} == expected

@@ -52,8 +52,9 @@ def inbox(request):
     """Received documents with what has happened to each, and delays needing a reason.
 
     What happened to each document (forwardings, reports, the lineage's review) is read
-    from the register for the page's documents; the outcomes and comments are queried."""
-    reg = register.load()
+    from the register for the page's documents; the review threads are kept under the
+    display version, so the outcomes and comments are queried only after a write."""
+    reg, display_version = register.load_with_display_version()
     documents = Document.objects.select_related("submission", "supersedes")
     # Unfiltered, the table counts every document: the register holds them all already.
     filterset, table = list_page(
@@ -68,7 +69,7 @@ def inbox(request):
     shown = [d.pk for d in records]
     table.forwardings = reg.forwardings_of(shown)
     table.reports = reg.reports_of(shown)
-    table.reviews = threads_for(records, register=reg)
+    table.reviews = threads_for(records, register=reg, display_version=display_version)
     context = {
         "filter": filterset,
         "table": table,

@@ -120,7 +120,7 @@ def obligation_detail(request, key):
     as_of, error = parse_as_of(request)
     if error:
         return render(request, "compliance/error.html", {"message": error}, status=400)
-    reg = register.load()
+    reg, display_version = register.load_with_display_version()
     what_if, what_if_from, error = _what_if(request, reg)
     if error:
         return render(request, "compliance/error.html", {"message": error}, status=400)
@@ -147,7 +147,9 @@ def obligation_detail(request, key):
         "proposed": reg.bills(article=None),
         "trail": trail,
         # The city's review of these documents: information next to the status, never part of it.
-        "review_threads": distinct_threads([row["doc"].id for row in trail], register=reg),
+        "review_threads": distinct_threads(
+            [row["doc"].id for row in trail], register=reg, display_version=display_version
+        ),
         **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))

@@ -245,8 +245,8 @@ def _queries(client, url, params):
 
 
 def test_obligation_page_query_count_stays_flat_as_its_trail_grows(client, seed, council_user):
-    """The first view of a page after a change reads its document rows (one query), later
-    views do not; both stay the same however long the trail is."""
+    """The first view of a page after a change reads its document rows and asks about
+    their reviews; later views do neither. Both stay the same however long the trail is."""
     from compliance import register
 
     client.force_login(council_user)
@@ -266,5 +266,5 @@ def test_obligation_page_query_count_stays_flat_as_its_trail_grows(client, seed,
     cold_many, _ = _queries(client, url, {"as_of": AS_OF})
     warm_many, response = _queries(client, url, {"as_of": AS_OF})
     assert (cold_many, warm_many) == (cold_small, warm_small)
-    assert warm_many == cold_many - 1
+    assert warm_many < cold_many
     assert len(response.context["trail"]) == 50 and response.context["page"].paginator.count >= 65
