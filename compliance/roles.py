@@ -30,19 +30,29 @@ ROLE_ORDER = (DPO, WEGO, COUNCIL_STAFF)  # a user in several groups has the firs
 
 class RoleBackend(ModelBackend):
     """Django's model backend, reading the signed-in user's role with the user (one query
-    per request instead of two): `role_of()` then needs no query of its own."""
+    per request instead of two): `role_of()` then needs no query of its own.
+
+    Written out: the same query built through the ORM (three `Exists` annotations) cost
+    more time to build than the query it saved."""
 
     def get_user(self, user_id):
         from django.contrib.auth import get_user_model
-        from django.db.models import Exists, OuterRef
+        from django.db import connection
 
-        in_group = {
-            f"_wego_in_{role}": Exists(Group.objects.filter(user=OuterRef("pk"), name=role)) for role in ROLE_ORDER
-        }
-        user = get_user_model()._default_manager.annotate(**in_group).filter(pk=user_id).first()
+        model = get_user_model()
+        quote = connection.ops.quote_name
+        through = model.groups.through._meta
+        member = (
+            f"EXISTS (SELECT 1 FROM {quote(through.db_table)} ug JOIN {quote(Group._meta.db_table)} g "
+            f"ON g.{quote(Group._meta.pk.column)} = ug.{quote('group_id')} "
+            f"WHERE ug.{quote('user_id')} = u.{quote(model._meta.pk.column)} AND g.{quote('name')} = %s)"
+        )
+        columns = ", ".join(f"{member} AS {quote(f'in_{n}')}" for n in range(len(ROLE_ORDER)))
+        sql = f"SELECT u.*, {columns} FROM {quote(model._meta.db_table)} u WHERE u.{quote(model._meta.pk.column)} = %s"
+        user = next(iter(model._default_manager.raw(sql, [*ROLE_ORDER, user_id])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        user._wego_role = next((role for role in ROLE_ORDER if getattr(user, f"_wego_in_{role}")), None)
+        user._wego_role = next((role for n, role in enumerate(ROLE_ORDER) if getattr(user, f"in_{n}")), None)
         return user
 
 
