@@ -514,6 +514,7 @@ def source_models():
 
 
 _pinned_version = contextvars.ContextVar("wego_pinned_data_version", default=None)
+_pinned_display = contextvars.ContextVar("wego_pinned_display_version", default=None)
 
 
 def data_version():
@@ -539,7 +540,11 @@ def versions():
     """(data version, display version) in one query; (None, None) when unknown.
 
     The display version changes with every write to a table a page may show (database
-    triggers, migration 0023): the key of the pages' cached fragments."""
+    triggers, migration 0023): the key of the pages' cached fragments. Inside
+    `pinned_version(token, display)` it is the pair the request read first (no query)."""
+    pinned = _pinned_display.get()
+    if pinned is not None:
+        return _pinned_version.get(), pinned
     from .models import DataVersion
 
     meta = DataVersion._meta
@@ -562,14 +567,17 @@ def load_with_display_version():
 
 
 @contextmanager
-def pinned_version(token):
-    """`load()` uses `token`, read earlier by the caller (with the display version, in one
-    query), for the rest of the block: a page reads its versions first, then its data."""
+def pinned_version(token, display=None):
+    """`load()` uses `token` (and `versions()` the pair with `display`), read earlier by the
+    caller in one query, for the rest of the block: a page reads its versions first,
+    then its data."""
     reset = _pinned_version.set(token)
+    reset_display = _pinned_display.set(display)
     try:
         yield
     finally:
         _pinned_version.reset(reset)
+        _pinned_display.reset(reset_display)
 
 
 _deferred = threading.local()

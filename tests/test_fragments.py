@@ -22,7 +22,7 @@ from compliance.views.fragments import NOT_SHOWN
 
 pytestmark = pytest.mark.django_db
 
-CACHED_PAGES = ["dashboard", "submission_list", "forwarding_list", "provisions"]
+CACHED_PAGES = ["dashboard", "submission_list", "forwarding_list", "provisions", "inbox"]
 
 
 def display_token():
@@ -69,10 +69,23 @@ def test_writes_to_tables_no_fragment_shows_leave_it_alone(seed, council_user):
     assert display_token() == before
 
 
-@pytest.mark.parametrize("name", CACHED_PAGES)
+def obligation_urls():
+    """A page for every duty of the seed's history, as of a day with forwardings to show."""
+    day = datetime.date(2024, 6, 30)
+    return [f"{reverse('obligation_detail', args=[o.key])}?as_of={day}" for o in register.load().obligations(day)]
+
+
+@pytest.mark.parametrize("name", [*CACHED_PAGES, "obligation_detail"])
 def test_cached_and_uncached_pages_are_identical(client, seed, dpo_user, name):
     client.force_login(dpo_user)
-    url = reverse(name)
+    if name == "obligation_detail":
+        for url in obligation_urls():
+            assert_cached_equals_uncached(client, url)
+    else:
+        assert_cached_equals_uncached(client, reverse(name))
+
+
+def assert_cached_equals_uncached(client, url):
     first = client.get(url)  # renders and stores the fragment
     cached = client.get(url)  # served from the fragment
     caches["fragments"].clear()
@@ -161,3 +174,17 @@ def test_sqlite_keeps_the_display_version_too(tmp_path):
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=root)
     assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+def test_a_review_shows_in_the_cached_inbox_at_once(client, seed, dpo_user):
+    from compliance.services.review import do_record_review
+
+    client.force_login(dpo_user)
+    client.get(reverse("inbox"))
+    before = client.get(reverse("inbox")).content.decode()  # from the fragment
+    newest = Document.objects.filter(superseded_by__isnull=True).order_by("-submission__received_on", "-pk").first()
+    do_record_review(by=dpo_user, thread_document=newest, document=newest, decision="accepted")
+    after = client.get(reverse("inbox")).content.decode()
+    assert 'data-review-state="accepted"' in after and 'data-review-state="accepted"' not in before
+    caches["fragments"].clear()
+    assert without_csrf(client.get(reverse("inbox")).content.decode()) == without_csrf(after)

@@ -48,6 +48,7 @@ INBOX_REASONS_SHOWN = 20
 
 @role_required(*CITY)
 @require_GET
+@cached_fragments
 def inbox(request):
     """Received documents with what has happened to each, and delays needing a reason.
 

@@ -94,7 +94,7 @@ def cached_fragments(view):
         data_token, display_token = register.versions()
         request.fragments = fragments_for(request, data_token, display_token)
         # The page's register is the one of the version just read: data no older than the key.
-        with register.pinned_version(data_token):
+        with register.pinned_version(data_token, display_token):
             return view(request, *args, **kwargs)
 
     return wrapper

@@ -116,6 +116,7 @@ def dashboard(request):
 
 
 @role_required(*SUBMISSION_READERS)
+@cached_fragments
 def obligation_detail(request, key):
     as_of, error = parse_as_of(request)
     if error:
