@@ -162,9 +162,10 @@ def run_bare(tag):
     from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
-    # The generated pages only: without the footer-only pages our build lays out for the
-    # appended ones (the bare merge stamps nothing), so the baseline is the strict floor.
-    html = re.sub(r'<div class="stamp-page".*?</div>', "", (OUT / f"packet-{tag}.html").read_text(encoding="utf-8"))
+    # The generated pages only: without the marker pages our build lays out where each
+    # appended document starts and ends (the bare merge stamps nothing and links nothing),
+    # so the baseline is the strict floor.
+    html = re.sub(r'<div class="att-mark".*?</div>', "", (OUT / f"packet-{tag}.html").read_text(encoding="utf-8"))
     files = json.loads((OUT / f"packet-{tag}.json").read_text())
     started = time.perf_counter()
     generated = HTML(string=html, base_url=str(ROOT)).write_pdf()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .content import BuiltPacket, PacketRequest, collect
 from .inspect import inspect_files
-from .layout import _context, render_generated
+from .layout import _context, render_generated, render_stamps
 from .manifest import manifest, manifest_bytes
 from .merge import merge
 
@@ -31,7 +31,8 @@ def build(req: PacketRequest, progress=None) -> BuiltPacket:
         title = _context(content, digest, generated_pages, 0)["title"]
         if progress:
             progress(75, _("Appending the documents"))
-        pdf, pages = merge(content, generated, generated_pages, data, title, progress)
+        stamps = render_stamps(content, title, generated_pages)
+        pdf, pages = merge(content, generated, generated_pages, stamps, data, title, progress)
     return BuiltPacket(
         pdf=pdf,
         page_count=pages,

@@ -106,23 +106,59 @@ def what_if_watermark(day) -> str:
     return _("What-if — amendment assumed in force (from %(day)s)") % {"day": text_day}
 
 
-def render_generated(content: PacketContent, manifest_hash: str, progress=None):
-    """Lay out the generated pages and the footers of the appended ones, once.
+def marker_pages(content: PacketContent) -> int:
+    """How many marker pages follow the generated ones: one where each appended document
+    starts and, if it has more than one page, one where it ends (packet.html)."""
+    return sum(1 if e.page_count == 1 else 2 for e in content.files if e.is_appended)
 
-    Returns (pdf, generated pages). The PDF ends with one footer-only page per appended
-    page, which `merge()` stamps onto that page and then drops: every page number, the
-    total and the contents' references to the appended documents (CSS counters and
-    target-counter) come from this single layout, so nothing is laid out twice and the
-    footers need no WeasyPrint render of their own.
+
+def render_generated(content: PacketContent, manifest_hash: str, progress=None):
+    """Lay out the generated pages once; returns (pdf, generated pages).
+
+    Every page number, the total and the contents' references to the appended documents
+    (CSS counters and target-counter) come from this single layout: after the generated
+    pages come blank marker pages where each appended document starts and ends, the page
+    counter skipping its pages in between: a page or two per document, never one per
+    appended page. `merge()` drops them and points their links to the appended pages.
     """
     from weasyprint import HTML
 
-    appended = sum(e.page_count for e in content.files if e.is_appended)
     html = render_to_string("compliance/packets/packet.html", _context(content, manifest_hash, 0, 0))
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    generated_pages = len(document.pages) - appended
+    generated_pages = len(document.pages) - marker_pages(content)
     if generated_pages < 1:
         raise PacketError("The generated pages did not lay out.")
     if progress:
         progress(60, _("Laying out the generated pages"))
     return document.write_pdf(), generated_pages
+
+
+def render_stamps(content: PacketContent, title: str, generated_pages: int):
+    """The footers of the appended pages (and the what-if mark), one small page each, to be
+    stamped onto them by `merge()`: "title · Attachment n · 17 / 61", as the running footer
+    of the generated pages would read there. Positioned text on otherwise empty pages, no
+    margin boxes and no counters: the numbers are known once the generated pages are."""
+    from weasyprint import HTML
+
+    appended = [e for e in content.files if e.is_appended]
+    total = generated_pages + sum(e.page_count for e in appended)
+    footers = []
+    number = generated_pages
+    for entry in appended:
+        label = _("Attachment %(n)s") % {"n": entry.number}
+        for _page in range(entry.page_count):
+            number += 1
+            footers.append(f"{title} · {label} · {number} / {total}")
+    if not footers:
+        return b""
+    req = content.request
+    html = render_to_string(
+        "compliance/packets/stamps.html",
+        {
+            "lang": req.language,
+            "footers": footers,
+            "what_if_label": what_if_watermark(req.what_if_from or req.as_of) if req.what_if else "",
+            "font_family": settings.WEGO_PACKET_FONT_FAMILY,
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,5 +1,6 @@
-"""A packet is laid out once: page numbers, the total, the contents' references to the
-appended documents and their footers all come from one WeasyPrint layout."""
+"""A packet is laid out once: page numbers, the total and the contents' references to the
+appended documents all come from one WeasyPrint layout; the appended pages' footers are
+one small page each, stamped onto them."""
 
 import datetime
 import io
@@ -30,7 +31,7 @@ def test_one_layout_numbers_every_page_and_stamps_the_appended_ones(seed, monkey
 
     renders = []
     real_render = HTML.render
-    monkeypatch.setattr(HTML, "render", lambda self, *a, **k: renders.append(1) or real_render(self, *a, **k))
+    monkeypatch.setattr(HTML, "render", lambda self, *a, **k: renders.append(real_render(self, *a, **k)) or renders[-1])
     draft = Document.objects.get(title="2024년 WeGO 주요사업계획(안)")
     revision = Document.objects.get(title="2024년 WeGO 주요사업계획(안)_수정제출")
     attach(draft, synthetic_pdf("A", pages=2), "plan-draft.pdf")
@@ -39,9 +40,14 @@ def test_one_layout_numbers_every_page_and_stamps_the_appended_ones(seed, monkey
 
     packet = build(PacketRequest(scope="plan", fiscal_year=2024, as_of=AS_OF))
 
-    assert len(renders) == 1  # no second pass for the page count, no render of the footers
+    # One layout of the packet (no second pass for the page count), then the footers.
+    assert len(renders) == 2
+    layout, footers = renders
+    # After the generated pages, a marker page where each appended document starts and ends.
+    assert len(layout.pages) == packet.generated_pages + 4
+    assert len(footers.pages) == 5
     total, first = packet.page_count, packet.generated_pages + 1
-    assert total == packet.generated_pages + 5  # the footer-only pages are gone
+    assert total == packet.generated_pages + 5  # the marker pages are gone
     assert f"{total}" in page_text(packet.pdf, 0)  # the cover's page count
     contents = page_text(packet.pdf, 1)
     assert f"{first}–{first + 1}" in contents and f"{first + 2}–{first + 4}" in contents
@@ -49,3 +55,9 @@ def test_one_layout_numbers_every_page_and_stamps_the_appended_ones(seed, monkey
         stamped = page_text(packet.pdf, first - 1 + offset)
         assert f"{label} · {first + offset} / {total}" in stamped
         assert "SYNTHETIC TEST DOCUMENT" in stamped
+    # The contents' links lead to the appended documents.
+    reader = PdfReader(io.BytesIO(packet.pdf))
+    dests = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    assert dests["att-1-first"] == first - 1 and dests["att-1-last"] == first
+    assert dests["att-2-first"] == first + 1 and dests["att-2-last"] == first + 3
+    assert dests["packet-last-page"] == total - 1
