@@ -4,6 +4,7 @@ templates/compliance/packets/."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -133,32 +134,67 @@ def render_generated(content: PacketContent, manifest_hash: str, progress=None):
     return document.write_pdf(), generated_pages
 
 
-def render_stamps(content: PacketContent, title: str, generated_pages: int):
-    """The footers of the appended pages (and the what-if mark), one small page each, to be
-    stamped onto them by `merge()`: "title · Attachment n · 17 / 61", as the running footer
-    of the generated pages would read there. Positioned text on otherwise empty pages, no
-    margin boxes and no counters: the numbers are known once the generated pages are."""
+@dataclass
+class StampSheet:
+    """What the appended pages' footers are drawn from (`merge.Footers`): one small page per
+    piece of text, laid out by WeasyPrint in the packet's font and footer style."""
+
+    pdf: bytes
+    total: int  # pages in the packet
+    mark: int | None  # page of the what-if mark, if any
+    digits: list  # pages of "0" … "9"
+    slash: int  # page of " / "
+    labels: dict  # attachment number -> page of "title · Attachment n · "
+    widths: list  # width of each page's text, in CSS px
+
+
+def render_stamps(content: PacketContent, title: str, generated_pages: int) -> StampSheet | None:
+    """The pieces of the appended pages' footers: "title · Attachment n · " once per appended
+    document, the digits and " / ", each on a page of its own, and the what-if mark. A
+    footer ("… · Attachment 2 · 17 / 61", as the running footer of the generated pages
+    would read there) is put together from them, so this layout costs the same whether
+    the documents have 5 pages or 500."""
     from weasyprint import HTML
 
     appended = [e for e in content.files if e.is_appended]
-    total = generated_pages + sum(e.page_count for e in appended)
-    footers = []
-    number = generated_pages
-    for entry in appended:
-        label = _("Attachment %(n)s") % {"n": entry.number}
-        for _page in range(entry.page_count):
-            number += 1
-            footers.append(f"{title} · {label} · {number} / {total}")
-    if not footers:
-        return b""
+    if not appended:
+        return None
     req = content.request
+    what_if_label = what_if_watermark(req.what_if_from or req.as_of) if req.what_if else ""
+    pieces = [str(d) for d in range(10)] + [" / "]
+    pieces += [f"{title} · {_('Attachment %(n)s') % {'n': e.number}} · " for e in appended]
     html = render_to_string(
         "compliance/packets/stamps.html",
         {
             "lang": req.language,
-            "footers": footers,
-            "what_if_label": what_if_watermark(req.what_if_from or req.as_of) if req.what_if else "",
+            "pieces": pieces,
+            "what_if_label": what_if_label,
             "font_family": settings.WEGO_PACKET_FONT_FAMILY,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    first = 1 if what_if_label else 0
+    if len(document.pages) != first + len(pieces):
+        raise PacketError("The footers of the appended pages did not lay out.")
+    return StampSheet(
+        pdf=document.write_pdf(),
+        total=generated_pages + sum(e.page_count for e in appended),
+        mark=0 if what_if_label else None,
+        digits=list(range(first, first + 10)),
+        slash=first + 10,
+        labels={e.number: first + 11 + i for i, e in enumerate(appended)},
+        widths=[_text_width(page._page_box) for page in document.pages],
+    )
+
+
+def _text_width(box) -> float:
+    """From the left of the first glyph to the right of the last, over a laid-out page."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    spans, stack = [], [box]
+    while stack:
+        box = stack.pop()
+        if isinstance(box, TextBox):
+            spans.append((box.position_x, box.position_x + box.width))
+        stack.extend(getattr(box, "children", ()))
+    return max(end for _start, end in spans) - min(start for start, _end in spans) if spans else 0.0

@@ -19,28 +19,25 @@ def merge(
     content: PacketContent,
     generated: bytes,
     generated_pages: int,
-    stamps: bytes,
+    stamps,
     manifest_data: dict,
     title,
     progress=None,
 ):
     """The packet: the generated pages, then each appended PDF with its footers stamped.
 
-    `stamps` holds one page per appended page, in order (`render_stamps`): each becomes a
-    Form XObject drawn over its page by a content stream of a few bytes, so no page's
-    content is parsed or rewritten and the footers' fonts are embedded once.
+    Each footer is a Form XObject put together from the pieces of `stamps`
+    (`render_stamps`) and drawn over its page by a content stream of a few bytes: no
+    appended page's content is parsed or rewritten, the footers' font is embedded once,
+    and a document's pages are stamped as it is appended, one document at a time.
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=io.BytesIO(generated))
     # The marker pages after the generated ones (`render_generated`) have done their job.
     del writer.pages[generated_pages:]
     links = {}
-    forms = iter(_stamp_forms(writer, PdfReader(io.BytesIO(stamps))) if stamps else ())
-    # The appended page's own content runs inside q … Q, so nothing it leaves in the
-    # graphics state (a transformation, a clip) moves or hides the footer drawn after it.
-    save = writer._add_object(_stream(b"q\n"))
-    restore = writer._add_object(_stream(b"\nQ\n"))
+    footers = Footers(writer, stamps) if stamps else None
     parent = None
     appended = [e for e in content.files if e.is_appended]
     for n, entry in enumerate(appended, 1):
@@ -56,7 +53,7 @@ def merge(
         links[f"att-{entry.number}-first"] = start
         links[f"att-{entry.number}-last"] = len(writer.pages) - 1
         for index in range(start, len(writer.pages)):
-            _stamp(writer, writer.pages[index], next(forms), save, restore)
+            footers.stamp(writer.pages[index], entry.number, index + 1)
         # Its pages now live in the writer: let the reader (and its parsed objects) go.
         entry.reader = None
         if progress:
@@ -103,64 +100,141 @@ def _stream(data: bytes):
     return stream
 
 
-def _stamp_forms(writer, reader):
-    """Each page of `reader` as a Form XObject in `writer`: its content stream as it is
-    (still compressed), its resources cloned once for all of them (the fonts are shared)."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, FloatObject, NameObject
+class Footers:
+    """The appended pages' footers, put together from the pieces of a `StampSheet`.
 
-    forms = []
-    for page in reader.pages:
-        contents = page["/Contents"].get_object()
-        if isinstance(contents, ArrayObject):  # not what WeasyPrint writes, but valid
-            form = DecodedStreamObject()
-            form.set_data(b"\n".join(part.get_object().get_data() for part in contents))
-        else:
-            form = EncodedStreamObject() if "/Filter" in contents else DecodedStreamObject()
-            form._data = contents._data
-            for key in ("/Filter", "/DecodeParms"):
-                if key in contents:
-                    form[NameObject(key)] = contents[key].clone(writer)
+    A footer is one text object: the glyphs WeasyPrint laid out for "title · Attachment n · ",
+    for each digit of the page number, " / " and each digit of the total, one after the
+    other, centred where packet.html's running footer is; so it reads (and is extracted)
+    as that one line of text, in the packet's font, embedded once for all footers.
+    """
+
+    FORM, MARK = "/WgoFooter", "/WgoMark"
+
+    def __init__(self, writer, sheet):
+        from pypdf import PdfReader
+        from pypdf.generic import ContentStream, DictionaryObject, NameObject
+
+        self.writer, self.sheet = writer, sheet
+        reader = PdfReader(io.BytesIO(sheet.pdf))
+        fonts, xobjects = DictionaryObject(), DictionaryObject()
+        self.glyphs = {}  # sheet page -> its text operators (font and glyphs, no position)
+        self.origin = None  # (x, y) of the text, colour, in the sheet's coordinates
+        first = reader.pages[0]
+        self.height = float(first.mediabox.height)
+        for index, page in enumerate(reader.pages):
+            if index == sheet.mark:
+                xobjects[NameObject(self.MARK)] = _as_form(writer, page)
+                continue
+            resources = page["/Resources"]
+            page_fonts = resources["/Font"] if "/Font" in resources else DictionaryObject()
+            for name in page_fonts:
+                if name not in fonts:  # the same fonts on every page of the sheet: cloned once
+                    fonts[NameObject(name)] = page_fonts.raw_get(name).clone(writer)
+            ops, colour, at = [], b"", None
+            for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
+                if operator == b"rg":
+                    colour = b"%s rg" % b" ".join(_pdf(v) for v in operands)
+                elif operator == b"Tm" and at is None:
+                    at = (float(operands[4]), float(operands[5]))
+                elif operator in (b"Tf", b"TJ", b"Tj"):
+                    ops.append(b" ".join(_pdf(v) for v in operands) + b" " + operator)
+            self.glyphs[index] = b" ".join(ops)
+            if index in sheet.labels.values():
+                self.origin = (at, colour)
+        resources = DictionaryObject({NameObject("/Font"): fonts})
+        if xobjects:
+            resources[NameObject("/XObject")] = xobjects
+        self.resources = writer._add_object(resources)
+        # The appended page's own content runs inside q … Q, so nothing it leaves in the
+        # graphics state (a transformation, a clip) moves or hides the footer drawn after it.
+        self.save = writer._add_object(_stream(b"q\n"))
+        self.restore = writer._add_object(_stream(b"\nQ\n"))
+
+    def form(self, attachment: int, number: int):
+        """The footer of page `number` of the packet, an appended page of `attachment`."""
+        from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+        sheet = self.sheet
+        digits = [sheet.digits[int(d)] for d in str(number)]
+        pieces = [sheet.labels[attachment], *digits, sheet.slash, *(sheet.digits[int(d)] for d in str(sheet.total))]
+        width = sum(sheet.widths[p] for p in pieces)
+        (_x, y), colour = self.origin
+        # CSS px, the sheet's y axis downwards: WeasyPrint's own page transformation.
+        x = A4_WIDTH / 0.75 / 2 - width / 2
+        text = b" ".join(self.glyphs[p] for p in pieces)
+        mark = f"q {self.MARK} Do Q ".encode() if sheet.mark is not None else b""
+        place = b"q 0.75 0 0 -0.75 0 %.6f cm %s BT 1 0 0 -1 %.4f %.4f Tm" % (self.height, colour, x, y)
+        draw = mark + place + b" " + text + b" ET Q"
+        form = _stream(draw)
         form[NameObject("/Type")] = NameObject("/XObject")
         form[NameObject("/Subtype")] = NameObject("/Form")
-        form[NameObject("/BBox")] = ArrayObject(FloatObject(float(v)) for v in page.mediabox)
-        form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
-        if "/Group" in page:
-            form[NameObject("/Group")] = page.raw_get("/Group").clone(writer)
-        forms.append(writer._add_object(form))
-    return forms
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in (0, 0, A4_WIDTH, self.height))
+        form[NameObject("/Resources")] = self.resources
+        return self.writer._add_object(form)
+
+    def stamp(self, page, attachment: int, number: int):
+        """Draw the footer over `page`, scaled to its width, without touching its content."""
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+        # Rotated pages would put the footer on a side edge: leave them unstamped.
+        if page.rotation % 360:
+            return
+        # The page's resources may be shared with other pages: give it its own copy (the
+        # entries still point to the same fonts and images) with the footer added.
+        resources = DictionaryObject(page["/Resources"]) if "/Resources" in page else DictionaryObject()
+        xobjects = DictionaryObject(resources["/XObject"]) if "/XObject" in resources else DictionaryObject()
+        name = self.FORM
+        while name in xobjects:
+            name += "0"
+        xobjects[NameObject(name)] = self.form(attachment, number)
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+        parts = []
+        if "/Contents" in page:
+            contents = page.raw_get("/Contents")
+            target = contents.get_object()
+            if isinstance(target, ArrayObject):
+                parts = list(target)
+            elif isinstance(contents, IndirectObject):
+                parts = [contents]
+            else:  # a stream held directly: not valid PDF, but keep it
+                parts = [self.writer._add_object(target)]
+        box = page.mediabox
+        scale = float(box.width) / A4_WIDTH
+        draw = f"q {scale:.6f} 0 0 {scale:.6f} {float(box.left):.4f} {float(box.bottom):.4f} cm {name} Do Q"
+        stream = self.writer._add_object(_stream(draw.encode()))
+        page[NameObject("/Contents")] = ArrayObject([self.save, *parts, self.restore, stream])
 
 
-def _stamp(writer, page, form, save, restore):
-    """Draw the footer `form` over `page`, scaled to its width, without touching its content."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+def _pdf(value) -> bytes:
+    out = io.BytesIO()
+    value.write_to_stream(out)
+    return out.getvalue()
 
-    # Rotated pages would put the footer on a side edge: leave them unstamped.
-    if page.rotation % 360:
-        return
-    # The page's resources may be shared with other pages: give it its own copy (the
-    # entries still point to the same fonts and images) with the footer added.
-    resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
-    xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
-    name = "/WgoFooter"
-    while name in xobjects:
-        name += "0"
-    xobjects[NameObject(name)] = form
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-    parts = []
-    if "/Contents" in page:
-        contents = page.raw_get("/Contents")
-        target = contents.get_object()
-        if isinstance(target, ArrayObject):
-            parts = list(target)
-        elif isinstance(contents, IndirectObject):
-            parts = [contents]
-        else:  # a stream held directly: not valid PDF, but keep it
-            parts = [writer._add_object(target)]
-    box = page.mediabox
-    scale = float(box.width) / A4_WIDTH
-    draw = f"q {scale:.6f} 0 0 {scale:.6f} {float(box.left):.4f} {float(box.bottom):.4f} cm {name} Do Q".encode()
-    page[NameObject("/Contents")] = ArrayObject([save, *parts, restore, writer._add_object(_stream(draw))])
+
+def _as_form(writer, page):
+    """A page of another PDF as a Form XObject in `writer`: its content as it is (still
+    compressed), its resources cloned (once, however many forms share them)."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, EncodedStreamObject, FloatObject, NameObject
+
+    contents = page["/Contents"].get_object()
+    if isinstance(contents, ArrayObject):  # not what WeasyPrint writes, but valid
+        form = DecodedStreamObject()
+        form.set_data(b"\n".join(part.get_object().get_data() for part in contents))
+    else:
+        form = EncodedStreamObject() if "/Filter" in contents else DecodedStreamObject()
+        form._data = contents._data
+        for key in ("/Filter", "/DecodeParms"):
+            if key in contents:
+                form[NameObject(key)] = contents[key].clone(writer)
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(float(v)) for v in page.mediabox)
+    form[NameObject("/Resources")] = page.raw_get("/Resources").clone(writer)
+    if "/Group" in page:
+        form[NameObject("/Group")] = page.raw_get("/Group").clone(writer)
+    return writer._add_object(form)
 
 
 def _append(writer, entry, start):

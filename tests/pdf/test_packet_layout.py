@@ -45,7 +45,9 @@ def test_one_layout_numbers_every_page_and_stamps_the_appended_ones(seed, monkey
     layout, footers = renders
     # After the generated pages, a marker page where each appended document starts and ends.
     assert len(layout.pages) == packet.generated_pages + 4
-    assert len(footers.pages) == 5
+    # The footers' pieces: the ten digits, " / " and one label per appended document
+    # (never a page per appended page).
+    assert len(footers.pages) == 10 + 1 + 2
     total, first = packet.page_count, packet.generated_pages + 1
     assert total == packet.generated_pages + 5  # the marker pages are gone
     assert f"{total}" in page_text(packet.pdf, 0)  # the cover's page count
