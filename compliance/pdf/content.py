@@ -138,19 +138,15 @@ class FileEntry:
     def last_page(self):
         return self.first_page + self.page_count - 1 if self.first_page else None
 
-    @property
-    def page_numbers(self):
-        return range(self.page_count)
-
     # In the generated pages, the numbers of the appended pages come from the layout itself
-    # (CSS target-counter to this entry's footer pages, see packet.html): one layout pass.
+    # (CSS counters of this entry's marker page, see packet.html): one layout pass.
     @property
     def first_page_ref(self):
-        return f'<a class="pageref" href="#att-{self.number}-first"></a>'
+        return f'<a class="pageref first" href="#att-{self.number}"></a>'
 
     @property
     def last_page_ref(self):
-        return f'<a class="pageref" href="#att-{self.number}-last"></a>'
+        return f'<a class="pageref" href="#att-{self.number}"></a>'
 
     @property
     def is_appended(self):

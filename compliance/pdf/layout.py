@@ -69,6 +69,13 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
                 "late_business_days": late_business_days,
             }
         )
+    # One marker page per appended document after the generated pages (packet.html): its
+    # page counter skips the document's pages, attfirst those of the one before it.
+    markers, after = [], 1
+    for entry in content.files:
+        if entry.is_appended:
+            markers.append({"number": entry.number, "pages": entry.page_count, "after": after})
+            after = entry.page_count
     title = titles[req.scope]
     what_if_label = ""
     if req.what_if:
@@ -86,6 +93,7 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "content": content,
         "files": content.files,
         "appended": [e for e in content.files if e.is_appended],
+        "markers": markers,
         "manifest_hash": manifest_hash,
         "generated_pages": generated_pages,
         "total_pages": total_pages,
@@ -108,9 +116,8 @@ def what_if_watermark(day) -> str:
 
 
 def marker_pages(content: PacketContent) -> int:
-    """How many marker pages follow the generated ones: one where each appended document
-    starts and, if it has more than one page, one where it ends (packet.html)."""
-    return sum(1 if e.page_count == 1 else 2 for e in content.files if e.is_appended)
+    """How many marker pages follow the generated ones: one per appended document (packet.html)."""
+    return sum(1 for e in content.files if e.is_appended)
 
 
 def render_generated(content: PacketContent, manifest_hash: str, progress=None):
@@ -118,9 +125,9 @@ def render_generated(content: PacketContent, manifest_hash: str, progress=None):
 
     Every page number, the total and the contents' references to the appended documents
     (CSS counters and target-counter) come from this single layout: after the generated
-    pages come blank marker pages where each appended document starts and ends, the page
-    counter skipping its pages in between: a page or two per document, never one per
-    appended page. `merge()` drops them and points their links to the appended pages.
+    pages comes a blank marker page per appended document, whose counters skip its pages
+    (never a page per appended page). `merge()` drops them and points their links to the
+    appended documents.
     """
     from weasyprint import HTML
 

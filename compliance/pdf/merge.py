@@ -50,8 +50,7 @@ def merge(
             page_number=start,
             parent=parent,
         )
-        links[f"att-{entry.number}-first"] = start
-        links[f"att-{entry.number}-last"] = len(writer.pages) - 1
+        links[f"att-{entry.number}"] = start
         for index in range(start, len(writer.pages)):
             footers.stamp(writer.pages[index], entry.number, index + 1)
         # Its pages now live in the writer: let the reader (and its parsed objects) go.
