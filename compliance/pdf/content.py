@@ -11,11 +11,11 @@ A packet is built in four steps:
    files with active content quarantined; never fatal.
 3. `render_generated()` lays out the generated pages (cover, contents, legal basis,
    record, evaluation, funding, attachments, provenance) with WeasyPrint from
-   templates/compliance/packets/. Page numbers of the appended documents and the total
-   ("3 / 41") depend on how many pages the generated part takes, so it is laid out a
-   second time with the numbers of the first pass (more only if the count changes).
+   templates/compliance/packets/, once: a marker page per appended document after them
+   carries the page numbers of the appended documents and the total ("3 / 41") into the
+   same layout. `render_stamps()` lays out the pieces of the appended pages' footers.
 4. `merge()` appends each readable PDF in full with pypdf, bookmarks it, stamps the
-   running footer on its pages, embeds the other files and the manifest.
+   running footer on its pages (`merge.Footers`), embeds the other files and the manifest.
 
 The **manifest** is a canonical JSON (sorted keys, fixed list order) of every input of
 the packet: parameters, law text, obligations and their trails, documents with file
