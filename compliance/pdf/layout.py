@@ -143,24 +143,26 @@ def render_generated(content: PacketContent, manifest_hash: str, progress=None):
 
 @dataclass
 class StampSheet:
-    """What the appended pages' footers are drawn from (`merge.Footers`): one small page per
-    piece of text, laid out by WeasyPrint in the packet's font and footer style."""
+    """What the appended pages' footers are drawn from (`merge.Footers`), laid out by
+    WeasyPrint in the packet's font and footer style: a page with one piece where the
+    footer goes (its baseline and colour), the what-if mark's page if any, then every
+    piece of text, a line each."""
 
     pdf: bytes
     total: int  # pages in the packet
     mark: int | None  # page of the what-if mark, if any
-    digits: list  # pages of "0" … "9"
-    slash: int  # page of " / "
-    labels: dict  # attachment number -> page of "title · Attachment n · "
-    widths: list  # width of each page's text, in CSS px
+    digits: list  # lines of "0" … "9"
+    slash: int  # line of " / "
+    labels: dict  # attachment number -> line of "title · Attachment n · "
+    widths: list  # width of each line's text, in CSS px
 
 
 def render_stamps(content: PacketContent, title: str, generated_pages: int) -> StampSheet | None:
     """The pieces of the appended pages' footers: "title · Attachment n · " once per appended
-    document, the digits and " / ", each on a page of its own, and the what-if mark. A
-    footer ("… · Attachment 2 · 17 / 61", as the running footer of the generated pages
-    would read there) is put together from them, so this layout costs the same whether
-    the documents have 5 pages or 500."""
+    document, the digits and " / ", and the what-if mark. A footer ("… · Attachment 2 ·
+    17 / 61", as the running footer of the generated pages would read there) is put
+    together from them, so this layout costs the same whether the documents have 5 pages
+    or 500."""
     from weasyprint import HTML
 
     appended = [e for e in content.files if e.is_appended]
@@ -180,28 +182,39 @@ def render_stamps(content: PacketContent, title: str, generated_pages: int) -> S
         },
     )
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    first = 1 if what_if_label else 0
-    if len(document.pages) != first + len(pieces):
+    lines_from = 2 if what_if_label else 1
+    widths = [width for page in document.pages[lines_from:] for width in _line_widths(page._page_box)]
+    if len(widths) != len(pieces):
         raise PacketError("The footers of the appended pages did not lay out.")
     return StampSheet(
         pdf=document.write_pdf(),
         total=generated_pages + sum(e.page_count for e in appended),
-        mark=0 if what_if_label else None,
-        digits=list(range(first, first + 10)),
-        slash=first + 10,
-        labels={e.number: first + 11 + i for i, e in enumerate(appended)},
-        widths=[_text_width(page._page_box) for page in document.pages],
+        mark=1 if what_if_label else None,
+        digits=list(range(10)),
+        slash=10,
+        labels={e.number: 11 + i for i, e in enumerate(appended)},
+        widths=widths,
     )
 
 
-def _text_width(box) -> float:
-    """From the left of the first glyph to the right of the last, over a laid-out page."""
-    from weasyprint.formatting_structure.boxes import TextBox
+def _line_widths(page_box) -> list:
+    """The width of the text of each line of a laid-out page, in order: from the left of
+    its first glyph to the right of its last."""
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
-    spans, stack = [], [box]
+    def texts(box):
+        if isinstance(box, TextBox):
+            yield box
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    widths, stack = [], [page_box]
     while stack:
         box = stack.pop()
-        if isinstance(box, TextBox):
-            spans.append((box.position_x, box.position_x + box.width))
-        stack.extend(getattr(box, "children", ()))
-    return max(end for _start, end in spans) - min(start for start, _end in spans) if spans else 0.0
+        if isinstance(box, LineBox):
+            spans = [(t.position_x, t.position_x + t.width) for t in texts(box)]
+            if spans:
+                widths.append(max(end for _start, end in spans) - min(start for start, _end in spans))
+            continue
+        stack.extend(reversed(getattr(box, "children", ())))
+    return widths

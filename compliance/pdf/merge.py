@@ -9,7 +9,7 @@ import logging
 
 from django.utils.translation import gettext as _
 
-from .content import A4_HEIGHT, A4_WIDTH, PacketContent
+from .content import A4_HEIGHT, A4_WIDTH, PacketContent, PacketError
 from .manifest import manifest_bytes
 
 logger = logging.getLogger(__name__)
@@ -117,10 +117,9 @@ class Footers:
         self.writer, self.sheet = writer, sheet
         reader = PdfReader(io.BytesIO(sheet.pdf))
         fonts, xobjects = DictionaryObject(), DictionaryObject()
-        self.glyphs = {}  # sheet page -> its text operators (font and glyphs, no position)
-        self.origin = None  # (x, y) of the text, colour, in the sheet's coordinates
-        first = reader.pages[0]
-        self.height = float(first.mediabox.height)
+        self.glyphs = []  # each line's text operators (fonts and glyphs, no position)
+        self.origin = None  # baseline of the footer and its colour, in the sheet's coordinates
+        self.height = float(reader.pages[0].mediabox.height)
         for index, page in enumerate(reader.pages):
             if index == sheet.mark:
                 xobjects[NameObject(self.MARK)] = _as_form(writer, page)
@@ -130,17 +129,28 @@ class Footers:
             for name in page_fonts:
                 if name not in fonts:  # the same fonts on every page of the sheet: cloned once
                     fonts[NameObject(name)] = page_fonts.raw_get(name).clone(writer)
-            ops, colour, at = [], b"", None
+            # Each run of text is placed by a Tm: runs at the same height are one line (a
+            # fallback font, say), and a line is one piece; the font carries over.
+            lines, colour, font = [], b"", None
             for operands, operator in ContentStream(page["/Contents"].get_object(), reader).operations:
                 if operator == b"rg":
                     colour = b"%s rg" % b" ".join(_pdf(v) for v in operands)
-                elif operator == b"Tm" and at is None:
-                    at = (float(operands[4]), float(operands[5]))
-                elif operator in (b"Tf", b"TJ", b"Tj"):
-                    ops.append(b" ".join(_pdf(v) for v in operands) + b" " + operator)
-            self.glyphs[index] = b" ".join(ops)
-            if index in sheet.labels.values():
-                self.origin = (at, colour)
+                elif operator == b"Tm":
+                    y = float(operands[5])
+                    if not lines or lines[-1][0] != y:
+                        lines.append((y, [font] if font else []))
+                elif operator == b"Tf":
+                    font = b" ".join(_pdf(v) for v in operands) + b" Tf"
+                    if lines:
+                        lines[-1][1].append(font)
+                elif operator in (b"TJ", b"Tj") and lines:
+                    lines[-1][1].append(b" ".join(_pdf(v) for v in operands) + b" " + operator)
+            if index == 0:
+                self.origin = (lines[0][0], colour)
+            else:
+                self.glyphs += [b" ".join(ops) for _y, ops in lines]
+        if self.origin is None or len(self.glyphs) != len(sheet.widths):
+            raise PacketError("The footers of the appended pages did not lay out.")
         resources = DictionaryObject({NameObject("/Font"): fonts})
         if xobjects:
             resources[NameObject("/XObject")] = xobjects
@@ -158,7 +168,7 @@ class Footers:
         digits = [sheet.digits[int(d)] for d in str(number)]
         pieces = [sheet.labels[attachment], *digits, sheet.slash, *(sheet.digits[int(d)] for d in str(sheet.total))]
         width = sum(sheet.widths[p] for p in pieces)
-        (_x, y), colour = self.origin
+        y, colour = self.origin
         # CSS px, the sheet's y axis downwards: WeasyPrint's own page transformation.
         x = A4_WIDTH / 0.75 / 2 - width / 2
         text = b" ".join(self.glyphs[p] for p in pieces)

@@ -45,9 +45,10 @@ def test_one_layout_numbers_every_page_and_stamps_the_appended_ones(seed, monkey
     layout, footers = renders
     # After the generated pages, a marker page per appended document.
     assert len(layout.pages) == packet.generated_pages + 2
-    # The footers' pieces: the ten digits, " / " and one label per appended document
-    # (never a page per appended page).
-    assert len(footers.pages) == 10 + 1 + 2
+    # The footers' pieces (the ten digits, " / " and a label per appended document): a
+    # page with one where the footer goes, and a page of them all (never a page per
+    # appended page).
+    assert len(footers.pages) == 2
     total, first = packet.page_count, packet.generated_pages + 1
     assert total == packet.generated_pages + 5  # the marker pages are gone
     assert f"{total}" in page_text(packet.pdf, 0)  # the cover's page count
