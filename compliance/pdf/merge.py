@@ -159,9 +159,11 @@ class Footers:
         # graphics state (a transformation, a clip) moves or hides the footer drawn after it.
         self.save = writer._add_object(_stream(b"q\n"))
         self.restore = writer._add_object(_stream(b"\nQ\n"))
+        self.draws = {}  # footer's name on the page -> the stream drawing it
 
-    def form(self, attachment: int, number: int):
-        """The footer of page `number` of the packet, an appended page of `attachment`."""
+    def form(self, attachment: int, number: int, matrix):
+        """The footer of page `number` of the packet, an appended page of `attachment`,
+        placed on its page by `matrix`."""
         from pypdf.generic import ArrayObject, FloatObject, NameObject
 
         sheet = self.sheet
@@ -179,6 +181,7 @@ class Footers:
         form[NameObject("/Type")] = NameObject("/XObject")
         form[NameObject("/Subtype")] = NameObject("/Form")
         form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in (0, 0, A4_WIDTH, self.height))
+        form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 4)) for v in matrix)
         form[NameObject("/Resources")] = self.resources
         return self.writer._add_object(form)
 
@@ -196,7 +199,10 @@ class Footers:
         name = self.FORM
         while name in xobjects:
             name += "0"
-        xobjects[NameObject(name)] = self.form(attachment, number)
+        box = page.mediabox
+        scale = float(box.width) / A4_WIDTH
+        matrix = (scale, 0, 0, scale, float(box.left), float(box.bottom))
+        xobjects[NameObject(name)] = self.form(attachment, number, matrix)
         resources[NameObject("/XObject")] = xobjects
         page[NameObject("/Resources")] = resources
         parts = []
@@ -209,11 +215,10 @@ class Footers:
                 parts = [contents]
             else:  # a stream held directly: not valid PDF, but keep it
                 parts = [self.writer._add_object(target)]
-        box = page.mediabox
-        scale = float(box.width) / A4_WIDTH
-        draw = f"q {scale:.6f} 0 0 {scale:.6f} {float(box.left):.4f} {float(box.bottom):.4f} cm {name} Do Q"
-        stream = self.writer._add_object(_stream(draw.encode()))
-        page[NameObject("/Contents")] = ArrayObject([self.save, *parts, self.restore, stream])
+        # The form places itself (its /Matrix): pages share the stream that draws it.
+        if name not in self.draws:
+            self.draws[name] = self.writer._add_object(_stream(f"q {name} Do Q".encode()))
+        page[NameObject("/Contents")] = ArrayObject([self.save, *parts, self.restore, self.draws[name]])
 
 
 def _pdf(value) -> bytes:
