@@ -188,3 +188,12 @@ def test_a_review_shows_in_the_cached_inbox_at_once(client, seed, dpo_user):
     assert 'data-review-state="accepted"' in after and 'data-review-state="accepted"' not in before
     caches["fragments"].clear()
     assert without_csrf(client.get(reverse("inbox")).content.decode()) == without_csrf(after)
+
+
+def test_a_cached_inbox_works_out_nothing_it_does_not_draw(client, seed, dpo_user, django_assert_max_num_queries):
+    client.force_login(dpo_user)
+    first = client.get(reverse("inbox"))
+    with django_assert_max_num_queries(4):  # session, user with role, the versions, the unread count
+        again = client.get(reverse("inbox"))
+    assert without_csrf(again.content.decode()) == without_csrf(first.content.decode())
+    assert "접수 문서 검색" in again.content.decode() or 'role="search"' in again.content.decode()

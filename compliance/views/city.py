@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..reviews import threads_for
 from .common import apply_errors, safe_next
-from .fragments import cached_fragments
+from .fragments import cached_fragments, deferred
 from .tables import (
     CommitteeReportTable,
     EvaluationTable,
@@ -55,29 +55,32 @@ def inbox(request):
     What happened to each document (forwardings, reports, the lineage's review) is read
     from the register for the page's documents; the review threads are kept under the
     display version, so the outcomes and comments are queried only after a write."""
-    reg, display_version = register.load_with_display_version()
-    documents = Document.objects.select_related("submission", "supersedes")
-    # Unfiltered, the table counts every document: the register holds them all already.
-    filterset, table = list_page(
-        request, documents, InboxFilter, InboxTable, per_page=INBOX_PAGE_SIZE, count=len(reg.history.documents)
-    )
-    today = timezone.localdate()
-    needing_reason = reg.derived(
-        "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], today
-    )
-    # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
-    records = [row.record for row in table.page.object_list]
-    shown = [d.pk for d in records]
-    table.forwardings = reg.forwardings_of(shown)
-    table.reports = reg.reports_of(shown)
-    table.reviews = threads_for(records, register=reg, display_version=display_version)
-    context = {
-        "filter": filterset,
-        "table": table,
-        "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
-        "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
-        "today": today,
-    }
+
+    def build():
+        reg, display_version = register.load_with_display_version()
+        documents = Document.objects.select_related("submission", "supersedes")
+        # Unfiltered, the table counts every document: the register holds them all already.
+        filterset, table = list_page(
+            request, documents, InboxFilter, InboxTable, per_page=INBOX_PAGE_SIZE, count=len(reg.history.documents)
+        )
+        needing_reason = reg.derived(
+            "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], timezone.localdate()
+        )
+        # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
+        records = [row.record for row in table.page.object_list]
+        shown = [d.pk for d in records]
+        table.forwardings = reg.forwardings_of(shown)
+        table.reports = reg.reports_of(shown)
+        table.reviews = threads_for(records, register=reg, display_version=display_version)
+        return {
+            "filter": filterset,
+            "table": table,
+            "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
+            "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
+        }
+
+    # Everything the page draws is inside its cached fragment: worked out only when missing.
+    context = deferred(build, "filter", "table", "needing_reason", "needing_reason_more")
     return render(request, "compliance/workflow/inbox.html", context)
 
 

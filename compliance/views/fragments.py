@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from .. import register
@@ -98,3 +99,18 @@ def cached_fragments(view):
             return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def deferred(build, *names):
+    """A view's context whose values are worked out only when a template draws one of
+    them: `build()` (returning a dict with `names`) runs at most once, and not at all when
+    every fragment that draws them is cached. A fragment that goes missing between the
+    view and its template is drawn in full all the same."""
+    built = {}
+
+    def value(name):
+        if not built:
+            built.update(build())
+        return built[name]
+
+    return {name: SimpleLazyObject(partial(value, name)) for name in names}
