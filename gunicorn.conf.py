@@ -2,29 +2,36 @@
 working directory (the Dockerfile, docker-compose and bench/load.py run it from the
 repository root). Every value can be overridden from the environment.
 
-Worker model (README "Scale and benchmarks"): **gthread, 3 processes × 4 threads** on
-the 2 cores it was measured on. Pages are CPU-bound Python (templates, the register),
-so more processes than cores only add memory and context switches; but each request also
-waits on PostgreSQL, and with one thread per process (sync workers) that wait leaves a
-core idle while 50 signed-in users queue. Threads fill those waits; keep-alive
-connections are held by the gthread worker's poller, not by a busy thread. The register
-cache is per process, so fewer, threaded processes also load it fewer times. Rule of
-thumb for other machines: workers = cores + 1, threads = 4.
+Worker model (README "Scale and benchmarks"): **sync, 4 processes** on the 2 cores it
+was measured on. A page now costs a few milliseconds of Python (its fragments are
+cached, compliance/views/fragments.py) and a few short queries, so a request holds its
+worker briefly. Sync workers take the next connection from the one listening socket
+only when free, so 50 users are served in turn; gthread workers each keep their own
+connections (keep-alive) and queue them on their threads, and the users who land on a
+busy process wait longest: more throughput, a worse tail. Four processes, twice the
+cores, cover the short waits on PostgreSQL. Rule of thumb for other machines: workers =
+2 × cores.
 
-Measured (`BENCH_GUNICORN="gthread:3:4 gthread:2:4 gthread:2:8 sync:3:1" bench/run load`):
-gthread 3×4 served 3× the requests of sync 3×1 and 6× those of sync 5×1; two processes
-with 4 or 8 threads were no better. The p95 target (500 ms for 50 users without think
-time) is not reached by any model on 2 shared cores: the users queue for the cores, and
-about two thirds of each request is template rendering (README "Scale and benchmarks").
+Measured (`BENCH_GUNICORN="sync:3:1 sync:4:1 sync:5:1 gthread:3:4" bench/run load`, 50
+signed-in users without think time, on an otherwise idle machine): sync 4 served
+183 req/s at p95 365 ms; sync 3 and 5 were within 15 % of it; gthread 3×4 served 186
+req/s but at p95 705 ms (647 ms without keep-alive), gthread 2×4 and 4×2 about 150
+req/s at p95 610-700 ms.
+
+Sync workers expect a buffering reverse proxy in front (gunicorn's own advice): a client
+that sends or reads slowly holds a whole worker, for at most `timeout` seconds. Serve
+the app behind the city's proxy or load balancer; docker-compose publishes gunicorn
+directly only to try the stack. GUNICORN_WORKER_CLASS=gthread (with GUNICORN_THREADS)
+is the choice where no such proxy can be had.
 """
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-keepalive = 5
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Requests that take longer belong in a background job (packets, imports).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
