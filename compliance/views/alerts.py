@@ -27,6 +27,8 @@ from ..models import (
 )
 from ..services import alerts, notifications
 
+ALERTS_PAGE_SIZE = 50
+
 
 def _with_fulfilment(items):
     """Mark each alert whose duty has since been fulfilled (`fulfilled_on`), read from the
@@ -43,7 +45,13 @@ def _with_fulfilment(items):
 @login_required
 def inbox(request):
     notifications = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    first = list(notifications[: ALERTS_PAGE_SIZE + 1]) if number in (None, "", "1") else None
+    if first is not None and len(first) <= ALERTS_PAGE_SIZE:
+        # One page holds them all: paginate what was read, without counting them again.
+        page = Paginator(first, ALERTS_PAGE_SIZE).get_page(1)
+    else:
+        page = Paginator(notifications, ALERTS_PAGE_SIZE).get_page(number)
     page.object_list = _with_fulfilment(page.object_list)
     return render(request, "compliance/alerts/inbox.html", {"page": page})
 

@@ -115,6 +115,19 @@ def test_inbox_lists_only_my_notifications_in_constant_queries(client, users, dj
 
 
 @pytest.mark.django_db
+def test_inbox_pages_past_fifty_and_counts_them(client, users):
+    make_notifications(users["council_staff"], 73)
+    client.force_login(users["council_staff"])
+    first = client.get(reverse("alerts_inbox")).context["page"]
+    assert len(first.object_list) == 50 and first.paginator.count == 73 and first.has_next()
+    for number in ("2", "99"):  # past the end: the last page
+        second = client.get(reverse("alerts_inbox"), {"page": number}).context["page"]
+        assert second.number == 2 and len(second.object_list) == 23
+    shown = {n.pk for n in first.object_list} | {n.pk for n in second.object_list}
+    assert len(shown) == 73
+
+
+@pytest.mark.django_db
 def test_mark_read_one_and_all(client, users):
     make_notifications(users["council_staff"], 3)
     other = Notification.objects.create(recipient=users["wego_secretariat"], title_ko="TEST", title_en="TEST")
