@@ -54,8 +54,17 @@ class DueDatePreviewMixin:
     preview_template = "admin/compliance/due_date_preview.html"
     delete_confirmation_template = "admin/compliance/delete_confirmation_with_moves.html"
 
+    # The rows `register.due_date_moves()` takes for this model (keyword, fields in order).
+    preview_rows: tuple[str, tuple[str, ...]]
+
     def rows_after(self, obj, deleting=False):
-        raise NotImplementedError
+        """Every row of the model as it would be once `obj` is saved (or deleted)."""
+        keyword, fields = self.preview_rows
+        others = self.model.objects.exclude(pk=obj.pk) if obj.pk else self.model.objects.all()
+        rows = list(others.values_list(*fields))
+        if not deleting:
+            rows.append(tuple(getattr(obj, f) for f in fields))
+        return {keyword: rows}
 
     def moves(self, obj, deleting=False):
         from . import register
@@ -116,12 +125,7 @@ class CouncilSessionAdmin(DueDatePreviewMixin, ResourceAdminMixin, admin.ModelAd
     list_display = ["number", "kind", "starts_on", "ends_on"]
     list_filter = ["kind"]
 
-    def rows_after(self, obj, deleting=False):
-        others = models.CouncilSession.objects.exclude(pk=obj.pk) if obj.pk else models.CouncilSession.objects.all()
-        rows = list(others.values_list("starts_on", "ends_on", "number", "kind"))
-        if not deleting:
-            rows.append((obj.starts_on, obj.ends_on, obj.number, obj.kind))
-        return {"sessions": rows}
+    preview_rows = ("sessions", ("starts_on", "ends_on", "number", "kind"))
 
 
 @admin.register(models.HolidayOverride)
@@ -129,12 +133,7 @@ class HolidayOverrideAdmin(DueDatePreviewMixin, ResourceAdminMixin, admin.ModelA
     resource_classes = [resources.HolidayOverrideResource]
     list_display = ["date", "kind", "name_ko", "name_en"]
 
-    def rows_after(self, obj, deleting=False):
-        others = models.HolidayOverride.objects.exclude(pk=obj.pk) if obj.pk else models.HolidayOverride.objects.all()
-        rows = list(others.values_list("date", "kind", "name_ko", "name_en"))
-        if not deleting:
-            rows.append((obj.date, obj.kind, obj.name_ko, obj.name_en))
-        return {"holidays": rows}
+    preview_rows = ("holidays", ("date", "kind", "name_ko", "name_en"))
 
 
 @admin.register(models.RecordCoverage)
