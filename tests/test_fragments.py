@@ -197,3 +197,12 @@ def test_a_cached_inbox_works_out_nothing_it_does_not_draw(client, seed, dpo_use
         again = client.get(reverse("inbox"))
     assert without_csrf(again.content.decode()) == without_csrf(first.content.decode())
     assert "접수 문서 검색" in again.content.decode() or 'role="search"' in again.content.decode()
+
+
+def test_a_refused_filter_is_refused_again_from_the_cache(client, seed, council_user):
+    client.force_login(council_user)
+    url = reverse("dashboard") + "?as_of=2024-02-30&status=nonsense"
+    first, again = client.get(url), client.get(url)
+    assert first.status_code == again.status_code == 400
+    assert without_csrf(first.content.decode()) == without_csrf(again.content.decode())
+    assert client.get(reverse("alerts_inbox"), {"page": "abc"}).status_code == 200
