@@ -12,10 +12,28 @@ class ComplianceConfig(AppConfig):
         from . import audit
 
         audit.connect_signals()
-        # Every write to what the register reads gives the data a new version.
+        # Every write to what the register's facts derive from refreshes what it touches.
+        from django.db.models.signals import post_migrate
+
         from . import register
 
         register.connect_signals()
+        post_migrate.connect(_register_built, sender=self, dispatch_uid="register-built")
         # Register the Celery tasks in every process (web included): `compliance.queue`
         # sends them by name and must find them registered.
         from . import tasks  # noqa: F401
+
+
+def _register_built(sender, using="default", **_kwargs):
+    """A database migrated to the stored register holds events but no stored rows yet:
+    build them once (later writes keep them current)."""
+    from django.db.utils import DatabaseError
+
+    from . import register
+    from .models import DutyRule, StoredObligation
+
+    try:
+        if DutyRule.objects.using(using).exists() and not StoredObligation.objects.using(using).exists():
+            register.rebuild()
+    except DatabaseError:  # a partly migrated database (migrating backwards): nothing to build
+        pass

@@ -1,6 +1,7 @@
 """Labels of the pure rules' codes in the reader's language (Django i18n lives here, not in
 `compliance.rules`)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentKind
@@ -16,11 +17,24 @@ STATUS_LABELS = {
     Status.NOT_YET_PAST_GRACE: _("Not yet forwarded, past the grace — reason required"),
     Status.DONE_AFTER_GRACE: _("Forwarded after the grace — reason required"),
     Status.DELAYED_REASON_RECORDED: _("Past the grace — reason recorded"),
+    Status.OVERDUE_AT_RECORDS_END: _("Overdue on the last day of the records — no record since"),
+    Status.PAST_GRACE_AT_RECORDS_END: _("Past the grace on the last day of the records — no record since"),
+    Status.WITHIN_EXTENSION: _("Statutory date passed — within the agreed extension"),
 }
 
 
 def status_label(obligation):
-    """The label of an obligation's status ("without delay" duties say delayed, never violated)."""
+    """The label of an obligation's status ("without delay" duties say delayed, never violated).
+
+    Lateness the records prove only up to their end says both facts, with the day and
+    the days: "기록 종료일(2024. 4. 3.) 기준 N일 경과 — 이후 기록 없음"."""
+    if obligation.records_end_overdue:
+        from .display import date_label
+
+        return gettext("%(days)s days past on the last day of the records (%(day)s) — no record since") % {
+            "days": obligation.days_overdue_at_records_end,
+            "day": date_label(obligation.records_end),
+        }
     return STATUS_LABELS[obligation.status_key]
 
 

@@ -15,9 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Document, ForwardingItem, ReviewComment, ReviewOutcome
 
-THREADS_KEPT = 5000  # threads without outcomes or comments a register keeps
-PAGES_KEPT = 500  # pages' threads a register keeps under one display version
-
 
 class ReviewState:
     AWAITING = "awaiting_review"
@@ -199,59 +196,19 @@ class Thread:
         return None
 
 
-def threads_for(documents, lineage_ids=None, *, register=None, display_version=None):
+def threads_for(documents, lineage_ids=None):
     """{document pk: Thread} for every document given (and its lineage), in 4 queries.
 
-    `lineage_ids` (optional: `Register.lineage_ids` of the register the page has loaded
-    anyway) names the versions of the documents' lineages from memory; without it a
-    recursive query finds them (`lineage_documents`). Both read the same rows.
-
-    With `register` (the register the page has loaded) the lineages, the versions not
-    among `documents` and the forwardings come from it (`_from_register`): the outcomes
-    and comments are the only queries. With the `display_version` read with that
-    register's data version as well (`register.load_with_display_version()`), the
-    threads are kept under it: a page viewed again before any write asks nothing."""
+    `lineage_ids` (optional, e.g. `Register.lineage_ids`) names the versions of the
+    documents' lineages; without it a recursive query finds them (`lineage_documents`).
+    Both read the same rows."""
     documents = list(documents)
     if not documents:
         return {}
-    if register is not None:
-        memo = _display_memo(register, display_version)
-        key = ("threads_for", tuple(d.pk for d in documents))
-        found = memo.get(key) if memo is not None else None
-        if found is None:
-            found = _from_register(documents, register)
-            if memo is not None:
-                memo[key] = found
-        return dict(found)
     peers = _peers([d.pk for d in documents], lineage_ids)
     for doc in documents:
         peers.setdefault(doc.pk, doc)
     return _threads_of(documents, peers)
-
-
-def _display_memo(register, display_version):
-    """The threads built under `display_version`, kept with the register (None without a
-    display version). Every write to a review table, a document or a submission changes
-    the display version (database triggers, migration 0023), so none is kept past one."""
-    if not display_version:
-        return None
-    memo = register.kept("review_pages", limit=PAGES_KEPT)
-    if memo.get("version") != display_version:
-        memo.clear()
-        memo["version"] = display_version
-    return memo
-
-
-def _from_register(documents, register):
-    """`threads_for` with what the register knows: the lineages (`lineage_ids`), the rows
-    of versions not given (`document_rows`, read once per data version) and the
-    forwardings (`forwardings_of`). The same threads as the queries give
-    (tests/test_register_cache.py); `item.obj` of a forwarding is then the register's
-    record of it (id, forwarded_on, document_number)."""
-    peers = {doc.pk: doc for doc in documents}
-    ids = register.lineage_ids(list(peers))
-    peers.update(register.document_rows([i for i in ids if i not in peers]))
-    return _threads_of(documents, peers, register)
 
 
 def _peers(pks, lineage_ids=None):
@@ -260,17 +217,13 @@ def _peers(pks, lineage_ids=None):
     return {d.pk: d for d in found.select_related("submission", "submission__submitted_by")}
 
 
-def _threads_of(documents, peers, register=None):
-    """The threads of `documents` from their lineages' rows (`peers`), in 3 queries.
-
-    With `register`: the forwardings come from it, a page asks first whether its
-    lineages have any outcome or comment (one query) and reads only the tables that have
-    some, and the thread of a lineage with neither, which follows from register data
-    alone, is built once per data version (`Register.kept`)."""
+def _threads_of(documents, peers):
+    """The threads of `documents` from their lineages' rows (`peers`), in 3 queries; a
+    page whose lineages have no outcome or no comment skips reading that table."""
     children = _children(peers)
     lineages = {doc.pk: lineage_of(peers, doc, children) for doc in documents}
     ids = {v.pk for versions in lineages.values() for v in versions}
-    any_outcome, any_comment = _review_activity(ids) if register is not None else (True, True)
+    any_outcome, any_comment = _review_activity(ids)
     outcomes = defaultdict(list)
     if any_outcome:
         for o in (
@@ -284,25 +237,14 @@ def _threads_of(documents, peers, register=None):
         ):
             comments[c.document_id].append(c)
     forwarded = defaultdict(list)
-    if register is not None:
-        forwarded.update(register.forwardings_of(ids))
-        quiet = register.kept("review_threads", limit=THREADS_KEPT)
-    else:
-        for item in ForwardingItem.objects.filter(document_id__in=ids).select_related("forwarding"):
-            forwarded[item.document_id].append(item.forwarding)
-        quiet = None
+    for item in ForwardingItem.objects.filter(document_id__in=ids).select_related("forwarding"):
+        forwarded[item.document_id].append(item.forwarding)
     result, built = {}, {}
     for doc in documents:
         versions = lineages[doc.pk]
         key = versions[0].pk
         if key not in built:
-            if quiet is None or any(outcomes.get(v.pk) or comments.get(v.pk) for v in versions):
-                built[key] = _thread(versions, peers, outcomes, comments, forwarded)
-            else:  # no outcome, no comment: the same thread until the data changes
-                found = quiet.get(key)
-                if found is None or [v.pk for v in found.versions] != [v.pk for v in versions]:
-                    found = quiet[key] = _thread(versions, peers, outcomes, comments, forwarded)
-                built[key] = found
+            built[key] = _thread(versions, peers, outcomes, comments, forwarded)
         result[doc.pk] = built[key]
     return result
 
@@ -338,7 +280,7 @@ def _thread(versions, peers, outcomes, comments, forwarded):
         for c in comments[v.pk]:
             items.append(ThreadItem("comment", c.created_at, timezone.localdate(c.created_at), v, c))
         seen = set()
-        for f in forwarded[v.pk]:  # Forwarding rows, or the register's records of them
+        for f in forwarded[v.pk]:
             if f.id not in seen:
                 seen.add(f.id)
                 items.append(ThreadItem("forwarded", None, f.forwarded_on, v, f))
@@ -348,20 +290,10 @@ def _thread(versions, peers, outcomes, comments, forwarded):
     return Thread(versions=versions, items=items, outcomes=all_outcomes, comments=all_comments)
 
 
-def distinct_threads(document_ids, lineage_ids=None, *, register=None, display_version=None):
-    """The threads of these documents, one per lineage, in the order first met.
-
-    With `register` (and `display_version`), as `threads_for` with them."""
+def distinct_threads(document_ids, lineage_ids=None):
+    """The threads of these documents, one per lineage, in the order first met."""
     document_ids = list(document_ids)
-    memo = _display_memo(register, display_version) if register is not None else None
-    key = ("distinct_threads", tuple(document_ids))
-    if memo is not None and key in memo:
-        return list(memo[key])
-    if register is not None:
-        peers = register.document_rows(register.lineage_ids(document_ids))
-        given = [peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers]
-        threads = _threads_of(given, peers, register) if given else {}
-    elif lineage_ids:  # the lineages' rows include the documents': one query for both
+    if lineage_ids:  # the lineages' rows include the documents': one query for both
         peers = _peers(document_ids, lineage_ids)
         threads = _threads_of([peers[pk] for pk in dict.fromkeys(document_ids) if pk in peers], peers)
     else:
@@ -372,7 +304,4 @@ def distinct_threads(document_ids, lineage_ids=None, *, register=None, display_v
         if t is not None and t.versions[0].pk not in seen:
             seen.add(t.versions[0].pk)
             result.append(t)
-    if memo is not None:
-        memo[key] = result
-        return list(result)
     return result

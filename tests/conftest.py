@@ -128,10 +128,9 @@ def users(council_user, wego_user, dpo_user, admin_user):
 def _api_rate_limits(settings):
     """Each test starts with empty read-API throttle counters and generous rates
     (tests/views/api/test_tokens.py tightens them to see a 429)."""
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
 
     cache.clear()
-    caches["fragments"].clear()  # no page fragment cached by an earlier test
     settings.WEGO_API_RATES = {"anon": "10000/minute", "user": "10000/minute"}
 
 

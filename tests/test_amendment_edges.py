@@ -32,5 +32,5 @@ def test_by_default_the_receipt_decides_whether_the_report_duty_exists(seed):
     assert "report_plan_to_committee-2024-d12" not in found
     # A version whose 부칙 makes the forwarding decide gives the report duty.
     Provision.objects.filter(version_label="2024 개정안").update(duties_arise_on="forwarding")
-    register.data_changed()  # QuerySet.update() sends no signal
+    register.rebuild()  # QuerySet.update() sends no signal
     assert "report_plan_to_committee-2024-d12" in keys(D(2024, 4, 3), D(2023, 11, 1))

@@ -49,7 +49,7 @@ def test_committee_report_timing_is_rule_data(seed):
     DutyRule.objects.filter(code="report_settlement_to_committee").update(
         report_timing="fixed_date", report_month=1, report_day=31
     )
-    register.data_changed()  # QuerySet.update() sends no signal
+    register.rebuild()  # QuerySet.update() sends no signal
     assert report().due_date == D(2025, 1, 31)
 
 

@@ -422,18 +422,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
-# Cached page fragments (compliance/views/fragments.py), keyed by the display version:
-# each process keeps its own in memory. Nothing else is cached, so a stopped Redis never
-# takes a page down, and no fragment outlives a restart (new code, new settings). A
-# fragment is at most about 60 KB (a dashboard page), so 500 of them (any query string
-# makes a new key; the oldest third goes when full) stay under 30 MB a process.
+# Nothing is cached for pages: the register is stored and read with indexed queries.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-default"},
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "wego-fragments",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
 }
 # Django's model backend, reading the user's role in the same query (compliance.roles).
 AUTHENTICATION_BACKENDS = ["compliance.roles.RoleBackend"]

@@ -27,8 +27,8 @@ from .law import DocumentKind, DutyRule, LegalInstrument, Provision
 from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
+from .register import StoredObligation
 from .review import MAX_REVIEW_TEXT, ReadLogEntry, ReviewComment, ReviewOutcome
-from .versions import DataVersion
 
 __all__ = [
     "ApiToken",
@@ -43,7 +43,7 @@ __all__ = [
     "BilingualNameMixin",
     "CommitteeReport",
     "CouncilSession",
-    "DataVersion",
+    "StoredObligation",
     "DelayReason",
     "Document",
     "DocumentFile",

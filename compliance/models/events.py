@@ -76,6 +76,9 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["submission__received_on", "pk"]
+        # The register's refresh finds the first document of a fiscal year and kind (what
+        # fulfils the year's duty) and a trail lists them, without reading other years.
+        indexes = [models.Index(fields=["fiscal_year", "kind"], name="document_fy_kind")]
 
     def __str__(self):
         return self.title

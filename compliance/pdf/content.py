@@ -224,35 +224,47 @@ def collect(req: PacketRequest) -> PacketContent:
     req.validate()
     reg = register.load()
     history = reg.history
-    everything = reg.obligations(req.as_of, what_if=req.what_if, what_if_from=req.what_if_from)
+    what_if = {"what_if": req.what_if, "what_if_from": req.what_if_from}
     items = list(
-        ForwardingItem.objects.select_related("forwarding").order_by("forwarding__forwarded_on", "forwarding_id", "pk")
+        ForwardingItem.objects.filter(forwarding__forwarded_on__lte=req.as_of)
+        .select_related("forwarding")
+        .order_by("forwarding__forwarded_on", "forwarding_id", "pk")
     )
-    items = [i for i in items if i.forwarding.forwarded_on <= req.as_of]
     kinds = set(_kinds_for(req.scope))
     if req.scope in ("plan", "results"):
         fy = req.fiscal_year
-        obligations = [o for o in everything if o.fiscal_year == fy and set(o.spec.document_kinds) <= kinds]
-        doc_ids = {
-            d.id for d in history.documents if d.fiscal_year == fy and d.kind in kinds and d.received_on <= req.as_of
-        }
+        obligations = [
+            o for o in reg.obligations(req.as_of, fiscal_year=fy, **what_if) if set(o.spec.document_kinds) <= kinds
+        ]
+        doc_ids = set(
+            Document.objects.filter(fiscal_year=fy, kind__in=kinds, submission__received_on__lte=req.as_of).values_list(
+                "pk", flat=True
+            )
+        )
         items = [i for i in items if i.fiscal_year == fy and i.kind in kinds]
     else:
         items = [i for i in items if req.date_from <= i.forwarding.forwarded_on <= req.date_to]
         if req.fiscal_year is not None:
             items = [i for i in items if i.fiscal_year == req.fiscal_year]
-        by_id = history.documents_by_id()
+        named = {i.document_id for i in items if i.document_id}
+        by_id = {
+            d["pk"]: d
+            for d in Document.objects.filter(pk__in=reg.lineage_ids(named)).values(
+                "pk", "fiscal_year", "kind", "supersedes_id"
+            )
+        }
         doc_ids = set()
         for item in items:
             # A forwarded revision also fulfils the forwarding duty of what it supersedes.
             current = by_id.get(item.document_id)
-            while current is not None and current.id not in doc_ids:
-                doc_ids.add(current.id)
-                current = by_id.get(current.supersedes_id)
-        groups = {(by_id[i].fiscal_year, by_id[i].kind) for i in doc_ids}
+            while current is not None and current["pk"] not in doc_ids:
+                doc_ids.add(current["pk"])
+                current = by_id.get(current["supersedes_id"])
+        groups = {(by_id[i]["fiscal_year"], by_id[i]["kind"]) for i in doc_ids}
+        years = sorted({fy for fy, _kind in groups})
         obligations = [
             o
-            for o in everything
+            for o in (reg.obligations(req.as_of, fiscal_year__in=years, **what_if) if years else [])
             if (o.document is not None and o.document.id in doc_ids and o.spec.is_event_driven)
             or (not o.spec.is_event_driven and any((o.fiscal_year, k) in groups for k in o.spec.document_kinds))
         ]

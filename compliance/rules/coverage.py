@@ -82,6 +82,22 @@ class Coverage:
                 day = end + ONE_DAY
         return day if day <= last else None
 
+    def spans(self, stream: str, as_of: datetime.date) -> tuple[tuple[datetime.date, datetime.date], ...]:
+        """The covered days of `stream` known on `as_of`, as merged (start, end) pairs in
+        order: a live period ends on `as_of`; periods starting after it are left out."""
+        merged: list[list[datetime.date]] = []
+        for period in self.for_stream(stream):
+            if period.starts_on > as_of:
+                continue
+            end = as_of if period.ends_on is None else min(period.ends_on, as_of)
+            if end < period.starts_on:
+                continue
+            if merged and period.starts_on <= merged[-1][1] + ONE_DAY:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([period.starts_on, end])
+        return tuple((start, end) for start, end in merged)
+
     def covers(self, stream: str, first: datetime.date, last: datetime.date) -> bool:
         """Is every day from `first` through `last` inside a period of `stream`?"""
         return self.first_gap(stream, first, last) is None

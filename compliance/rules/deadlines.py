@@ -225,10 +225,19 @@ def end_of_month_after_fiscal_year(
 
 
 def without_delay(
-    trigger: datetime.date, grace_business_days: int, calendar: HolidayCalendar, trigger_label: Step
+    trigger: datetime.date,
+    grace_business_days: int,
+    calendar: HolidayCalendar,
+    trigger_label: Step,
+    explain: bool = True,
 ) -> Deadline:
-    """Due "without delay" (지체 없이) after `trigger`: a grace of N business days."""
+    """Due "without delay" (지체 없이) after `trigger`: a grace of N business days.
+
+    `explain=False` skips the derivation (the stored register keeps dates only; the text
+    is built for the obligations a page shows)."""
     due = calendar.add_business_days(trigger, grace_business_days)
+    if not explain:
+        return Deadline(due=due)
     steps = [
         Step(
             f"{trigger_label.ko}: {fmt(trigger)}",
@@ -303,6 +312,7 @@ def next_session_or_grace(
     grace_business_days: int,
     calendar: HolidayCalendar,
     trigger_label: Step,
+    explain: bool = True,
 ) -> Deadline:
     """Report at the committee's next session after `trigger` (amended 17⑤).
 
@@ -312,7 +322,9 @@ def next_session_or_grace(
     """
     upcoming = sorted(s for s in sessions if s[0] > trigger)
     if not upcoming:
-        fallback = without_delay(trigger, grace_business_days, calendar, trigger_label)
+        fallback = without_delay(trigger, grace_business_days, calendar, trigger_label, explain)
+        if not explain:
+            return Deadline(due=fallback.due, provisional=True)
         note = Step(
             "잠정 기한: 다음 회기가 아직 등록되어 있지 않아, 등록될 때까지 업무일 유예(내부 기준)를 적용합니다. "
             "회기가 등록되면 기한이 바뀝니다.",
@@ -321,6 +333,8 @@ def next_session_or_grace(
         )
         return Deadline(due=fallback.due, steps=(note, *fallback.steps), provisional=True)
     starts_on, ends_on, label = upcoming[0]
+    if not explain:
+        return Deadline(due=ends_on)
     steps = (
         Step(f"{trigger_label.ko}: {fmt(trigger)}", f"{trigger_label.en}: {fmt(trigger, 'en')}"),
         Step(

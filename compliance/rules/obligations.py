@@ -1,9 +1,12 @@
 """Obligations: duty rules applied to what happened, with a status as of a date.
 
-Pure: `generate()` takes rules, provisions, events and a calendar as plain records and
-returns `Obligation`s; nothing here knows Django, settings or the clock.
-`compliance.register` loads the records from the database and is the one way the rest
-of the app reads obligations.
+Pure: `derive()` and `generate()` take rules, provisions, events and a calendar as plain
+records (`compliance.rules.history`); nothing here knows Django, settings or the clock.
+
+- `derive()` gives the facts of every obligation the events give rise to (dates, the
+  fulfilling event), whatever day one asks about: what `compliance.register` stores.
+- `generate()` gives the obligations known on one day with their status: the what-if
+  view, and the full recomputation the stored register is checked against.
 
 An obligation is identified by a stable key: ``<duty>-<fiscal year>`` for duties tied
 to a fiscal year, ``<duty>-<fiscal year>-d<document id>`` for duties triggered by a
@@ -12,157 +15,26 @@ received document.
 
 from __future__ import annotations
 
-import bisect
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import deadlines, law
-from .calendar import HolidayCalendar, Step
-from .coverage import Coverage, stream_for
+from .calendar import Step
+from .coverage import stream_for
 from .deadlines import Deadline
-
-
-class Status:
-    ON_TIME = "on_time"
-    LATE = "late"
-    OVERDUE = "overdue"
-    DUE_SOON = "due_soon"
-    UPCOMING = "upcoming"
-    # Not fulfilled as far as the records go, but they do not cover every day on which it
-    # could have been: we do not know, so we never call it overdue (DOMAIN.md "Coverage").
-    NO_RECORD = "no_record"
-
-    ALL = (OVERDUE, NO_RECORD, DUE_SOON, UPCOMING, LATE, ON_TIME)
-    FULFILLED = (ON_TIME, LATE)
-    # For "without delay" duties past their grace (labels in `compliance.labels`): they
-    # say what happened, never "violated" (the grace is an internal target, not the law).
-    NOT_YET_PAST_GRACE = "not_yet_past_grace"  # not yet done, past the grace: reason required
-    DONE_AFTER_GRACE = "done_after_grace"  # done after the grace: reason required
-    DELAYED_REASON_RECORDED = "delayed_reason_recorded"  # past the grace, reason recorded
-    # The badges a reader sees (`Obligation.status_key`), in dashboard order: what needs
-    # action first. A status card counts exactly the rows that carry its badge.
-    BADGES = (
-        OVERDUE,
-        NOT_YET_PAST_GRACE,
-        NO_RECORD,
-        DUE_SOON,
-        UPCOMING,
-        DONE_AFTER_GRACE,
-        DELAYED_REASON_RECORDED,
-        LATE,
-        ON_TIME,
-    )
-    ORDER = {OVERDUE: 0, NO_RECORD: 1, DUE_SOON: 2, UPCOMING: 3, LATE: 4, ON_TIME: 5}
-    BADGE_ORDER = {badge: i for i, badge in enumerate(BADGES)}
-
-
-def status_as_of(
-    due: datetime.date,
-    fulfilled_on: datetime.date | None,
-    as_of: datetime.date,
-    due_soon_days: int,
-    recorded: bool = True,
-) -> str:
-    """The status vocabulary of DOMAIN.md; a fulfilment after `as_of` has not happened yet.
-
-    `recorded` says whether the records of the duty's stream cover every day on which it
-    could have been fulfilled, up to `as_of`; if not, an unfulfilled duty is `no_record`.
-    """
-    if fulfilled_on is not None and fulfilled_on <= as_of:
-        return Status.ON_TIME if fulfilled_on <= due else Status.LATE
-    if not recorded:
-        return Status.NO_RECORD
-    if as_of > due:
-        return Status.OVERDUE
-    if (due - as_of).days <= due_soon_days:
-        return Status.DUE_SOON
-    return Status.UPCOMING
-
-
-# --- Plain records the engine works on ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleRec:
-    """One duty rule as plain data; `row` is the record it was made from (for pages only)."""
-
-    id: int
-    code: str
-    anchor: str
-    direction: str = "forward"
-    offset_months: int = 0
-    anchor_month: int | None = None
-    anchor_year_offset: int = 0
-    holiday_rule: str = ""
-    grace_business_days: int = 10
-    # Duties anchored on a forwarding: next_session, fixed_date (report_month/day) or
-    # business_days.
-    report_timing: str = "next_session"
-    report_month: int | None = None
-    report_day: int | None = None
-    document_kinds: tuple[str, ...] = ()
-    provision_ids: frozenset[int] = frozenset()
-    ordering: int = 0
-    actor_kind: str = ""
-    name_ko: str = ""
-    name_en: str = ""
-    row: Any = None
-
-    EVENT_ANCHORS = frozenset({"receipt", "forwarding"})
-
-    @property
-    def is_event_driven(self) -> bool:
-        return self.anchor in self.EVENT_ANCHORS
-
-
-@dataclass(frozen=True)
-class DocRec:
-    id: int
-    kind: str
-    fiscal_year: int
-    title: str
-    received_on: datetime.date
-    supersedes_id: int | None = None
-    submission_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ForwardRec:
-    id: int
-    forwarded_on: datetime.date
-    document_number: str
-    doc_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class ReportRec:
-    id: int
-    reported_on: datetime.date
-    doc_ids: tuple[int, ...]
-    label: str = ""
-
-
-@dataclass
-class History:
-    """Everything the engine needs, loaded once."""
-
-    rules: list[RuleRec]
-    provisions: list[law.ProvisionRec]
-    documents: list[DocRec]
-    forwardings: list[ForwardRec]
-    reports: list[ReportRec]
-    sessions: list[tuple[datetime.date, datetime.date, Step]]  # (starts, ends, deadlines.session_label)
-    reasons: dict[str, list]
-    calendar: HolidayCalendar
-    tracking_start: datetime.date
-    # What the records cover; None means the caller vouches that every stream is complete
-    # (pure tests). The register always passes the coverage on record, even if empty.
-    coverage: Coverage | None = None
-
-    def documents_by_id(self):
-        return {d.id: d for d in self.documents}
+from .history import (  # noqa: F401 - re-exported: the records are part of this module's interface
+    DocRec,
+    EventIndex,
+    ForwardRec,
+    History,
+    ReportRec,
+    RuleRec,
+    _first_documents,
+    _first_event,
+    _successors,
+)
+from .status import Status, judge, records_end_of, status_as_of  # noqa: F401 - re-exported
+from .trail import document_trail, trail_documents, trail_row  # noqa: F401 - re-exported
 
 
 @dataclass
@@ -186,6 +58,15 @@ class Obligation:
     # forwarding) to the fulfilment, or to "as of" while still open. Never mixed with the
     # calendar-day lateness of a statutory deadline.
     delay_business_days: int | None = None
+    # Open duties: the last day the stream's records cover before the first day the claim
+    # needs that they do not (None when they cover every such day, live coverage too).
+    records_end: datetime.date | None = None
+    # Overdue on the last covered day, nothing recorded since: by how many days then.
+    days_overdue_at_records_end: int | None = None
+    # An agreed extension: its date and basis (the statutory due date never changes).
+    extended_due_date: datetime.date | None = None
+    extension_basis: str = ""
+    within_extension: bool = False
 
     @property
     def stream(self) -> str:
@@ -205,18 +86,28 @@ class Obligation:
         return self.deadline.due
 
     @property
+    def target_date(self):
+        """The date the status is judged against: the extension when one is agreed."""
+        if self.extended_due_date and self.extended_due_date > self.due_date:
+            return self.extended_due_date
+        return self.due_date
+
+    @property
     def days_late(self) -> int | None:
-        """Calendar days between the due date and a late fulfilment; None unless `late`."""
+        """Calendar days between the date judged against and a late fulfilment; None unless `late`."""
         if self.status == Status.LATE:
-            return (self.fulfilled_on - self.due_date).days
+            return (self.fulfilled_on - self.target_date).days
         return None
 
     @property
     def days_overdue(self) -> int | None:
-        """Calendar days past due so far; None unless `overdue`."""
-        if self.status == Status.OVERDUE:
-            return (self.as_of - self.due_date).days
-        return None
+        """Calendar days past due that the records prove: so far, or on the last covered
+        day when the records end before "as of"; None unless `overdue`."""
+        if self.status != Status.OVERDUE:
+            return None
+        if self.days_overdue_at_records_end is not None:
+            return self.days_overdue_at_records_end
+        return (self.as_of - self.target_date).days
 
     @property
     def is_grace_duty(self):
@@ -233,12 +124,13 @@ class Obligation:
 
     @property
     def status_key(self) -> str:
-        """The status, refined for "without delay" duties past their grace (never a violation)."""
-        if self.is_grace_duty and self.status in (Status.OVERDUE, Status.LATE):
-            if self.reasons:
-                return Status.DELAYED_REASON_RECORDED
-            return Status.NOT_YET_PAST_GRACE if self.status == Status.OVERDUE else Status.DONE_AFTER_GRACE
-        return self.status
+        return badge(
+            self.status, self.is_grace_duty, bool(self.reasons), self.records_end_overdue, self.within_extension
+        )
+
+    @property
+    def records_end_overdue(self) -> bool:
+        return self.status == Status.OVERDUE and self.days_overdue_at_records_end is not None
 
     @property
     def document_kind(self) -> str | None:
@@ -260,10 +152,31 @@ class Obligation:
             "document": self.document_kind,
             "days_overdue": self.days_overdue,
             "what_if": self.what_if,
+            "records_end": self.records_end.isoformat() if self.records_end else None,
+            "days_overdue_at_records_end": self.days_overdue_at_records_end,
+            "extended_due_date": self.extended_due_date.isoformat() if self.extended_due_date else None,
+            "extension_basis": self.extension_basis or None,
         }
 
 
-# --- Generation ---------------------------------------------------------------------
+def badge(status, is_grace_duty, has_reason, records_end_overdue=False, within_extension=False) -> str:
+    """The badge a reader sees: the status, refined for "without delay" duties past their
+    grace (never a violation), for lateness the records prove only up to their end, and
+    for a statutory date passed within an agreed extension."""
+    if is_grace_duty and status in (Status.OVERDUE, Status.LATE):
+        if has_reason:
+            return Status.DELAYED_REASON_RECORDED
+        if records_end_overdue:
+            return Status.PAST_GRACE_AT_RECORDS_END
+        return Status.NOT_YET_PAST_GRACE if status == Status.OVERDUE else Status.DONE_AFTER_GRACE
+    if records_end_overdue:
+        return Status.OVERDUE_AT_RECORDS_END
+    if within_extension:
+        return Status.WITHIN_EXTENSION
+    return status
+
+
+# --- Derivation ---------------------------------------------------------------------
 
 
 def rule_in_force(rule: RuleRec, day, provisions, what_if=False, what_if_from=None):
@@ -288,190 +201,124 @@ def window_start(rule: RuleRec, fiscal_year: int, trigger: datetime.date | None)
     return datetime.date(fiscal_year, 1, 1)
 
 
-def _successors(documents):
-    """doc id -> the ids of the document and every later version that supersedes it."""
-    children = defaultdict(list)
-    for doc in documents:
-        if doc.supersedes_id:
-            children[doc.supersedes_id].append(doc.id)
-    result = {}
-    for doc in documents:
-        seen, stack = {doc.id}, [doc.id]
-        while stack:
-            for child in children[stack.pop()]:
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        result[doc.id] = seen
-    return result
+@dataclass(frozen=True)
+class Facts:
+    """What the rules derive for one obligation, whatever day one asks about."""
+
+    key: str
+    rule: RuleRec
+    fiscal_year: int
+    deadline: Deadline
+    in_force: tuple
+    trigger: datetime.date | None = None
+    document: DocRec | None = None
+    fulfilled_on: datetime.date | None = None
+    fulfilled_by: str = ""
+    fulfilled_kind: str = ""  # "receipt", "forwarding" or "report"
+    fulfilled_id: int | None = None
+
+    @property
+    def window_start(self) -> datetime.date:
+        return window_start(self.rule, self.fiscal_year, self.trigger)
 
 
-class EventIndex:
-    """Events (forwardings or committee reports) by the documents they name.
-
-    `first(doc_ids, not_before)` finds what scanning `events` in their order for the
-    first one that names any of `doc_ids` on or after `not_before` would find, at the cost
-    of the lineage's size instead of the number of events.
-    """
-
-    def __init__(self, events):
-        """`events`: (day, event) pairs in the order a scan would visit them; `event.doc_ids`."""
-        self._rows = defaultdict(list)
-        for position, (day, event) in enumerate(events):
-            for doc_id in set(event.doc_ids):
-                self._rows[doc_id].append((day, position, event))
-        for rows in self._rows.values():
-            rows.sort(key=lambda r: (r[0], r[1]))
-        self._days = {doc_id: [r[0] for r in rows] for doc_id, rows in self._rows.items()}
-
-    def first(self, doc_ids, not_before):
-        """(day, event) of the earliest event on or after `not_before` naming one of `doc_ids`."""
-        best = None
-        for doc_id in doc_ids:
-            days = self._days.get(doc_id)
-            if not days:
-                continue
-            i = bisect.bisect_left(days, not_before)
-            if i < len(days):
-                row = self._rows[doc_id][i]
-                if best is None or (row[0], row[1]) < (best[0], best[1]):
-                    best = row
-        return (best[0], best[2]) if best else (None, None)
+FISCAL_YEAR_ANCHORS = ("fiscal_year_start", "month_end")
 
 
-def _first_event(events, doc_ids, not_before):
-    """The earliest (date, event) whose documents include any of `doc_ids` (a scan; the
-    engine uses `EventIndex`, which tests compare with this)."""
-    for day, event in events:
-        if day >= not_before and doc_ids.intersection(event.doc_ids):
-            return day, event
-    return None, None
-
-
-def _first_documents(docs):
-    """(fiscal year, kind) -> the first document received, `docs` being in receipt order."""
-    first = {}
-    for doc in docs:
-        first.setdefault((doc.fiscal_year, doc.kind), doc)
-    return first
-
-
-def generate(
+def candidates(
     history: History,
-    as_of: datetime.date,
-    due_soon_days: int = 30,
-    horizon_days: int = 366,
+    events_through: datetime.date,
+    last_fiscal_year: int,
+    horizon_end: datetime.date | None = None,
     what_if: bool = False,
     what_if_from: datetime.date | None = None,
-) -> list[Obligation]:
-    """All obligations that arise from the rules and the events known on `as_of`.
+    explain: bool = True,
+    fiscal_years=None,
+    event_documents=None,
+):
+    """The `Facts` of every obligation that the rules and the events up to
+    `events_through` give rise to, for the fiscal years through `last_fiscal_year`
+    (fiscal-year duties due after `horizon_end` left out).
 
-    Events dated after `as_of` are ignored, so the result is what one would have seen on
-    that day. Obligations due before the tracking start are not generated.
+    `fiscal_years` limits the fiscal-year duties to those years, `event_documents` the
+    duties triggered by an event to those documents' (None: all). `history` may hold only
+    the events of that scope plus the first document of each (fiscal year, kind).
     """
     provisions = history.provisions
-    if what_if and what_if_from is None:
-        # The caller says from which day the bill is assumed in force (default: today, at
-        # the edge); the engine has no clock to guess it.
-        raise ValueError("what_if needs what_if_from")
     cal = history.calendar
-    docs = sorted((d for d in history.documents if d.received_on <= as_of), key=lambda d: (d.received_on, d.id))
+    docs = sorted(
+        (d for d in history.documents if d.received_on <= events_through), key=lambda d: (d.received_on, d.id)
+    )
     successors = _successors(docs)
     forwardings = [
         (f.forwarded_on, f)
         for f in sorted(history.forwardings, key=lambda f: (f.forwarded_on, f.id))
-        if f.forwarded_on <= as_of
+        if f.forwarded_on <= events_through
     ]
     reports = [(r.reported_on, r) for r in sorted(history.reports, key=lambda r: (r.reported_on, r.id))]
-    reports = [(day, r) for day, r in reports if day <= as_of]
+    reports = [(day, r) for day, r in reports if day <= events_through]
     forwarded, reported = EventIndex(forwardings), EventIndex(reports)
     first_of = _first_documents(docs)
-    horizon = as_of + datetime.timedelta(days=horizon_days)
-    result = []
-
-    def make(key, rule, fy, deadline, in_force, trigger=None, document=None, fulfilled_on=None, fulfilled_by=""):
-        gap = None
-        if history.coverage is not None and (fulfilled_on is None or fulfilled_on > as_of):
-            first = window_start(rule, fy, trigger)
-            gap = history.coverage.first_gap(stream_for(rule.anchor), first, as_of)
-        status = status_as_of(deadline.due, fulfilled_on, as_of, due_soon_days, recorded=gap is None)
-        delay = None
-        if rule.is_event_driven and trigger is not None and status in (Status.OVERDUE, Status.LATE):
-            done = fulfilled_on if status == Status.LATE else as_of
-            delay = cal.business_days_between(trigger, done)
-        result.append(
-            Obligation(
-                key=key,
-                spec=rule,
-                fiscal_year=fy,
-                deadline=deadline,
-                status=status,
-                delay_business_days=delay,
-                what_if=what_if,
-                records_gap=gap,
-                trigger_date=trigger,
-                document=document,
-                fulfilled_on=fulfilled_on,
-                fulfilled_by=fulfilled_by,
-                provisions=[p.row if p.row is not None else p for p in in_force],
-                reasons=history.reasons.get(key, []),
-                as_of=as_of,
-            )
-        )
-
+    event_docs = docs if event_documents is None else [d for d in docs if d.id in event_documents]
     for rule in history.rules:
         kinds = set(rule.document_kinds)
-        if rule.anchor in ("fiscal_year_start", "month_end"):
-            for fy in range(history.tracking_start.year - 2, as_of.year + 3):
+        if rule.anchor in FISCAL_YEAR_ANCHORS:
+            for fy in range(history.tracking_start.year - 2, last_fiscal_year + 1):
+                if fiscal_years is not None and fy not in fiscal_years:
+                    continue
                 if rule.anchor == "fiscal_year_start":
                     deadline = deadlines.months_before_fiscal_year(fy, -rule.offset_months, cal)
                 else:
                     deadline = deadlines.end_of_month_after_fiscal_year(
                         fy, rule.anchor_month, rule.anchor_year_offset, cal, holiday_rule=rule.holiday_rule
                     )
-                if deadline.due < history.tracking_start or deadline.due > horizon:
+                if deadline.due < history.tracking_start or (horizon_end and deadline.due > horizon_end):
                     continue
                 in_force = rule_in_force(rule, deadline.due, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
                 found = [first_of[(fy, kind)] for kind in kinds if (fy, kind) in first_of]
                 first = min(found, key=lambda d: (d.received_on, d.id)) if found else None
-                make(
+                yield Facts(
                     f"{rule.code}-{fy}",
                     rule,
                     fy,
                     deadline,
-                    in_force,
+                    tuple(in_force),
                     document=first,
                     fulfilled_on=first.received_on if first else None,
                     fulfilled_by=first.title if first else "",
+                    fulfilled_kind="receipt" if first else "",
+                    fulfilled_id=first.id if first else None,
                 )
         elif rule.anchor == "receipt":
             label = Step("접수일", "Received")
-            for doc in docs:
+            for doc in event_docs:
                 if doc.kind not in kinds:
                     continue
                 in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
-                deadline = deadlines.without_delay(doc.received_on, rule.grace_business_days, cal, label)
+                deadline = deadlines.without_delay(doc.received_on, rule.grace_business_days, cal, label, explain)
                 if deadline.due < history.tracking_start:
                     continue
                 day, event = forwarded.first(successors[doc.id], doc.received_on)
-                make(
+                yield Facts(
                     f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
                     rule,
                     doc.fiscal_year,
                     deadline,
-                    in_force,
+                    tuple(in_force),
                     trigger=doc.received_on,
                     document=doc,
                     fulfilled_on=day,
                     fulfilled_by=event.document_number if event else "",
+                    fulfilled_kind="forwarding" if event else "",
+                    fulfilled_id=event.id if event else None,
                 )
         elif rule.anchor == "forwarding":
             label = Step("시의회 제출일", "Forwarded to the Council")
-            for doc in docs:
+            for doc in event_docs:
                 if doc.kind not in kinds:
                     continue
                 forwarded_on, forwarding = forwarded.first(successors[doc.id], doc.received_on)
@@ -488,95 +335,130 @@ def generate(
                     in_force = rule_in_force(rule, doc.received_on, provisions, what_if, what_if_from)
                 if not in_force:
                     continue
-                if rule.report_timing == "fixed_date":
-                    deadline = deadlines.fixed_yearly_date(forwarded_on, rule.report_month, rule.report_day, cal, label)
-                elif rule.report_timing == "business_days":
-                    deadline = deadlines.without_delay(forwarded_on, rule.grace_business_days, cal, label)
-                else:
-                    deadline = deadlines.next_session_or_grace(
-                        forwarded_on, history.sessions, rule.grace_business_days, cal, label
-                    )
+                deadline = report_deadline(rule, forwarded_on, history, label, explain)
                 if deadline.due < history.tracking_start:
                     continue
                 day, event = reported.first(successors[doc.id], forwarded_on)
-                make(
+                yield Facts(
                     f"{rule.code}-{doc.fiscal_year}-d{doc.id}",
                     rule,
                     doc.fiscal_year,
                     deadline,
-                    in_force,
+                    tuple(in_force),
                     trigger=forwarded_on,
                     document=doc,
                     fulfilled_on=day,
                     fulfilled_by=event.label if event else "",
+                    fulfilled_kind="report" if event else "",
+                    fulfilled_id=event.id if event else None,
                 )
+
+
+def report_deadline(rule: RuleRec, forwarded_on, history: History, label: Step, explain: bool = True) -> Deadline:
+    cal = history.calendar
+    if rule.report_timing == "fixed_date":
+        return deadlines.fixed_yearly_date(forwarded_on, rule.report_month, rule.report_day, cal, label)
+    if rule.report_timing == "business_days":
+        return deadlines.without_delay(forwarded_on, rule.grace_business_days, cal, label, explain)
+    return deadlines.next_session_or_grace(
+        forwarded_on, history.sessions, rule.grace_business_days, cal, label, explain
+    )
+
+
+def explain(rule: RuleRec, fiscal_year: int, trigger: datetime.date | None, history: History) -> Deadline:
+    """The deadline of one obligation with its derivation (for the obligations shown)."""
+    cal = history.calendar
+    if rule.anchor == "fiscal_year_start":
+        return deadlines.months_before_fiscal_year(fiscal_year, -rule.offset_months, cal)
+    if rule.anchor == "month_end":
+        return deadlines.end_of_month_after_fiscal_year(
+            fiscal_year, rule.anchor_month, rule.anchor_year_offset, cal, holiday_rule=rule.holiday_rule
+        )
+    if rule.anchor == "receipt":
+        return deadlines.without_delay(trigger, rule.grace_business_days, cal, Step("접수일", "Received"))
+    return report_deadline(rule, trigger, history, Step("시의회 제출일", "Forwarded to the Council"))
+
+
+def obligation_of(facts: Facts, history: History, as_of, due_soon_days, what_if=False) -> Obligation:
+    """The obligation `facts` describe, judged as of `as_of` (events after it not yet happened)."""
+    rule = facts.rule
+    fulfilled_on = facts.fulfilled_on if facts.fulfilled_on and facts.fulfilled_on <= as_of else None
+    spans = history.coverage.spans(stream_for(rule.anchor), as_of) if history.coverage is not None else None
+    extended_to, basis = history.extensions.get(facts.key, (None, ""))
+    verdict = judge(facts.deadline.due, fulfilled_on, as_of, due_soon_days, facts.window_start, spans, extended_to)
+    status = verdict.status
+    delay = None
+    if rule.is_event_driven and facts.trigger is not None and status in (Status.OVERDUE, Status.LATE):
+        done = fulfilled_on if status == Status.LATE else (verdict.records_end or as_of)
+        delay = history.calendar.business_days_between(facts.trigger, done)
+    open_duty = status not in Status.FULFILLED
+    return Obligation(
+        key=facts.key,
+        spec=rule,
+        fiscal_year=facts.fiscal_year,
+        deadline=facts.deadline,
+        status=status,
+        delay_business_days=delay,
+        what_if=what_if,
+        records_gap=verdict.records_gap if status == Status.NO_RECORD else None,
+        records_end=records_end_of(spans, facts.window_start, as_of) if open_duty else None,
+        days_overdue_at_records_end=verdict.days_overdue_at_records_end,
+        extended_due_date=extended_to,
+        extension_basis=basis,
+        within_extension=verdict.within_extension,
+        trigger_date=facts.trigger,
+        document=facts.document,
+        fulfilled_on=fulfilled_on,
+        fulfilled_by=facts.fulfilled_by if fulfilled_on else "",
+        provisions=[p.row if p.row is not None else p for p in facts.in_force],
+        reasons=history.reasons.get(facts.key, []),
+        as_of=as_of,
+    )
+
+
+def generate(
+    history: History,
+    as_of: datetime.date,
+    due_soon_days: int = 30,
+    horizon_days: int = 366,
+    what_if: bool = False,
+    what_if_from: datetime.date | None = None,
+) -> list[Obligation]:
+    """All obligations that arise from the rules and the events known on `as_of`.
+
+    Events dated after `as_of` are ignored, so the result is what one would have seen on
+    that day. Obligations due before the tracking start are not generated.
+    """
+    if what_if and what_if_from is None:
+        # The caller says from which day the bill is assumed in force (default: today, at
+        # the edge); the engine has no clock to guess it.
+        raise ValueError("what_if needs what_if_from")
+    horizon = as_of + datetime.timedelta(days=horizon_days)
+    result = [
+        obligation_of(facts, history, as_of, due_soon_days, what_if)
+        for facts in candidates(history, as_of, as_of.year + 2, horizon, what_if, what_if_from)
+    ]
     result.sort(key=lambda o: (o.due_date, o.spec.ordering, o.fiscal_year, o.key))
     return result
+
+
+def derive(history: History, last_fiscal_year: int, fiscal_years=None, event_documents=None) -> list[Facts]:
+    """The facts the register stores: every obligation the events recorded so far give
+    rise to, through `last_fiscal_year`, without derivation texts. A status as of a day
+    follows from them and the coverage (`judge`); `generate` is the same for one day."""
+    return list(
+        candidates(
+            history,
+            datetime.date.max,
+            last_fiscal_year,
+            explain=False,
+            fiscal_years=fiscal_years,
+            event_documents=event_documents,
+        )
+    )
 
 
 def dashboard_order(obligations):
     """By badge (what needs action first: overdue, past the grace, no record, due soon ...),
     then by due date (oldest first)."""
     return sorted(obligations, key=lambda o: (Status.BADGE_ORDER[o.status_key], o.due_date, o.key))
-
-
-# --- The trail of one obligation's documents ------------------------------------------
-
-
-def _trail_indexes(history, as_of):
-    """Forwardings and reports by lineage, and the lineages, as of a day (kept on `history`)."""
-    memo = history.__dict__.setdefault("_trail_indexes", {})
-    found = memo.get(as_of)
-    if found is None:
-        forwardings = sorted((f for f in history.forwardings if f.forwarded_on <= as_of), key=lambda f: f.forwarded_on)
-        reports = sorted((r for r in history.reports if r.reported_on <= as_of), key=lambda r: r.reported_on)
-        found = (
-            EventIndex((f.forwarded_on, f) for f in forwardings),
-            EventIndex((r.reported_on, r) for r in reports),
-            _successors([d for d in history.documents if d.received_on <= as_of]),
-        )
-        if len(memo) >= 16:
-            memo.clear()
-        memo[as_of] = found
-    return found
-
-
-def trail_documents(obligation, history, as_of):
-    """The received documents an obligation's trail shows, in receipt order."""
-    if obligation.document is not None and obligation.spec.is_event_driven:
-        docs = [obligation.document]
-    else:
-        kinds = set(obligation.spec.document_kinds)
-        docs = [
-            d
-            for d in history.documents
-            if d.fiscal_year == obligation.fiscal_year and d.kind in kinds and d.received_on <= as_of
-        ]
-    docs.sort(key=lambda d: (d.received_on, d.id))
-    return docs
-
-
-def trail_row(doc, history, as_of):
-    """One document of a trail: when it was forwarded and reported, and the delays."""
-    cal = history.calendar
-    forwarded, reported, lineage = _trail_indexes(history, as_of)
-    ids = lineage[doc.id]
-    fwd = forwarded.first(ids, doc.received_on)[1]
-    rep = None
-    if fwd:
-        rep = reported.first(ids, fwd.forwarded_on)[1]
-    return {
-        "doc": doc,
-        "forwarding": fwd,
-        "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
-        "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on) if fwd else None,
-        "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
-        "report": rep,
-        "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on) if rep else None,
-    }
-
-
-def document_trail(obligation, history, as_of):
-    """Each relevant received document and the delay at each hop: WeGO → Mayor → Council
-    → committee. Delays to the Council and committee are in business days."""
-    return [trail_row(doc, history, as_of) for doc in trail_documents(obligation, history, as_of)]

@@ -87,15 +87,31 @@ def facts_of(obligation, announced=None) -> ObligationFacts:
     return ObligationFacts(
         key=obligation.key,
         duty=obligation.duty,
-        due=obligation.due_date,
+        due=obligation.target_date,  # an agreed extension moves the reminders with it
         announced_due=announced,
         responsible_role=responsible_role(obligation.spec),
         fulfilled_on=obligation.fulfilled_on,
         has_reason=bool(obligation.reasons),
-        no_record=obligation.status == Status.NO_RECORD,
+        # We do not know it is late, or know it only up to the records' end: no escalation.
+        no_record=obligation.status == Status.NO_RECORD or obligation.records_end_overdue,
         stream=obligation.stream,
         records_gap=obligation.records_gap,
     )
+
+
+def scan_candidates(as_of, announced, reg=None):
+    """The obligations an alert may be due for on `as_of`, selected by an indexed date
+    (healthchecks' `alert_after`): open on that day, and due no later than the earliest
+    stage offset ahead of it (or announced earlier). A missed scan loses nothing: the
+    window is "on or before", never "exactly"."""
+    from django.db.models import Q
+
+    offsets = AlertStage.objects.filter(is_active=True).values_list("offset_days", flat=True)
+    ahead = max([-days for days in offsets] + [0])
+    reg = reg or register.load()
+    rows = reg.rows(as_of).filter(Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=as_of))
+    rows = rows.filter(Q(due_date__lte=as_of + datetime.timedelta(days=ahead)) | Q(key__in=list(announced)))
+    return reg.materialize(rows.order_by("due_date", "key"), as_of)
 
 
 def stage_def(stage) -> StageDef:
@@ -192,10 +208,10 @@ def do_scan(as_of=None, now=None):
 
 
 def _scan(scan, as_of, now):
-    obligations = register.load().by_key(as_of)
     stages_for = load_stages()
     announced = announced_due_dates()
-    facts = [facts_of(o, announced.get(o.key)) for o in obligations.values()]
+    obligations = scan_candidates(as_of, announced)
+    facts = [facts_of(o, announced.get(o.key)) for o in obligations]
     due = due_alerts(
         facts,
         stages_for,
@@ -380,7 +396,7 @@ def do_send_deliveries(delivery_ids, now=None, reg=None):
         .order_by("pk")
     )
     as_of = timezone.localdate(now)
-    obligations = (reg or register.current()).by_key(as_of)
+    obligations = (reg or register.load()).by_keys({row.obligation_key for row in rows}, as_of)
     inbox_url = absolute_url(reverse("alerts_inbox"))
     preferences_url = absolute_url(reverse("alerts_preferences"))
     described = {}  # (obligation key, language) -> what the templates show; many alerts share one
@@ -447,7 +463,7 @@ def do_send_digest(user_id, now=None, reg=None):
     rows = list(AlertDelivery.objects.filter(pk__in=ids).select_related("stage", "recipient"))
     user = rows[0].recipient
     as_of = timezone.localdate(now)
-    obligations = (reg or register.current()).by_key(as_of)
+    obligations = (reg or register.load()).by_keys({row.obligation_key for row in rows}, as_of)
     pref = preference_for(user)
     items, done = {}, []
     for row in rows:

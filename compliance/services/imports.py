@@ -193,9 +193,9 @@ def do_import_records(
     if progress:
         _count_rows(resource, len(dataset), progress)
     # A dry run's writes are always rolled back, so they are not audited; a real import
-    # writes its audit entries in one go at its end (audit.batched), and changes the
-    # register's data version once, not once per row.
-    with audit.discarded() if dry_run else transaction.atomic(), audit.batched(), register.one_change():
+    # writes its audit entries in one go at its end (audit.batched), and refreshes the
+    # stored register once for what it touched, not once per row.
+    with audit.discarded() if dry_run else transaction.atomic(), audit.batched(), register.batch():
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )

@@ -34,8 +34,9 @@ def _with_fulfilment(items):
     """Mark each alert whose duty has since been fulfilled (`fulfilled_on`), read from the
     register as of today: an alert about a duty that is done must say so."""
     items = list(items)
-    if any(n.obligation_key for n in items):
-        known = register.load().by_key(timezone.localdate())
+    keys = {n.obligation_key for n in items if n.obligation_key}
+    if keys:
+        known = register.load().by_keys(keys, timezone.localdate())
         for n in items:
             ob = known.get(n.obligation_key)
             n.fulfilled_on = ob.fulfilled_on if ob is not None else None

@@ -31,8 +31,8 @@ from ..models import (
     InspectionRequest,
 )
 from ..reviews import threads_for
+from ..rules.obligations import Status
 from .common import apply_errors, safe_next
-from .fragments import cached_fragments, deferred
 from .tables import (
     CommitteeReportTable,
     EvaluationTable,
@@ -48,39 +48,32 @@ INBOX_REASONS_SHOWN = 20
 
 @role_required(*CITY)
 @require_GET
-@cached_fragments
 def inbox(request):
     """Received documents with what has happened to each, and delays needing a reason.
 
     What happened to each document (forwardings, reports, the lineage's review) is read
-    from the register for the page's documents; the review threads are kept under the
-    display version, so the outcomes and comments are queried only after a write."""
-
-    def build():
-        reg, display_version = register.load_with_display_version()
-        documents = Document.objects.select_related("submission", "supersedes")
-        # Unfiltered, the table counts every document: the register holds them all already.
-        filterset, table = list_page(
-            request, documents, InboxFilter, InboxTable, per_page=INBOX_PAGE_SIZE, count=len(reg.history.documents)
-        )
-        needing_reason = reg.derived(
-            "needing_reason", lambda obligations: [o for o in obligations if o.needs_reason], timezone.localdate()
-        )
-        # One page of documents at a time (the table); of the delays, the oldest few (the dashboard has all).
-        records = [row.record for row in table.page.object_list]
-        shown = [d.pk for d in records]
-        table.forwardings = reg.forwardings_of(shown)
-        table.reports = reg.reports_of(shown)
-        table.reviews = threads_for(records, register=reg, display_version=display_version)
-        return {
-            "filter": filterset,
-            "table": table,
-            "needing_reason": needing_reason[:INBOX_REASONS_SHOWN],
-            "needing_reason_more": max(len(needing_reason) - INBOX_REASONS_SHOWN, 0),
-        }
-
-    # Everything the page draws is inside its cached fragment: worked out only when missing.
-    context = deferred(build, "filter", "table", "needing_reason", "needing_reason_more")
+    for the page's documents only; the delays needing a reason are an indexed query."""
+    reg = register.load()
+    documents = Document.objects.select_related("submission", "supersedes")
+    filterset, table = list_page(request, documents, InboxFilter, InboxTable, per_page=INBOX_PAGE_SIZE)
+    today = timezone.localdate()
+    # The oldest few delays needing a reason (the dashboard has them all).
+    waiting = reg.rows(today).filter(
+        badge__in=[Status.NOT_YET_PAST_GRACE, Status.DONE_AFTER_GRACE, Status.PAST_GRACE_AT_RECORDS_END]
+    )
+    waiting_count = waiting.count()
+    needing_reason = reg.materialize(waiting.order_by("due_date", "key")[:INBOX_REASONS_SHOWN], today)
+    records = [row.record for row in table.page.object_list]
+    shown = [d.pk for d in records]
+    table.forwardings = reg.forwardings_of(shown)
+    table.reports = reg.reports_of(shown)
+    table.reviews = threads_for(records, reg.lineage_ids)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "needing_reason": needing_reason,
+        "needing_reason_more": max(waiting_count - INBOX_REASONS_SHOWN, 0),
+    }
     return render(request, "compliance/workflow/inbox.html", context)
 
 
@@ -199,7 +192,6 @@ def inspection_new(request):
 
 @role_required(*SUBMISSION_READERS)
 @require_GET
-@cached_fragments
 def forwarding_list(request):
     forwardings = Forwarding.objects.prefetch_related(
         Prefetch("items", queryset=ForwardingItem.objects.select_related("document").order_by("pk"))

@@ -44,6 +44,18 @@ class Change:
         return f"{self.obligation.key}:{self.kind}"
 
 
+def recent(reg, as_of):
+    """The obligations whose latest change may be among the newest: the latest fulfilled
+    and the latest past due, each by an indexed date (a feed never reads the history)."""
+    rows = reg.rows(as_of)
+    reach = FEED_LIMIT * 3  # room for what the public may not see
+    done = rows.filter(fulfilled_on__lte=as_of).order_by("-fulfilled_on", "-key")[:reach]
+    late = rows.filter(status__in=_PAST_DUE, due_date__lt=as_of).order_by("-due_date", "-key")[:reach]
+    found = {o.key: o for o in reg.materialize(done, as_of)}
+    found.update((o.key, o) for o in reg.materialize(late, as_of))
+    return list(found.values())
+
+
 def changes(obligations, as_of, *, public, forwarded_ids):
     """Newest first; the public does not see the fulfilment of an undisclosed document."""
     result = []
@@ -125,7 +137,7 @@ def public_feed(request):
     today = timezone.localdate()
     reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
-    items = changes(reg.obligations(today), today, public=True, forwarded_ids=forwarded)
+    items = changes(recent(reg, today), today, public=True, forwarded_ids=forwarded)
     return _atom(request, _("WeGO Article 17: changes in the public register"), reverse("public_register"), items, True)
 
 
@@ -142,7 +154,7 @@ def user_feed(request, token):
     reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
     with translation.override(pref.language):
-        items = changes(reg.obligations(today), today, public=public, forwarded_ids=forwarded)
+        items = changes(recent(reg, today), today, public=public, forwarded_ids=forwarded)
         return _atom(request, _("WeGO Article 17: changes"), reverse("dashboard"), items, public)
 
 
@@ -164,9 +176,8 @@ def public_calendar(request):
     stamp = timezone.now()
     language = translation.get_language() or "ko"
     page = absolute_url(reverse("public_register"))
-    for ob in reg.obligations(today):
-        if ob.spec.is_event_driven:
-            continue  # "without delay" grace dates are our reading, not statutory dates
+    # "Without delay" grace dates are our reading, not statutory dates: left out.
+    for ob in reg.obligations(today, event_driven=False):
         event = Event()
         event.add("uid", f"{ob.key}@wego-article17-public")
         event.add("dtstamp", stamp)

@@ -56,6 +56,12 @@ def health(request):
     body["storage_low"] = store["storage_free_bytes"] is not None and (
         store["storage_free_bytes"] < settings.WEGO_MAX_UPLOAD_BYTES
     )
+    if database == "ok" and request.user.is_authenticated and request.user.is_superuser:
+        # For administrators: is the stored register what the events give? (A full
+        # recomputation, as `manage.py verify_register`; not for load balancers.)
+        from .. import register
+
+        body["register"] = register.verify()
     ok = database == "ok" and broker == "ok" and store["storage"] == "ok"
     body["status"] = "ok" if ok else "error"
     return JsonResponse(body, status=200 if ok else 503)

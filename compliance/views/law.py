@@ -6,16 +6,13 @@ from django.utils import timezone
 from .. import register
 from ..access import SUBMISSION_READERS, role_required
 from ..models import Provision
-from .fragments import cached_fragments
 
 
 @role_required(*SUBMISSION_READERS)
-@cached_fragments
 def provisions(request):
     today = timezone.localdate()
 
     def rows():
-        # Called by the template only when its cached fragment is missing.
         in_force = {p.pk for p in register.load().law_in_force(today, article=None)}
         versions = (
             Provision.objects.select_related("instrument")
@@ -27,4 +24,4 @@ def provisions(request):
             for p in versions
         ]
 
-    return render(request, "compliance/provisions.html", {"rows": rows, "today": today})
+    return render(request, "compliance/provisions.html", {"rows": rows(), "today": today})

@@ -1,7 +1,5 @@
 """The dashboard and the obligation page: read through `compliance.register`."""
 
-from collections import Counter
-
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -11,11 +9,11 @@ from .. import register
 from ..access import SUBMISSION_READERS, role_required
 from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
+from ..register.listing import Filters, Listing
 from ..reviews import distinct_threads
-from ..rules.obligations import Status, dashboard_order
+from ..rules.obligations import Status
 from ..services.alerts import announced_due_date
 from .common import audit_entries_context, page_context, paginate, parse_as_of
-from .fragments import cached_fragments
 
 DASHBOARD_PAGE_SIZE = 50
 TRAIL_PAGE_SIZE = 50
@@ -43,60 +41,33 @@ def _amendment_context(reg):
     }
 
 
-def _dashboard_base(obligations):
-    """What the dashboard needs of every obligation of a day, worked out once per day and
-    data version (`Register.derived`): the dashboard order, the counts, the filter choices.
-
-    Counts go by the badge a row carries (`status_key`), so a card lists exactly its rows."""
-    return {
-        "ordered": dashboard_order(obligations),
-        "counts": Counter(o.status_key for o in obligations),
-        "fiscal_years": sorted({o.fiscal_year for o in obligations}),
-        "duties": {o.duty for o in obligations},
-    }
-
-
 @role_required(*SUBMISSION_READERS)
-@cached_fragments
 def dashboard(request):
     as_of, error = parse_as_of(request)
     reg = register.load()
     what_if, what_if_from, what_if_error = _what_if(request, reg)
     error = error or what_if_error
-    if as_of and not error:
-        base = reg.derived("dashboard", _dashboard_base, as_of, what_if=what_if, what_if_from=what_if_from)
-    else:
-        base = _dashboard_base([])
+    known = Listing(reg, as_of, what_if, what_if_from) if as_of and not error else None
     rules = reg.history.rules
     parties = {r.row.actor.code: r.row.actor for r in rules}.values()
     form = ObligationFilterForm(
         request.GET or None,
-        fiscal_years=base["fiscal_years"],
-        rules=[r.row for r in rules if r.code in base["duties"]] or [r.row for r in rules],
+        fiscal_years=known.fiscal_years if known else [],
+        rules=[r.row for r in rules if known and r.code in known.duties] or [r.row for r in rules],
         parties=parties,
     )
     status_code = 200
-    shown = []
-    counts = Counter()
+    found = None
     if error or (request.GET and not form.is_valid()):
         status_code = 400
-    else:
+    elif known:
         data = form.cleaned_data if request.GET else {}
-        # Filtering keeps the dashboard order, so the day's sorted list is filtered, not re-sorted.
-        if data.get("fiscal_year") or data.get("duty") or data.get("party"):
-            scoped = [
-                o
-                for o in base["ordered"]
-                if (not data.get("fiscal_year") or o.fiscal_year == data["fiscal_year"])
-                and (not data.get("duty") or o.duty == data["duty"])
-                and (not data.get("party") or o.rule.actor.code == data["party"])
-            ]
-            counts = Counter(o.status_key for o in scoped)
-        else:
-            scoped, counts = base["ordered"], base["counts"]
-        shown = [o for o in scoped if o.status_key == data["status"]] if data.get("status") else scoped
-    # One page of rows; the counts above cover every obligation in scope.
-    page = paginate(request, shown, DASHBOARD_PAGE_SIZE)
+        found = known.select(
+            Filters(data.get("fiscal_year"), data.get("duty") or None, data.get("party") or None, data.get("status"))
+        )
+    # One page of rows; the counts cover every obligation in scope.
+    page = paginate(request, found.rows if found else [], DASHBOARD_PAGE_SIZE)
+    counts = found.counts if found else {}
     context = {
         "form": form,
         "as_of": as_of,
@@ -116,12 +87,11 @@ def dashboard(request):
 
 
 @role_required(*SUBMISSION_READERS)
-@cached_fragments
 def obligation_detail(request, key):
     as_of, error = parse_as_of(request)
     if error:
         return render(request, "compliance/error.html", {"message": error}, status=400)
-    reg, display_version = register.load_with_display_version()
+    reg = register.load()
     what_if, what_if_from, error = _what_if(request, reg)
     if error:
         return render(request, "compliance/error.html", {"message": error}, status=400)
@@ -148,9 +118,7 @@ def obligation_detail(request, key):
         "proposed": reg.bills(article=None),
         "trail": trail,
         # The city's review of these documents: information next to the status, never part of it.
-        "review_threads": distinct_threads(
-            [row["doc"].id for row in trail], register=reg, display_version=display_version
-        ),
+        "review_threads": distinct_threads([row["doc"].id for row in trail], reg.lineage_ids),
         **page_context(request, page),
     }
     context.update(audit_entries_context(request, obligation, trail))

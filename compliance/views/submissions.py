@@ -34,7 +34,6 @@ from ..reviews import threads_for
 from ..services import review
 from ..storage import StorageUnavailable
 from .common import apply_errors, redirect_after_post
-from .fragments import cached_fragments
 from .tables import SubmissionTable, list_page
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,6 @@ def _submission_queryset():
 
 @role_required(*SUBMISSION_READERS)
 @require_GET
-@cached_fragments
 def submission_list(request):
     filterset, table = list_page(request, _submission_queryset(), SubmissionFilter, SubmissionTable)
     return render(request, "compliance/workflow/submission_list.html", {"filter": filterset, "table": table})

@@ -110,7 +110,11 @@ def test_a_plan_not_received_while_the_records_last_is_no_record_then_overdue_on
 def test_a_forwarding_is_judged_by_the_forwardings_records_from_receipt_on():
     doc = DocRec(id=7, kind="plan_draft", fiscal_year=2025, title="plan", received_on=D(2024, 3, 20))
     receipts_only = [HISTORY]
+    # Not due yet (the grace ends 2024-04-03): the due date is known whatever the coverage.
     obs = {o.key: o for o in generate(history(receipts_only, [doc]), D(2024, 3, 29))}
+    assert obs["forward_plan_to_council-2025-d7"].status == Status.DUE_SOON
+    # Past its grace with no forwarding record at all: we do not know.
+    obs = {o.key: o for o in generate(history(receipts_only, [doc]), D(2024, 4, 10))}
     assert obs["forward_plan_to_council-2025-d7"].status == Status.NO_RECORD
     both = [HISTORY, CoverageRec(coverage.FORWARDINGS, D(2022, 1, 1), D(2024, 4, 3))]
     obs = {o.key: o for o in generate(history(both, [doc]), D(2024, 4, 3))}

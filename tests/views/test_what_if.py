@@ -46,7 +46,7 @@ def test_what_if_defaults_to_today_and_the_dashboard_says_so(client, seed, counc
 
 def test_once_the_amendment_has_an_effective_date_the_switch_says_it_is_in_force(client, seed, council_user):
     Provision.objects.filter(version_label="2024 개정안").update(effective_from=D(2025, 1, 1))
-    register.data_changed()  # QuerySet.update() sends no signal
+    register.rebuild()  # QuerySet.update() sends no signal
     client.force_login(council_user)
     html = client.get(reverse("dashboard"), {"what_if": "1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="what_if"' not in html and "data-what-if" not in html

@@ -29,6 +29,8 @@ from ...models import (
     Forwarding,
     SeoulSupport,
 )
+from ...register.listing import Page
+from ...register.read import ORDER
 from ...rules import calculator
 from ...rules.obligations import Status
 from ..funding import funding_figures
@@ -150,15 +152,22 @@ class ObligationList(ObligationsMixin, ReadView):
         values = self.parse(spec)
         as_of = values.get("as_of") or self.today
         self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        rows = [
-            ob
-            for ob in reg.obligations(as_of, **what_if_args(values))
-            if values.get("fiscal_year") in (None, ob.fiscal_year)
-            and values.get("duty") in (None, ob.duty)
-            and values.get("status") in (None, ob.status)
-        ]
-        items = [self.item(ob, values.get("as_of")) for ob in rows]
-        return self.page(items, s.ObligationSerializer)
+        wanted = {name: values[name] for name in ("fiscal_year", "duty", "status") if values.get(name) is not None}
+
+        def item(ob):
+            return self.item(ob, values.get("as_of"))
+
+        args = what_if_args(values)
+        if args["what_if"]:
+            rows = [ob for ob in reg.obligations(as_of, **args) if _matches(ob, wanted)]
+            return self.page([item(ob) for ob in rows], s.ObligationSerializer)
+        # Filtered, ordered and paged in SQL; only the page's rows are made whole.
+        rows = reg.rows(as_of).filter(**wanted).order_by(*ORDER)
+        return self.page(Page(rows, None, reg, as_of, item), s.ObligationSerializer)
+
+
+def _matches(ob, wanted):
+    return all(getattr(ob, name) == value for name, value in wanted.items())
 
 
 def _hop(row):
