@@ -32,6 +32,7 @@ RECOVER = "compliance.tasks.recover"
 RUN_IMPORT = "compliance.tasks.run_import"
 SEND_REVIEW_NOTICE = "compliance.send_review_notice"
 SWEEP_PENDING_IMPORTS = "compliance.sweep_pending_imports"
+EXTEND_REGISTER = "compliance.extend_register"
 
 
 def enqueue(name: str, *args) -> bool:

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from . import audit_heads, queue
 from .dataio import pending
-from .services import alerts, import_jobs, packets, receipts, review
+from .services import alerts, import_jobs, packets, receipts, review, upkeep
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,12 @@ def send_review_notice(self, outcome_id, user_id):
 def sweep_pending_imports():
     """Remove files of import dry runs that were never confirmed (settings.CELERY_BEAT_SCHEDULE)."""
     return pending.sweep()
+
+
+@shared_task(name=queue.EXTEND_REGISTER)
+def extend_register():
+    """Store the fiscal years that come into view (settings.CELERY_BEAT_SCHEDULE, daily)."""
+    return upkeep.do_extend_register()
 
 
 @worker_ready.connect

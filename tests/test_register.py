@@ -207,3 +207,15 @@ def test_a_register_keeps_nothing_between_requests(seed, dpo_user):
     # The same register object answers from the database again: the reason is seen.
     assert first.get(key, D(2024, 6, 30)).status_key == Status.DELAYED_REASON_RECORDED
     assert register.load() is not first
+
+
+def test_the_years_ahead_are_added_as_they_come_into_view(seed):
+    from compliance.models import StoredObligation
+
+    rows = StoredObligation.objects.filter(duty="plan_to_mayor")
+    last = max(rows.values_list("fiscal_year", flat=True))
+    register.extend(D(last - 1, 1, 2))  # three years later than the register was built for
+    assert max(rows.values_list("fiscal_year", flat=True)) == last - 1 + 3
+    assert rows.filter(key=f"plan_to_mayor-{last + 2}").exists()
+    # Seen from that day, the plan due that July is there, with its status.
+    assert register.load().get(f"plan_to_mayor-{last}", D(last - 1, 1, 2)).status == "upcoming"

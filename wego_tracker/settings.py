@@ -282,6 +282,9 @@ IMPORT_MAX_CELL_CHARS = int(os.environ.get("WEGO_IMPORT_MAX_CELL_CHARS", "10000"
 IMPORT_PENDING_DIR = Path(os.environ.get("WEGO_IMPORT_PENDING_DIR", VAR_DIR / "import-pending"))
 IMPORT_PENDING_MAX_AGE = int(os.environ.get("WEGO_IMPORT_PENDING_MAX_AGE", "3600"))
 CELERY_BEAT_SCHEDULE["sweep-pending-imports"] = {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600}
+# The stored register holds fiscal years up to three years ahead: add each as it comes
+# into view (compliance.register.keep.extend; idempotent, so hourly costs nothing).
+CELERY_BEAT_SCHEDULE["extend-register"] = {"task": "compliance.extend_register", "schedule": 3600}
 # The admin's import-export views: neutralise formulas in exported cells.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

@@ -16,7 +16,7 @@ process keeps the history or a version of it in memory.
 """
 
 from ..rules.calendar import Step
-from .keep import Scope, batch, changed, lineage_ids, rebuild, refresh
+from .keep import Scope, batch, changed, extend, lineage_ids, rebuild, refresh
 from .read import Register, committee_on, document_rows
 from .records import load_history
 from .signals import connect as connect_signals
@@ -47,6 +47,7 @@ __all__ = [
     "current",
     "document_rows",
     "due_date_moves",
+    "extend",
     "forwardings_of",
     "lineage_ids",
     "load",

@@ -155,6 +155,14 @@ def rebuild(today: datetime.date | None = None) -> int:
     return _write(_with_extensions(wanted), StoredObligation.objects.all())
 
 
+def extend(today: datetime.date | None = None) -> int:
+    """Store the fiscal years that come into view as the years go by (run daily): the
+    fiscal-year duties from this year through `last_fiscal_year`."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        return refresh(Scope(fiscal_years=set(range(today.year, last_fiscal_year(today) + 1))), today)
+
+
 def lineage_ids(doc_ids) -> set[int]:
     """The ids of every version in the lineages (`supersedes` trees) of `doc_ids`.
 

@@ -210,8 +210,8 @@ def do_scan(as_of=None, now=None):
 def _scan(scan, as_of, now):
     stages_for = load_stages()
     announced = announced_due_dates()
-    obligations = scan_candidates(as_of, announced)
-    facts = [facts_of(o, announced.get(o.key)) for o in obligations]
+    obligations = {o.key: o for o in scan_candidates(as_of, announced)}
+    facts = [facts_of(o, announced.get(o.key)) for o in obligations.values()]
     due = due_alerts(
         facts,
         stages_for,
@@ -252,7 +252,7 @@ def _scan(scan, as_of, now):
                     title_en=alert_title(obligation, alert.stage, as_of, "en"),
                 )
         _remind_about_records(facts, people.get(roles.DPO, []))
-        _cancel_stale(obligations, as_of)
+        _cancel_stale(as_of)
         sendable = list(AlertDelivery.objects.sendable(now).values_list("pk", "via_digest", "recipient_id"))
         scan.created = created
         scan.to_send = len(sendable)
@@ -282,17 +282,21 @@ def _record_enqueued(scan, sendable):
     AlertScan.objects.filter(pk=scan.pk).update(enqueued=scan.enqueued)
 
 
-def _cancel_stale(obligations, as_of):
+def _cancel_stale(as_of):
     """Unsent alerts of fulfilled obligations, or escalations after a reason was recorded."""
-    open_rows = AlertDelivery.objects.filter(
-        status__in=[AlertDelivery.Status.PENDING, AlertDelivery.Status.FAILED]
-    ).select_related("stage")
+    open_rows = list(
+        AlertDelivery.objects.filter(
+            status__in=[AlertDelivery.Status.PENDING, AlertDelivery.Status.FAILED]
+        ).select_related("stage")
+    )
+    obligations = register.load().by_keys({row.obligation_key for row in open_rows}, as_of)
     cancel = []
     for row in open_rows:
         ob = obligations.get(row.obligation_key)
         if ob is None:
             continue
-        if should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons), ob.status == Status.NO_RECORD):
+        unknown = ob.status == Status.NO_RECORD or ob.records_end_overdue
+        if should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons), unknown):
             cancel.append(row.pk)
     if cancel:
         AlertDelivery.objects.filter(pk__in=cancel).update(status=AlertDelivery.Status.CANCELLED)

@@ -20,6 +20,10 @@ CONTRACT_KEYS = {
     "document",
     "days_overdue",
     "what_if",
+    "records_end",
+    "days_overdue_at_records_end",
+    "extended_due_date",
+    "extension_basis",
 }
 
 
@@ -44,6 +48,10 @@ def test_json_follows_the_contract(seed):
         "document": "plan_draft",
         "days_overdue": None,
         "what_if": False,
+        "records_end": None,
+        "days_overdue_at_records_end": None,
+        "extended_due_date": None,
+        "extension_basis": None,
     }
     forward = next(r for r in rows if r["duty"] == "forward_plan_to_council" and r["trigger_date"] == "2023-10-23")
     assert forward["document"] == "plan_revision"
@@ -91,28 +99,39 @@ def test_as_of_2024_03_01_the_real_story_is_unchanged(seed):
     )
 
 
-def test_as_of_2026_11_27_nothing_after_the_seeds_coverage_is_overdue(seed):
+def test_as_of_2026_11_27_the_records_claim_what_they_prove_and_no_more(seed):
     rows = json.loads(run("--as-of", "2026-11-27", "--json"))
-    assert not [r for r in rows if r["status"] == "overdue"]
-    no_record = {(r["duty"], r["fiscal_year"]) for r in rows if r["status"] == "no_record"}
-    # The seven WeGO documents the dashboard used to call overdue for up to 849 days ...
-    assert {
-        ("plan_to_mayor", 2025),
-        ("plan_to_mayor", 2026),
-        ("plan_to_mayor", 2027),
-        ("results_to_mayor", 2024),
+    by = {(r["duty"], r["fiscal_year"], r["trigger_date"]): r for r in rows}
+    # The seed's records run from 2022-01-01 through 2024-04-03 (every stream).
+    # Past due after the records end: we do not know, so no claim.
+    for duty, fy in (
+        ("plan_to_mayor", 2025),  # due 2024-07-31
+        ("results_to_mayor", 2024),  # due 2025-02-28
         ("settlement_to_mayor", 2024),
-        ("results_to_mayor", 2025),
+        ("plan_to_mayor", 2026),  # due 2025-07-31
+        ("results_to_mayor", 2025),  # due 2026-03-03 (2 March is the 삼일절 substitute holiday)
         ("settlement_to_mayor", 2025),
-    } <= no_record
-    # ... and the two documents never forwarded while the records last: we do not know
-    # whether they were forwarded after April 2024.
-    assert ("forward_plan_to_council", 2022) in no_record
-    assert ("forward_settlement_to_council", 2021) in no_record
+        ("plan_to_mayor", 2027),  # due 2026-07-31
+    ):
+        row = by[duty, fy, None]
+        assert (row["status"], row["days_overdue"], row["records_end"]) == ("no_record", None, "2024-04-03"), duty
+    # Not due yet: upcoming whatever the coverage, with the records' end as a note.
+    for duty, fy in (("results_to_mayor", 2026), ("settlement_to_mayor", 2026), ("plan_to_mayor", 2028)):
+        assert (by[duty, fy, None]["status"], by[duty, fy, None]["records_end"]) == ("upcoming", "2024-04-03")
+    # Never forwarded while the records last, long after the grace: the records prove that
+    # much. Received Wed 2022-01-19, the grace of ten business days (설날 31 Jan - 2 Feb
+    # skipped) ended Mon 2022-02-07: 786 days before 2024-04-03. Received Fri 2022-01-21:
+    # grace end Wed 2022-02-09, 784 days.
+    plan = by["forward_plan_to_council", 2022, "2022-01-19"]
+    assert (plan["status"], plan["records_end"], plan["days_overdue_at_records_end"]) == ("overdue", "2024-04-03", 786)
+    settlement = by["forward_settlement_to_council", 2021, "2022-01-21"]
+    assert (settlement["status"], settlement["days_overdue_at_records_end"]) == ("overdue", 784)
+    # Nothing else is overdue, and no overdue claim runs past the records.
+    assert [r for r in rows if r["status"] == "overdue"] == [plan, settlement]
     assert all(r["days_overdue"] is None and r["days_late"] is None for r in rows if r["status"] == "no_record")
     # What the records do show is still shown.
-    late = next(r for r in rows if r["duty"] == "plan_to_mayor" and r["fiscal_year"] == 2023)
-    assert (late["status"], late["days_late"]) == ("late", 16)
+    late = by["plan_to_mayor", 2023, None]
+    assert (late["status"], late["days_late"], late["records_end"]) == ("late", 16, None)
 
 
 def test_status_filter_knows_no_record(seed):
