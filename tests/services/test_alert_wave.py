@@ -45,13 +45,16 @@ def wave(user, size, first=0):
 def test_every_email_of_a_wave_costs_the_same_few_queries(seed, wego_user, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ids = wave(wego_user, 12)
-    alerts.do_send_delivery(ids[0])  # loads the register once
+    alerts.do_send_delivery(ids[0])
     counts = []
     for pk in ids[1:]:
         with CaptureQueriesContext(connection) as queries:
             assert alerts.do_send_delivery(pk) is None
         counts.append(len(queries))
-    assert len(set(counts)) == 1 and counts[0] <= 8, counts
+    # Flat: the same for every e-mail. Each task reads what it needs of the stored register
+    # afresh (rules and provisions, coverage, the obligation's row and reasons: 6 of the
+    # 14), since no process keeps the history; a batch task reads them once for 50.
+    assert len(set(counts)) == 1 and counts[0] <= 14, counts
     assert len(mail.outbox) == 12
     assert set(AlertDelivery.objects.values_list("status", flat=True)) == {AlertDelivery.Status.SENT}
 
@@ -61,7 +64,7 @@ def test_every_email_of_a_wave_costs_the_same_few_queries(seed, wego_user, setti
 def test_a_batch_costs_the_same_queries_as_one_email(seed, wego_user, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     ids = wave(wego_user, 46)
-    alerts.do_send_delivery(ids[0])  # loads the register once
+    alerts.do_send_delivery(ids[0])
     counts = []
     for batch in (ids[1:2], ids[2:6], ids[6:46]):
         with CaptureQueriesContext(connection) as queries:
