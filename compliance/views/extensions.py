@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import audit, services
 from ..access import CITY, role_required
+from ..display import date_label
 from ..forms.extensions import ExtensionForm, WithdrawExtensionForm
 from ..models import Extension
 from .common import apply_errors
@@ -63,11 +64,11 @@ def extension_new(request, key):
 
 
 @role_required(*CITY)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def extension_withdraw(request, pk):
     extension = get_object_or_404(Extension, pk=pk)
-    form = WithdrawExtensionForm(request.POST)
-    if form.is_valid():
+    form = WithdrawExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.do_withdraw_extension(
                 by=request.user, extension=extension, reason=form.cleaned_data["reason"], ip=audit.client_ip(request)
@@ -80,7 +81,10 @@ def extension_withdraw(request, pk):
     context = {
         "form": form,
         "title": _("Withdraw an agreed extension"),
-        "lead": str(extension),
+        "lead": _("Obligation: %(key)s. Agreed date: %(day)s. The extension is kept, marked withdrawn.")
+        % {"key": extension.obligation_key, "day": date_label(extension.extended_to)},
         "next_url": _obligation_url(extension.obligation_key),
     }
-    return render(request, "compliance/workflow/record_form.html", context, status=400)
+    return render(
+        request, "compliance/workflow/record_form.html", context, status=400 if request.method == "POST" else 200
+    )

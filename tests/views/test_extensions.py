@@ -104,6 +104,10 @@ def test_the_officer_withdraws_an_extension_and_the_page_says_so(client, plan, d
     client.post(reverse("extension_new", args=[plan.key]), _form(plan))
     extension = Extension.objects.get()
     url = reverse("extension_withdraw", args=[extension.pk])
+    page = client.get(reverse("obligation_detail", args=[plan.key]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert url in page
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+    assert form.status_code == 200 and "철회 사유" in form.content.decode()
     assert client.post(url, {"reason": ""}, HTTP_ACCEPT_LANGUAGE="ko").status_code == 400
     response = client.post(url, {"reason": "Synthetic test data: 결정 취소"}, HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 302
