@@ -37,8 +37,8 @@ ACTS: dict[str, ActTitle] = {
         "지방회계법",
         "Local Accounting Act",
         True,
-        f"{KLRI}: LOCAL ACCOUNTING ACT (Act No. 14197, enacted 29 May 2016), Article 6(1): the fiscal year "
-        "of a local government begins on 1 January and ends on 31 December.",
+        f"{KLRI}: LOCAL ACCOUNTING ACT (Act No. 14197, May 29, 2016; viewer hseq=47496), Article 6 (Fiscal "
+        "Year) (1): the fiscal year of each local government begins on January 1 and ends on December 31.",
         "Cited as 지방회계법 제6조① for the fiscal year (issue 22); formerly 지방재정법 제6조.",
     ),
     "local_autonomy_act": ActTitle(
