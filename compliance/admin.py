@@ -191,6 +191,21 @@ class DelayReasonAdmin(admin.ModelAdmin):
     list_display = ["obligation_key", "recorded_on", "recorded_by"]
 
 
+@admin.register(models.Extension)
+class ExtensionAdmin(ResourceAdminMixin, admin.ModelAdmin):
+    """Agreed extensions are recorded on the obligation page or imported (both checked
+    against the duty); here they are listed, exported and imported, never added by hand."""
+
+    resource_classes = [resources.ExtensionResource]
+    list_display = ["obligation_key", "extended_to", "granted_on", "granted_by", "withdrawn_on"]
+    list_filter = ["withdrawn_on"]
+    search_fields = ["obligation_key", "basis", "granted_by"]
+    readonly_fields = ["obligation_key", "extended_to", "granted_on", "recorded_on", "recorded_by", "withdrawn_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(models.Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
     list_display = ["fiscal_year", "evaluated_on", "outcome"]

@@ -287,7 +287,7 @@ def _refs(instance):
     ):
         if get(attname):
             refs.append(f"{prefix}:{get(attname)}")
-    if name == "delayreason":
+    if name in ("delayreason", "extension"):
         refs.append(f"obligation:{instance.obligation_key}")
     return refs
 
@@ -310,6 +310,7 @@ def _audited_models():
         models.ForwardingItem,
         models.CommitteeReport,
         models.DelayReason,
+        models.Extension,
         models.Evaluation,
         models.InspectionRequest,
         models.FundingYear,

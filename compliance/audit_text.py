@@ -37,6 +37,7 @@ RECORD_KINDS = {
     "compliance.forwardingitem": gettext_lazy("the forwarded document"),
     "compliance.committeereport": gettext_lazy("the committee report"),
     "compliance.delayreason": gettext_lazy("the reason for a delay"),
+    "compliance.extension": gettext_lazy("the agreed extension"),
     "compliance.evaluation": gettext_lazy("the evaluation"),
     "compliance.inspectionrequest": gettext_lazy("the inspection or report request"),
     "compliance.fundingyear": gettext_lazy("the funding year"),
@@ -55,6 +56,7 @@ HIDDEN_FIELDS = {
     "submitted_by",
     "uploaded_by",
     "requested_by",
+    "withdrawn_by",
 }
 # Fields the models name only by their attribute (no verbose_name).
 FIELD_LABELS = {
@@ -226,7 +228,9 @@ def _record_url(entry):
             return reverse("evaluation_list")
         if label in {"compliance.provision", "compliance.dutyrule", "compliance.legalinstrument"}:
             return reverse("provisions")
-        if label == "compliance.delayreason" and (key := (entry.changes.get("obligation_key") or [None, None])):
+        if label in {"compliance.delayreason", "compliance.extension"} and (
+            key := (entry.changes.get("obligation_key") or [None, None])
+        ):
             key = key[1] if isinstance(key, list) else key
             return reverse("obligation_detail", args=[key]) if key else ""
     except NoReverseMatch:

@@ -23,6 +23,12 @@ STATUS_LABELS = {
 }
 
 
+# Agreed extensions (issue 22): how a status judged against an agreed date is named; the
+# register shows the statutory date beside it (the statutory date never changes).
+AGREED_EXTENSION = _("agreed extension")
+WITHIN_AGREED_EXTENSION = _("statutory date passed — within the agreed extension")
+
+
 def status_label(obligation):
     """The label of an obligation's status ("without delay" duties say delayed, never violated).
 

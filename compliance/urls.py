@@ -11,6 +11,7 @@ from .views import (
     city,
     coverage,
     data,
+    extensions,
     feeds,
     funding,
     health,
@@ -28,6 +29,8 @@ urlpatterns = [
     # Obligations and the law
     path("", obligations.dashboard, name="dashboard"),
     path("obligations/<str:key>/", obligations.obligation_detail, name="obligation_detail"),
+    path("obligations/<str:key>/extensions/new/", extensions.extension_new, name="extension_new"),
+    path("extensions/<int:pk>/withdraw/", extensions.extension_withdraw, name="extension_withdraw"),
     path("law/", law.provisions, name="provisions"),
     path("records/coverage/", coverage.coverage_list, name="coverage_list"),
     path("records/coverage/new/", coverage.coverage_edit, name="coverage_new"),

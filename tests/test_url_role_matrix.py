@@ -105,6 +105,9 @@ EXPECTED = {
     "review_outcome_new": row(LOGIN, 403, 403, 403, 405, 405),  # POST only
     "review_comment_new": row(LOGIN, 403, 403, 405, 405, 405),  # POST only
     "document_read_log": row(LOGIN, 403, 403, 403, 200, 200),
+    # Agreed extensions (issue 22): the Digital Policy Officer and admins record and withdraw them.
+    "extension_new": row(LOGIN, 403, 403, 403, 200, 200),
+    "extension_withdraw": row(LOGIN, 403, 403, 403, 404, 404),  # no extension has the sample id
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -128,6 +131,7 @@ EXPECTED_POST_RECORD = {
     "api_token_revoke": row(LOGIN, 403, 404, 404, 404, 404),  # nobody's token
     "review_outcome_new": row(LOGIN, 403, 403, 403, 400, 400),  # the sample document
     "review_comment_new": row(LOGIN, 403, 403, 400, 400, 400),
+    "extension_new": row(LOGIN, 403, 403, 403, 400, 400),  # an obligation of the sample receipt
 }
 # Admin URLs that an administrator gets a non-2xx/3xx for when called without their
 # parameters (the autocomplete endpoint needs a model and field).
@@ -146,6 +150,7 @@ ADMIN_EXCEPTIONS = {
     "admin:compliance_auditentry_delete": 403,
     "admin:compliance_documentfile_add": 403,
     "admin:compliance_receiptemail_add": 403,  # recorded with a receipt, never by hand
+    "admin:compliance_extension_add": 403,  # recorded on the obligation page or imported (issue 22)
 }
 # django-import-export's second admin import step takes only the POST of the first (issue 6).
 ADMIN_EXCEPTIONS.update(
@@ -162,6 +167,7 @@ ADMIN_EXCEPTIONS.update(
             "seoulsupport",
             "duescollection",
             "recordcoverage",
+            "extension",
         )
     }
 )

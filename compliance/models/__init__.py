@@ -20,6 +20,7 @@ from .events import (
     ReceiptCounter,
     Submission,
 )
+from .extensions import Extension, ExtensionQuerySet, latest_active_extensions
 from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .imports import ImportJob
@@ -52,6 +53,8 @@ __all__ = [
     "DuesCollection",
     "DutyRule",
     "Evaluation",
+    "Extension",
+    "ExtensionQuerySet",
     "FormToken",
     "Forwarding",
     "ForwardingItem",
@@ -74,4 +77,5 @@ __all__ = [
     "ReviewOutcome",
     "SeoulSupport",
     "Submission",
+    "latest_active_extensions",
 ]

@@ -138,7 +138,7 @@ class DutyRule(BilingualNameMixin, models.Model):
         FISCAL_YEAR_START = "fiscal_year_start", _("Start of the fiscal year (counted back)")
         MONTH_END = "month_end", _("End of a month after the fiscal year (fixed date)")
         RECEIPT = "receipt", _("Receipt of a document (without delay)")
-        FORWARDING = "forwarding", _("Forwarding to the Council (next committee session)")
+        FORWARDING = "forwarding", _("Forwarding to the Council (next committee session: the app's reading)")
 
     class Direction(models.TextChoices):
         BACKWARD = "backward", _("Counted back from the anchor")
@@ -152,7 +152,10 @@ class DutyRule(BilingualNameMixin, models.Model):
     class ReportTiming(models.TextChoices):
         # For duties anchored on a forwarding (the committee report): whatever form the
         # amendment passes in can be entered without code.
-        NEXT_SESSION = "next_session", _("By the end of the committee's next session")
+        NEXT_SESSION = (
+            "next_session",
+            _("By the end of the committee's next session (the app's reading: the bill sets no time)"),
+        )
         FIXED_DATE = "fixed_date", _("By a fixed date each year")
         BUSINESS_DAYS = "business_days", _("Within the grace in business days")
 

@@ -303,6 +303,15 @@ def changed(instances):
     apply(scope)
 
 
+def scope_of_key(key: str) -> Scope:
+    """The scope of one obligation, from its key (`<duty>-<fy>` or `<duty>-<fy>-d<document id>`)."""
+    head, _, doc = key.rpartition("-d")
+    if doc.isdigit() and head:
+        return Scope(doc_ids={int(doc)})
+    year = key.rsplit("-", 1)[-1]
+    return Scope(fiscal_years={int(year)}) if year.isdigit() else Scope()
+
+
 def scope_of(instance) -> Scope:
     """What a saved or deleted row of a source model can touch."""
     from .. import models as m
@@ -319,6 +328,8 @@ def scope_of(instance) -> Scope:
         return Scope(doc_ids=set(items.values_list("document_id", flat=True)))
     if isinstance(instance, m.CommitteeReport):
         return Scope(doc_ids=set(instance.documents.values_list("pk", flat=True)) if instance.pk else set())
+    if isinstance(instance, m.Extension):
+        return scope_of_key(instance.obligation_key)
     if isinstance(instance, m.HolidayOverride):
         return Scope(ranges=[(instance.date - HOLIDAY_REACH, instance.date)])
     if isinstance(instance, m.CouncilSession):

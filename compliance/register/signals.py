@@ -27,6 +27,7 @@ def source_models():
         m.CommitteeReport,
         m.CouncilSession,
         m.HolidayOverride,
+        m.Extension,
     ]
 
 

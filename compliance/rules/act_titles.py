@@ -30,12 +30,16 @@ ACTS: dict[str, ActTitle] = {
         "Local Finance Act",
         True,
         f"{KLRI}: LOCAL FINANCE ACT (wholly amended by Act No. 7663).",
-        "The fiscal-year article (1 January to 31 December) is, in the text in force, Article 6① of the "
-        "Local Accounting Act (지방회계법, KLRI: LOCAL ACCOUNTING ACT, Act No. 14197, 2016); the derivations "
-        "still cite 지방재정법 제6조 as the issue asks. To be confirmed by the Council's legal officer.",
+        "Set the fiscal year (Article 6) until the Local Accounting Act of 2016 took that article over; kept "
+        "for history only: the derivations, packets and law page cite 지방회계법 제6조① (below).",
     ),
     "local_accounting_act": ActTitle(
-        "지방회계법", "Local Accounting Act", True, f"{KLRI}: LOCAL ACCOUNTING ACT (Act No. 14197), Article 6."
+        "지방회계법",
+        "Local Accounting Act",
+        True,
+        f"{KLRI}: LOCAL ACCOUNTING ACT (Act No. 14197, May 29, 2016; viewer hseq=47496), Article 6 (Fiscal "
+        "Year) (1): the fiscal year of each local government begins on January 1 and ends on December 31.",
+        "Cited as 지방회계법 제6조① for the fiscal year (issue 22); formerly 지방재정법 제6조.",
     ),
     "local_autonomy_act": ActTitle(
         "지방자치법", "Local Autonomy Act", True, f"{KLRI}: LOCAL AUTONOMY ACT (wholly amended by Act No. 17893)."

@@ -2,9 +2,12 @@
 
 Legal readings (DOMAIN.md "Computing due dates"):
 
-* Periods are computed under the Civil Act (민법 제157조-제161조), which applies to
-  administrative periods through 행정기본법 제6조①.
-* The fiscal year is the calendar year (지방재정법 제6조).
+* Periods are computed under the Civil Act (민법 제157조-제161조), which 행정기본법
+  제6조① makes apply mutatis mutandis ("준용", not "적용") to administrative periods.
+* The fiscal year is the calendar year (지방회계법 제6조①, since 2016; before it,
+  지방재정법 제6조).
+* The committee report of the amended 17⑤ has no time in the bill: "at the committee's
+  next session" is this app's reading, shown as one (like the grace of "지체 없이").
 * "사업 연도 개시 5개월 전까지" (17③) counts **back** from 1 January: the five-month
   period 1 Aug - 31 Dec must remain whole, so the plan is due by 31 July of the previous
   year. Civil Act 161 only extends periods that end *forward* on a holiday, so a
@@ -37,7 +40,7 @@ from .calendar import ONE_DAY, HolidayCalendar, Step, day_en, fmt
 # English act names come from the one checked table (act_titles).
 CIVIL_ACT = english("civil_act")
 FRAMEWORK_ACT = english("framework_act_public_administration")
-LOCAL_FINANCE_ACT = english("local_finance_act")
+LOCAL_ACCOUNTING_ACT = english("local_accounting_act")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _roll_forward(day: datetime.date, calendar: HolidayCalendar, steps: list[Ste
 
 
 def fiscal_year_start(fiscal_year: int) -> datetime.date:
-    """The fiscal year is the calendar year (지방재정법 제6조)."""
+    """The fiscal year is the calendar year (지방회계법 제6조①, since 2016)."""
     return datetime.date(fiscal_year, 1, 1)
 
 
@@ -102,18 +105,18 @@ def months_before_fiscal_year(fiscal_year: int, months: int, calendar: HolidayCa
     steps = [
         Step(
             f"조례 제17조③ '사업 연도 개시 {months}개월 전까지'. WeGO의 사업 연도는 서울특별시의 회계연도"
-            f"(1월 1일~12월 31일, 지방재정법 제6조)와 같다고 가정합니다: {fiscal_year}년 사업 연도는 "
+            f"(1월 1일~12월 31일, 지방회계법 제6조①)와 같다고 가정합니다: {fiscal_year}년 사업 연도는 "
             f"{fmt(start)}에 시작합니다.",
             f"Ordinance Article 17③, 'no later than {months} months before the business year begins'. "
             f"WeGO's business year is assumed to be Seoul's fiscal year (1 January to 31 December, "
-            f"{LOCAL_FINANCE_ACT}, Article 6): business year {fiscal_year} begins on {fmt(start, 'en')}.",
+            f"{LOCAL_ACCOUNTING_ACT}, Article 6①): business year {fiscal_year} begins on {fmt(start, 'en')}.",
         ),
         Step(
-            f"기간의 계산에는 민법 제157조~제161조가 적용됩니다(행정기본법 제6조①). 개시일 전 {months}개월의 "
+            f"기간의 계산에는 민법 제157조~제161조가 준용됩니다(행정기본법 제6조①). 개시일 전 {months}개월의 "
             f"기간은 {fmt(period_start)}부터이므로, 그 전날인 {fmt(due)}까지 제출해야 {months}개월이 온전히 "
             f"남습니다.",
-            f"Periods are computed under the {CIVIL_ACT}, Articles 157 to 161 ({FRAMEWORK_ACT}, "
-            f"Article 6①). The {months} months before that day begin on "
+            f"Periods are computed under the {CIVIL_ACT}, Articles 157 to 161, which apply mutatis mutandis "
+            f"({FRAMEWORK_ACT}, Article 6①). The {months} months before that day begin on "
             f"{fmt(period_start, 'en')}, so the plan is due by the day before, {fmt(due, 'en')}, for {months} "
             f"whole months to remain.",
         ),
@@ -196,11 +199,11 @@ def end_of_month_after_fiscal_year(
     month_en = datetime.date(2000, month, 1).strftime("%B")
     steps = [
         Step(
-            f"조례 제17조③ '다음 연도 {month}월말까지'. 기간의 계산에는 민법 제157조~제161조가 적용됩니다"
+            f"조례 제17조③ '다음 연도 {month}월말까지'. 기간의 계산에는 민법 제157조~제161조가 준용됩니다"
             f"(행정기본법 제6조①). {fiscal_year}년 사업 연도의 {next_ko}({year}년) {month}월 말일은 "
             f"{fmt(last)}입니다.",
             f"Ordinance Article 17③, 'by the end of {month_en} of the following year'; periods are computed "
-            f"under the {CIVIL_ACT}, Articles 157 to 161 ({FRAMEWORK_ACT}, Article 6①). "
+            f"under the {CIVIL_ACT}, Articles 157 to 161, which apply mutatis mutandis ({FRAMEWORK_ACT}, Article 6①). "
             f"For business year {fiscal_year}, the last day of {month_en} of {next_en} ({year}) is "
             f"{fmt(last, 'en')}.",
         )
@@ -306,6 +309,16 @@ def session_label(number: int, kind: str) -> Step:
     )
 
 
+# The amended 17⑤ says only "소관 상임위원회에 보고하여야 한다": no time. "At the committee's
+# next session" is our reading of the bill, shown as one wherever the date is shown.
+NEXT_SESSION_READING = Step(
+    "이 앱의 해석: 개정안 제17조⑤는 보고 시기를 정하지 않으므로, 시의회 제출 후 소관 상임위원회의 다음 회기 "
+    "안에 보고하는 것으로 봅니다. 회기 마지막 날은 법정 기한이 아닙니다.",
+    "The app's reading: the amended Article 17⑤ sets no time for the report, so it is read as due within the "
+    "committee's next session after the forwarding. The session's last day is not a statutory due date.",
+)
+
+
 def next_session_or_grace(
     trigger: datetime.date,
     sessions: Iterable[tuple[datetime.date, datetime.date, Step]],
@@ -331,7 +344,7 @@ def next_session_or_grace(
             "Provisional: no later council session is on record yet, so until one is entered the business-day "
             "grace (internal target) applies. The date will change when the session is entered.",
         )
-        return Deadline(due=fallback.due, steps=(note, *fallback.steps), provisional=True)
+        return Deadline(due=fallback.due, steps=(note, NEXT_SESSION_READING, *fallback.steps), provisional=True)
     starts_on, ends_on, label = upcoming[0]
     if not explain:
         return Deadline(due=ends_on)
@@ -342,5 +355,6 @@ def next_session_or_grace(
             f"The next session is the {label.en} ({fmt(starts_on, 'en')} to {fmt(ends_on, 'en')}); the report "
             f"is due by its last day.",
         ),
+        NEXT_SESSION_READING,
     )
     return Deadline(due=ends_on, steps=steps)

@@ -56,6 +56,16 @@ def full(seed):
         source=SYNTHETIC,
     )
     report.documents.set(models.Document.objects.filter(pk__in=[12, 13]))
+    models.Extension.objects.create(
+        obligation_key="plan_to_mayor-2030",
+        extended_to=datetime.date(2029, 9, 30),
+        basis=f"{SYNTHETIC}: =funding agreement clause",
+        granted_by=SYNTHETIC,
+        granted_on=datetime.date(2024, 6, 12),
+        recorded_on=datetime.date(2024, 6, 12),
+        withdrawn_on=datetime.date(2024, 6, 13),
+        withdrawal_reason=SYNTHETIC,
+    )
     return report
 
 
@@ -74,6 +84,7 @@ def snapshot():
         models.FundingYear,
         models.SeoulSupport,
         models.DuesCollection,
+        models.Extension,
     ):
         rows = json.loads(serializers.serialize("json", model.objects.all().order_by("pk")))
         out[model.__name__] = [(r["pk"], r["fields"]) for r in rows]

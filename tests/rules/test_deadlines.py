@@ -224,8 +224,53 @@ def test_derivations_cite_the_ordinance_and_why_the_civil_act_applies():
 
 def test_the_fiscal_year_is_stated_as_an_assumption():
     plan = deadlines.months_before_fiscal_year(2023, 5, CAL)
-    assert "가정" in plan.derivation("ko")[0] and "지방재정법 제6조" in plan.derivation("ko")[0]
-    assert "assumed" in plan.derivation("en")[0] and "Local Finance Act, Article 6" in plan.derivation("en")[0]
+    assert "가정" in plan.derivation("ko")[0] and "지방회계법 제6조①" in plan.derivation("ko")[0]
+    assert "assumed" in plan.derivation("en")[0] and "Local Accounting Act, Article 6①" in plan.derivation("en")[0]
+
+
+def _every_derivation():
+    sessions = [(D(2024, 2, 19), D(2024, 3, 8), deadlines.session_label(322, "extraordinary"))]
+    return [
+        deadlines.months_before_fiscal_year(2023, 5, CAL),  # 31 July 2022, a Sunday
+        deadlines.months_before_fiscal_year(2025, 5, CAL),  # a business day
+        deadlines.end_of_month_after_fiscal_year(2023, 2, 1, CAL),
+        deadlines.end_of_month_after_fiscal_year(2025, 2, 1, CAL, deadlines.NO_ROLL),
+        deadlines.without_delay(D(2023, 1, 16), 10, CAL, LABEL),
+        deadlines.fixed_yearly_date(D(2024, 2, 6), 1, 31, CAL, LABEL),
+        deadlines.next_session_or_grace(D(2024, 2, 6), sessions, 10, CAL, LABEL),
+        deadlines.next_session_or_grace(D(2024, 2, 6), [], 10, CAL, LABEL),
+    ]
+
+
+def test_the_fiscal_year_is_cited_from_the_local_accounting_act_never_the_local_finance_act():
+    texts = [" ".join(d.derivation(lang)) for d in _every_derivation() for lang in ("ko", "en")]
+    assert all("지방재정법" not in t and "Local Finance Act" not in t for t in texts)
+    plan = " ".join(deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("ko"))
+    assert "지방회계법 제6조①" in plan
+
+
+def test_the_civil_act_applies_mutatis_mutandis_never_simply_applies():
+    for deadline in _every_derivation():
+        for step in deadline.derivation("ko"):
+            if "민법 제157조~제161조" in step:
+                assert "준용" in step and "적용" not in step, step
+        for step in deadline.derivation("en"):
+            if "Articles 157 to 161" in step:
+                assert "mutatis mutandis" in step, step
+    plan = deadlines.months_before_fiscal_year(2023, 5, CAL).derivation("ko")
+    results = deadlines.end_of_month_after_fiscal_year(2023, 2, 1, CAL).derivation("ko")
+    assert any("준용" in step for step in plan) and any("준용" in step for step in results)
+
+
+def test_the_committee_report_at_the_next_session_is_shown_as_the_apps_reading():
+    sessions = [(D(2024, 2, 19), D(2024, 3, 8), deadlines.session_label(322, "extraordinary"))]
+    for deadline in (
+        deadlines.next_session_or_grace(D(2024, 2, 6), sessions, 10, CAL, LABEL),
+        deadlines.next_session_or_grace(D(2024, 2, 6), [], 10, CAL, LABEL),
+    ):
+        ko, en = " ".join(deadline.derivation("ko")), " ".join(deadline.derivation("en"))
+        assert "이 앱의 해석" in ko and "법정 기한이 아닙니다" in ko
+        assert "The app's reading" in en and "not a statutory due date" in en
 
 
 def test_the_backward_step_is_an_interpretation_with_the_stricter_reading():

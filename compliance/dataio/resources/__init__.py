@@ -7,12 +7,13 @@ names that can be imported.
 from .base import FORMULA_STARTS, REF_SEPARATOR, ImportFileError, NaturalKeyResource
 from .coverage import RecordCoverageResource
 from .events import CommitteeReportResource, DocumentResource, ForwardingResource
+from .extensions import ExtensionResource
 from .funding import DuesCollectionResource, FundingYearResource, SeoulSupportResource
 from .obligations import ObligationResource
 from .reference import CouncilSessionResource, DutyRuleResource, HolidayOverrideResource
 from .reviews import ReviewResource
 
-# The order matters for a full restore: documents before forwardings and reports.
+# The order matters for a full restore: documents before forwardings, reports and extensions.
 RESOURCES = {
     r.name: r
     for r in (
@@ -26,6 +27,7 @@ RESOURCES = {
         DutyRuleResource,
         HolidayOverrideResource,
         RecordCoverageResource,
+        ExtensionResource,
         ObligationResource,
         ReviewResource,
     )
