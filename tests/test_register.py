@@ -219,3 +219,31 @@ def test_the_years_ahead_are_added_as_they_come_into_view(seed):
     assert rows.filter(key=f"plan_to_mayor-{last + 2}").exists()
     # Seen from that day, the plan due that July is there, with its status.
     assert register.load().get(f"plan_to_mayor-{last}", D(last - 1, 1, 2)).status == "upcoming"
+
+
+def test_an_agreed_extension_moves_the_status_not_the_statutory_date(seed, dpo_user):
+    from compliance.models import Extension, RecordCoverage
+
+    # FY2024 results: due Fri 2025-02-28, none on record; receipts covered live from the
+    # day after the seed's coverage ends (test data), so its absence is a fact.
+    RecordCoverage.objects.create(stream="receipts", starts_on=D(2024, 4, 4), source="test data: live")
+    key = "results_to_mayor-2024"
+    assert by_key(D(2025, 3, 10))[key].status == Status.OVERDUE
+    Extension.objects.create(
+        obligation_key=key,
+        extended_to=D(2025, 3, 31),
+        basis="test data: funding agreement clause",
+        granted_by="test data",
+        granted_on=D(2025, 2, 20),
+        recorded_on=D(2025, 2, 20),
+        recorded_by=dpo_user,
+    )
+    ob = by_key(D(2025, 3, 10))[key]
+    assert ob.due_date == D(2025, 2, 28)  # the statutory date never changes
+    assert (ob.status, ob.status_key) == (Status.DUE_SOON, Status.WITHIN_EXTENSION)
+    assert ob.as_json()["extended_due_date"] == "2025-03-31"
+    assert ob.as_json()["extension_basis"] == "test data: funding agreement clause"
+    # Past the extension, it is overdue by the days since the agreed date.
+    late = by_key(D(2025, 4, 3))[key]
+    assert (late.status, late.days_overdue) == (Status.OVERDUE, 3)
+    assert register.verify()["ok"]
