@@ -63,6 +63,11 @@ def obligation_item(obligation, *, public: bool, forwarded_ids: set[int], url: s
     if public and not disclosed:
         for name in _DATED_FIELDS:
             data[name] = None
+        if obligation.spec.anchor == "receipt":
+            # Counted from the receipt: its due date (and what follows from it) would tell
+            # the receipt day. Published once the document is (DOMAIN.md "Status").
+            for name in ("due_date", "days_overdue", "days_overdue_at_records_end"):
+                data[name] = None
     data.update({"key": obligation.key, "url": url, "disclosed": disclosed})
     return data
 

@@ -13,7 +13,10 @@ class ObligationSerializer(serializers.Serializer):
     key = serializers.CharField()
     duty = serializers.CharField()
     fiscal_year = serializers.IntegerField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(
+        allow_null=True,
+        help_text="Null for the public while it is counted from a receipt not yet disclosed (set once received).",
+    )
     status = serializers.CharField()
     fulfilled_on = serializers.DateField(allow_null=True)
     days_late = serializers.IntegerField(allow_null=True)
@@ -22,6 +25,19 @@ class ObligationSerializer(serializers.Serializer):
     # In the command's contract (DOMAIN.md); present whenever the register provides them.
     days_overdue = serializers.IntegerField(required=False, help_text="Days past due so far, for overdue only.")
     what_if = serializers.BooleanField(required=False, help_text="True when computed as if the bill were law.")
+    records_end = serializers.DateField(
+        allow_null=True,
+        required=False,
+        help_text="For an open duty: the last day its stream's records cover before a day the claim needs; "
+        "null when the records cover every such day (live).",
+    )
+    days_overdue_at_records_end = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Overdue on the records' last day, nothing recorded since: by how much."
+    )
+    extended_due_date = serializers.DateField(
+        allow_null=True, required=False, help_text="An agreed extension's date; the statutory due date never changes."
+    )
+    extension_basis = serializers.CharField(allow_null=True, required=False, help_text="The extension's basis.")
     url = serializers.URLField(help_text="The obligation's page (the public register for anonymous callers).")
     disclosed = serializers.BooleanField(
         help_text="False while its document has not been forwarded to the Council: the public sees no dates then."
