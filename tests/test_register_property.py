@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compliance import register, services
-from compliance.filecheck import validate_upload
+from compliance.dataio.uploads import validate_upload
 from compliance.models import CouncilSession, Document, DutyRule, HolidayOverride, Party, StoredObligation
 from compliance.rules.obligations import generate
 from tests import workflow_samples as samples
