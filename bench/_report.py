@@ -43,6 +43,34 @@ def paired_medians(ours, bare, repeat=5, warmup=1):
     return statistics.median(a), statistics.median(b)
 
 
+def after_writes(write, ours, bare, repeat=5, warmup=1):
+    """Medians of (ours first after a write, ours again, bare after a write), timed in turn.
+
+    Each round: `write()` (a real write, committed before it returns), `ours()` timed (the
+    first view after that write), `ours()` timed again (a repeat view), then another
+    `write()` and `bare()` timed: both sides pay for a write just made, alike, and load on
+    the machine hits them alike. Writes are not timed here.
+    """
+    for _ in range(warmup):
+        write()
+        ours()
+        ours()
+        write()
+        bare()
+    first, again, plain = [], [], []
+    for _ in range(repeat):
+        write()
+        for times in (first, again):
+            start = time.perf_counter()
+            ours()
+            times.append(time.perf_counter() - start)
+        write()
+        start = time.perf_counter()
+        bare()
+        plain.append(time.perf_counter() - start)
+    return statistics.median(first), statistics.median(again), statistics.median(plain)
+
+
 def _fmt(value, unit):
     if unit == "s":
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"

@@ -14,6 +14,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wego_tracker.settings")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wego_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+# Files, the filesystem broker's queue and the like of benchmark writes stay under bench/out.
+os.environ.setdefault("WEGO_VAR_DIR", str(ROOT / "bench" / "out" / "var"))
+for _sub in ("broker/queue", "broker/processed", "private"):
+    (Path(os.environ["WEGO_VAR_DIR"]) / _sub).mkdir(parents=True, exist_ok=True)
 
 
 warnings.filterwarnings("ignore", message="No directory at")

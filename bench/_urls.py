@@ -1,7 +1,8 @@
-"""URLs for benchmarks: the app's, plus `/__bare__/`, the floor a page is compared with.
+"""URLs for benchmarks: the app's, plus `/__bare__/`, the floor a page is compared with,
+and `/__hello__/`, a hello-world page (the ceiling of bench/load.py).
 
-bench/pages.py sets `BARE["view"]` to a replay of a captured render; under gunicorn
-(bench/load.py) `/__bare__/` serves the stored HTML of BENCH_BARE_HTML.
+bench/pages.py sets `BARE["view"]` to its bare render; under gunicorn `/__bare__/` serves
+the stored HTML of BENCH_BARE_HTML when it is set.
 """
 
 import os
@@ -21,4 +22,9 @@ def bare(request):
     return BARE["view"](request)
 
 
-urlpatterns = [path("__bare__/", bare), *app_urlpatterns]
+def hello(request):
+    """The ceiling of any page: a constant answer through the app's whole middleware stack."""
+    return HttpResponse("hello, world")
+
+
+urlpatterns = [path("__bare__/", bare), path("__hello__/", hello), *app_urlpatterns]

@@ -8,7 +8,12 @@ one user who owns one project with two integrations, and then answers commands, 
 on stdin, with one JSON line on stdout:
 
     size N   add SYNTHETIC checks (named "[synthetic benchmark data] check n") until the
-             project holds N; answer {"size", "status", "bytes", "queries"} of one request
+             database holds N: the first ROWS (50, as many as our dashboard's page shows)
+             in the project whose checks page is timed, the others in a second project of
+             the same user (history the page does not show); answer {"size", "rows",
+             "status", "bytes", "queries"} of one request
+    ping     a real write through healthchecks' own ping endpoint (/ping/<uuid>), on the
+             next check of the shown project; answer {"seconds", "status"}
     get      request /projects/<uuid>/checks/ once, signed in, through Django's test client;
              answer {"seconds"}: the wall time of that request, timed here
     quit     stop
@@ -26,6 +31,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 LABEL = "[synthetic benchmark data]"
+ROWS = int(os.environ.get("BENCH_HC_ROWS", "50"))
 
 
 def configure():
@@ -82,11 +88,12 @@ def make_project():
     profile.check_limit = 100_000  # a self-hosted instance: no plan limit in the way
     profile.save()
     project = Project.objects.create(owner=user, name=f"{LABEL} project", badge_key="bench-badge")
+    history = Project.objects.create(owner=user, name=f"{LABEL} history", badge_key="bench-history")
     channels = [
         Channel.objects.create(project=project, kind="email", value="alerts@example.invalid", email_verified=True),
         Channel.objects.create(project=project, kind="webhook", name=f"{LABEL} webhook", value="{}"),
     ]
-    return user, project, channels
+    return user, project, history, channels
 
 
 def add_checks(project, channels, start, stop):
@@ -135,12 +142,13 @@ def main():
     configure()
     from django.db import connection
     from django.test import Client
+    from hc.api.models import Check
 
-    user, project, channels = make_project()
+    user, project, history, channels = make_project()
     client = Client()
     client.force_login(user)
     url = f"/projects/{project.code}/checks/"
-    count = 0
+    count, pings = 0, 0
     for line in sys.stdin:
         command = line.split()
         if not command or command[0] == "quit":
@@ -148,13 +156,25 @@ def main():
         if command[0] == "size":
             size = int(command[1])
             if size > count:
-                add_checks(project, channels, count, size)
+                shown = max(0, min(size, ROWS) - count)
+                if shown:
+                    add_checks(project, channels, count, count + shown)
+                if size > count + shown:
+                    add_checks(history, channels, count + shown, size)
                 count = size
             queries = []
             with connection.execute_wrapper(lambda execute, sql, *a, q=queries: q.append(sql) or execute(sql, *a)):
                 response = client.get(url)
             answer = {"size": count, "status": response.status_code, "bytes": len(response.content)}
             answer["queries"] = len(queries)
+            answer["rows"] = Check.objects.filter(project=project).count()
+        elif command[0] == "ping":
+            shown = list(Check.objects.filter(project=project).order_by("id").values_list("code", flat=True))
+            code = shown[pings % len(shown)]
+            pings += 1
+            start = time.perf_counter()
+            response = client.get(f"/ping/{code}")
+            answer = {"seconds": time.perf_counter() - start, "status": response.status_code}
         elif command[0] == "get":
             start = time.perf_counter()
             response = client.get(url)

@@ -1,21 +1,25 @@
-"""Load benchmark: 50 signed-in users on the real seed data, against gunicorn on loopback.
+"""Load benchmark: 50 signed-in users against gunicorn, with a real write every 5 s.
 
 Starts gunicorn with the repository's gunicorn.conf.py on 127.0.0.1 (BENCH_WEB_PORT,
 default 8470) and the benchmark database, signs in 50 users (council staff, the Digital
 Policy Officer's office, the WeGO secretariat), and has each of them request pages one
 after another, with no think time, for BENCH_LOAD_SECONDS (default 20) after a short
 warm-up. The mix: dashboard, filtered dashboard, an obligation page, alerts, lists, the
-law page; the DPO's inbox for the city's users.
+law page; the DPO's inbox for the city's users. Meanwhile ANOTHER process
+(bench/_writer.py) makes one real write through a service every 5 s: in turn a
+submission, the forwarding of that document, a review comment on it.
 
-The **bare** run is the same 50 users against the same server, where every request gets
-the dashboard's HTML as a stored string through Django's full middleware stack (session,
-authentication, CSRF, locale): the floor of any page of that size on this machine.
+It runs at about 100 obligations, then at about 10,000 (BENCH_LOAD_SIZES; SYNTHETIC
+documents as in bench/pages.py), each with a fresh server, and reports p50 / p95 / p99,
+throughput and errors, and the resident memory (RSS) of the gunicorn workers after each
+run: a worker that held the history would grow with it. The **ceiling**, measured in the
+same run on the same server: the same 50 users requesting a hello-world page through
+Django's full middleware stack (session, authentication, CSRF, locale).
 
     bench/run load
     BENCH_GUNICORN="gthread:3:4 sync:5:1" bench/run load    # compare worker models (class:workers:threads)
 """
 
-import datetime
 import http.client
 import os
 import signal
@@ -34,18 +38,22 @@ PORT = int(os.environ.get("BENCH_WEB_PORT", "8470"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 WARMUP = 3.0
 USERS = 50
+WRITE_EVERY = 5.0
+SIZES = [int(s) for s in os.environ.get("BENCH_LOAD_SIZES", "100,10000").split(",")]
 
 
-def sign_in_users():
-    """50 users in three roles; returns [(session cookie, [paths])]."""
+def sign_in_users(tag):
+    """50 users in three roles (named with `tag`); returns [(session cookie, [paths])]."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.utils import timezone
 
     from compliance import register
     from compliance.roles import COUNCIL_STAFF, DPO, WEGO, ensure_groups
 
     groups = ensure_groups()
-    keys = [o.key for o in register.load().obligations(datetime.date(2024, 6, 30))]
+    # Obligations known today (the pages' default day), spread over the keys.
+    keys = list(register.load().known(timezone.localdate()).order_by("key").values_list("key", flat=True))
     common = ["/", "/?status=overdue", "/alerts/", "/law/", "/submissions/"]
     paths = {
         COUNCIL_STAFF: common + ["/forwardings/"],
@@ -55,11 +63,11 @@ def sign_in_users():
     result = []
     for i in range(USERS):
         role = (COUNCIL_STAFF, DPO, WEGO)[i % 3]
-        user = get_user_model().objects.create_user(f"load{i}", f"load{i}@example.invalid", "x")
+        user = get_user_model().objects.create_user(f"load{tag}-{i}", f"load{tag}-{i}@example.invalid", "x")
         user.groups.add(groups[role])
         client = Client()
         client.force_login(user)
-        mine = paths[role] + [f"/obligations/{keys[i % len(keys)]}/"]
+        mine = paths[role] + [f"/obligations/{keys[i * len(keys) // USERS]}/"]
         result.append((client.cookies["sessionid"].value, mine))
     return result
 
@@ -73,7 +81,6 @@ class Gunicorn:
                 "DJANGO_SETTINGS_MODULE": "_settings",
                 "GUNICORN_BIND": f"127.0.0.1:{PORT}",
                 "GUNICORN_ACCESS_LOG": "",  # no access log: the bench measures the app, not the log
-                "BENCH_BARE_HTML": str(OUT / "load-bare.html"),
             }
         )
         if worker_class:
@@ -101,7 +108,7 @@ class Gunicorn:
         while time.time() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-                conn.request("GET", "/health/")
+                conn.request("GET", "/health/", headers={"Host": "localhost"})
                 conn.getresponse().read()
                 return
             except OSError:
@@ -117,8 +124,9 @@ class Gunicorn:
             self.proc.kill()
 
 
-def drive(users, path_for, seconds):
-    """Each user requests pages back to back; returns (latencies of the measured window, errors, elapsed)."""
+def drive(users, path_for, seconds, writer=None):
+    """Each user requests pages back to back (and `writer`, if given, writes every 5 s);
+    returns (latencies of the measured window, errors, elapsed, write answers)."""
     start = time.perf_counter()
     measure_from = start + WARMUP
     stop_at = measure_from + seconds
@@ -154,45 +162,145 @@ def drive(users, path_for, seconds):
                         errors.append((path, getattr(response, "status", repr(response))))
         conn.close()
 
+    writes = []
+
+    def write_loop():
+        next_at = start + 1.0
+        while next_at < stop_at:
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            writes.append(writer.write())
+            next_at += WRITE_EVERY
+
     threads = [threading.Thread(target=user_loop, args=(n, c, p)) for n, (c, p) in enumerate(users)]
+    if writer is not None:
+        threads.append(threading.Thread(target=write_loop))
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return latencies, errors, seconds
+    return latencies, errors, seconds, writes
 
 
 def p95(values):
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else float("nan")
 
 
+def p99(values):
+    return statistics.quantiles(values, n=100)[-1] if len(values) > 1 else float("nan")
+
+
+def worker_rss(master_pid):
+    """RSS in MiB of each gunicorn worker (the master's children), read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            found.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(found)
+
+
 def main():
     setup()
-    from django.test import Client
+    from _writer import Writer
+    from pages import LABEL, add_documents, obligation_count
 
-    users = sign_in_users()
-    client = Client()
-    client.cookies["sessionid"] = users[0][0]
+    base, added = obligation_count(), 0
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "load-bare.html").write_bytes(client.get("/").content)
     configs = [None]
     if os.environ.get("BENCH_GUNICORN"):
         configs = [tuple(c.split(":")) for c in os.environ["BENCH_GUNICORN"].split()]
-    print(f"{USERS} signed-in users, {SECONDS:.0f} s each run after {WARMUP:.0f} s warm-up, real seed data")
-    for config in configs:
-        server = Gunicorn(*config) if config else Gunicorn()
-        try:
-            ours, errors, elapsed = drive(users, lambda paths, i: paths[i % len(paths)], SECONDS)
-            bare, bare_errors, _ = drive(users, lambda paths, i: "/__bare__/", SECONDS)
-        finally:
-            server.stop()
-        print(
-            f"gunicorn: {server.label}; {len(ours)} requests, {len(errors)} errors {errors[:3]}; "
-            f"bare {len(bare)} requests, {len(bare_errors)} errors"
+    print(
+        f"{USERS} signed-in users, {SECONDS:.0f} s each run after {WARMUP:.0f} s warm-up, one real write every "
+        f"{WRITE_EVERY:.0f} s from another process; real seed ({base} obligations) + synthetic documents ({LABEL})"
+    )
+    rss = {}
+    writer = Writer()
+    try:
+        for size in SIZES:
+            if size > base + added:
+                add_documents(size - base - added, added)
+                added = size - base
+            n = obligation_count()
+            users = sign_in_users(n)
+            for config in configs:
+                server = Gunicorn(*config) if config else Gunicorn()
+                try:
+                    ours, errors, elapsed, writes = drive(
+                        users, lambda paths, i: paths[i % len(paths)], SECONDS, writer
+                    )
+                    workers = worker_rss(server.proc.pid)
+                    hello, hello_errors, _, _ = drive(users, lambda paths, i: "/__hello__/", SECONDS)
+                finally:
+                    server.stop()
+                at = f"({server.label}) @ {n:,} obligations"
+                write_ms = statistics.median(w["seconds"] for w in writes) * 1000 if writes else float("nan")
+                print(
+                    f"gunicorn: {server.label} @ {n:,}; {len(ours)} requests, {len(errors)} errors {errors[:3]}; "
+                    f"{len(writes)} writes (median {write_ms:.0f} ms); hello-world {len(hello)} requests, "
+                    f"{len(hello_errors)} errors; worker RSS {', '.join(f'{r:.0f}' for r in workers)} MiB"
+                )
+                if not ours or not hello:
+                    print("  no request completed within the measured window: no figure (raise BENCH_LOAD_SECONDS)")
+                    continue
+                label = "hello-world"
+                note = f"{len(writes)} real writes, median {write_ms:.0f} ms"
+                figure(
+                    f"load + a write every 5 s {at}: throughput",
+                    len(ours) / elapsed,
+                    len(hello) / elapsed,
+                    unit="req/s",
+                    baseline_label=label,
+                    note=note,
+                )
+                figure(
+                    f"load + a write every 5 s {at}: p50",
+                    statistics.median(ours),
+                    statistics.median(hello),
+                    baseline_label=label,
+                )
+                figure(
+                    f"load + a write every 5 s {at}: p95",
+                    p95(ours),
+                    p95(hello),
+                    baseline_label=label,
+                    target="<500 ms" if n >= 5000 else "",
+                )
+                figure(f"load + a write every 5 s {at}: p99", p99(ours), p99(hello), baseline_label=label)
+                figure(
+                    f"load + a write every 5 s {at}: errors",
+                    len(errors),
+                    unit="",
+                    target="0" if n >= 5000 else "",
+                    note=f"of {len(ours)} requests",
+                )
+                if workers:
+                    rss.setdefault(server.label, []).append((n, max(workers)))
+    finally:
+        writer.close()
+    for label, points in rss.items():
+        (n1, first), *rest = points
+        figure(
+            f"gunicorn worker RSS after the load ({label}) @ {n1:,} obligations",
+            first,
+            unit="MiB",
+            note="the largest worker",
         )
-        figure(f"load ({server.label}): throughput", len(ours) / elapsed, len(bare) / elapsed, unit="req/s")
-        figure(f"load ({server.label}): p50", statistics.median(ours), statistics.median(bare))
-        figure(f"load ({server.label}): p95", p95(ours), p95(bare), target="<500 ms")
+        for n, value in rest:
+            figure(
+                f"gunicorn worker RSS after the load ({label}) @ {n:,} obligations",
+                value,
+                first,
+                unit="MiB",
+                baseline_label=f"@ {n1:,}",
+                target="flat",
+                note="the largest worker",
+            )
 
 
 if __name__ == "__main__":

@@ -82,10 +82,15 @@ class Register:
     def rows(self, as_of: datetime.date):
         """The stored obligations known on `as_of`, annotated with `status`, `badge` and
         `badge_rank` as of that day: a queryset to filter, count, order and page."""
+        return with_status(self.known(as_of), as_of, self.history.coverage, self.due_soon_days)
+
+    def known(self, as_of: datetime.date):
+        """The stored obligations known on `as_of`, without their status: for rows that
+        become `Obligation`s (which judge their own status), where building the status
+        expression would cost more than the query."""
         from ..models import StoredObligation
 
-        rows = known_on(StoredObligation.objects.all(), as_of, self.horizon_days)
-        return with_status(rows, as_of, self.history.coverage, self.due_soon_days)
+        return known_on(StoredObligation.objects.all(), as_of, self.horizon_days)
 
     def counts(self, rows) -> dict[str, int]:
         """{badge: how many} over `rows` (a `rows()` queryset, filtered): one GROUP BY."""
@@ -148,13 +153,13 @@ class Register:
 
             found = what_if_obligations(as_of, self.what_if_from(True, what_if_from), self)
             return [o for o in found if _matches(o, filters)]
-        return self.materialize(self.rows(as_of).filter(**filters).order_by(*ORDER), as_of)
+        return self.materialize(self.known(as_of).filter(**filters).order_by(*ORDER), as_of)
 
     def by_keys(self, keys, as_of: datetime.date) -> dict[str, Obligation]:
         keys = list(keys)
         if not keys:
             return {}
-        return {o.key: o for o in self.materialize(self.rows(as_of).filter(key__in=keys), as_of)}
+        return {o.key: o for o in self.materialize(self.known(as_of).filter(key__in=keys), as_of)}
 
     def get(
         self, key: str, as_of: datetime.date, what_if: bool = False, what_if_from: datetime.date | None = None
