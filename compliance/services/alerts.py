@@ -109,7 +109,7 @@ def scan_candidates(as_of, announced, reg=None):
     offsets = AlertStage.objects.filter(is_active=True).values_list("offset_days", flat=True)
     ahead = max([-days for days in offsets] + [0])
     reg = reg or register.load()
-    rows = reg.rows(as_of).filter(Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=as_of))
+    rows = reg.known(as_of).filter(Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=as_of))
     rows = rows.filter(Q(due_date__lte=as_of + datetime.timedelta(days=ahead)) | Q(key__in=list(announced)))
     return reg.materialize(rows.order_by("due_date", "key"), as_of)
 
