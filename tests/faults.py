@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.tools import require_program
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_PORTS = [int(p) for p in os.environ.get("WEGO_FAULT_REDIS_PORTS", "6410,6411").split(",")]
 SMTP_PORT = int(os.environ.get("WEGO_FAULT_SMTP_PORT", "2530"))
@@ -40,9 +42,10 @@ def redis_server(port, tmp_path):
     """A throw-away redis-server on `port` (no persistence); stopped by its pid."""
     if port_open(port):
         raise RuntimeError(f"port {port} is already in use; set WEGO_FAULT_REDIS_PORTS")
+    exe = require_program("redis-server", "redis-server")
     proc = subprocess.Popen(
         [
-            "redis-server",
+            exe,
             "--port",
             str(port),
             "--bind",

@@ -190,7 +190,9 @@ class RedisServer:
         self._dir = tempfile.mkdtemp(prefix=f"wego-redis-{port}-")
 
     def start(self):
-        exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+        from tests.tools import require_program
+
+        exe = require_program("redis-server", "redis-server")
         self.process = subprocess.Popen(
             [
                 exe,
