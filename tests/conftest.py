@@ -1,18 +1,16 @@
 """Fixtures shared by every test: the seed history and one user per role."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from compliance.roles import COUNCIL_STAFF, DPO, WEGO, ensure_groups
+from tests import seed as seed_rows
 
 # A test needing a missing tool skips, naming it; bin/test makes that a failure.
 pytest_plugins = ["tests.tools"]
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 # Every test user has this password, so browser tests can sign in through the form.
 PASSWORD = "wego-test-password"
 
@@ -75,10 +73,18 @@ def audit_trigger_lifted(db):
         cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER")
 
 
+@pytest.fixture(scope="session")
+def _seed_snapshot(django_db_setup, django_db_blocker):
+    """fixtures/*.json loaded once per run and kept as rows (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        return seed_rows.take()
+
+
 @pytest.fixture
-def seed(db):
-    """The real history from fixtures/*.json (law, parties, duty rules, events, funding)."""
-    call_command("loaddata", *sorted(str(path) for path in FIXTURES_DIR.glob("*.json")), verbosity=0)
+def seed(db, _seed_snapshot):
+    """The real history from fixtures/*.json (law, parties, duty rules, events, funding):
+    the rows `loaddata` writes, copied in from the run's one load."""
+    seed_rows.restore(_seed_snapshot)
 
 
 @pytest.fixture

@@ -1,0 +1,76 @@
+"""The seed history (fixtures/*.json), loaded once per pytest run.
+
+`loaddata` runs once, at the start of the session, inside a transaction that is then
+rolled back: what it wrote is kept in memory as PostgreSQL COPY text, table by table
+(every table whose rows it changed, found by comparing them before and after). The
+`seed` fixture copies those rows back inside the test's own transaction: the same rows
+with the same primary keys as `loaddata` writes, without deserialising JSON, saving
+model by model and running signals, each time. A test without `seed` still starts from
+an empty database, as before.
+
+The sequences `loaddata` moved past the seed's primary keys stay moved (sequences are
+not rolled back), so rows a test creates never collide with the seed's.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+# The register keys what each process keeps in memory by this row's random tokens; a
+# fresh `loaddata` gave each test fresh ones (register.data_changed), and so does restore.
+VERSION_TABLE = "compliance_dataversion"
+
+
+def fixture_files():
+    return sorted(str(path) for path in FIXTURES_DIR.glob("*.json"))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: dict[str, bytes]  # table -> its rows after loaddata, as COPY text
+    replaced: frozenset[str]  # tables that had rows before loaddata (rows replaced, not added)
+
+
+def _copy_out(cursor, table):
+    out = io.BytesIO()
+    with cursor.cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+        for chunk in copy:
+            out.write(chunk)
+    return out.getvalue()
+
+
+def take() -> Snapshot:
+    """Run loaddata in a transaction that is rolled back; keep what it changed."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        before = {table: _copy_out(cursor, table) for table in tables}
+        call_command("loaddata", *fixture_files(), verbosity=0)
+        after = {table: _copy_out(cursor, table) for table in tables}
+        transaction.set_rollback(True)
+    changed = {table: rows for table, rows in after.items() if rows != before[table]}
+    return Snapshot(rows=changed, replaced=frozenset(t for t in changed if before[t]))
+
+
+def restore(snapshot: Snapshot) -> None:
+    """Write the seed's rows in one transaction (a savepoint in the test's own)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in sorted(snapshot.replaced):
+            cursor.execute(f'DELETE FROM "{table}"')
+        # Foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY
+        # DEFERRED), so the order of the tables does not matter.
+        for table, rows in snapshot.rows.items():
+            with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                copy.write(rows)
+        if VERSION_TABLE in snapshot.rows:
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, VERSION_TABLE)]
+            tokens = [c for c in ("token", "display_token") if c in columns]
+            if tokens:
+                assignments = ", ".join(f'"{c}" = %s' for c in tokens)
+                cursor.execute(f'UPDATE "{VERSION_TABLE}" SET {assignments}', [secrets.token_hex(16) for _ in tokens])
