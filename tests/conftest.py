@@ -11,6 +11,16 @@ from tests import seed as seed_rows
 # A test needing a missing tool skips, naming it; bin/test makes that a failure.
 pytest_plugins = ["tests.tools"]
 
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The production smoke test first (after pytest-django's order: rollback tests, then
+    transactional ones, then those without the test database): it uses a database of its
+    own, and is the longest, so under pytest-xdist one worker runs it while the other
+    starts on the rest instead of it starting last."""
+    items.sort(key=lambda item: item.get_closest_marker("smoke") is None)
+
+
 # Every test user has this password, so browser tests can sign in through the form.
 PASSWORD = "wego-test-password"
 
@@ -56,7 +66,9 @@ def _flush_past_the_audit_trigger():
                 *sql_list,
                 *(f"ALTER TABLE {AUDIT_TABLE} ENABLE ALWAYS TRIGGER {name}" for name in AUDIT_TRIGGERS),
             ]
-        return original(self, sql_list)
+        result = original(self, sql_list)
+        seed_rows.restore_migrated(self.connection.alias)  # the database as migrated again
+        return result
 
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
@@ -71,6 +83,13 @@ def audit_trigger_lifted(db):
 
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and the rows its migrations wrote kept (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        seed_rows.remember_migrated()
 
 
 @pytest.fixture(scope="session")

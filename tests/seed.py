@@ -10,6 +10,11 @@ an empty database, as before.
 
 The sequences `loaddata` moved past the seed's primary keys stay moved (sequences are
 not rolled back), so rows a test creates never collide with the seed's.
+
+The rows the migrations write (the default alert stages and daily scan, the data version,
+content types and permissions) are kept the same way when the test database is ready, and
+written back after each transactional test's flush, which empties every table: every test
+starts from the database as migrated, whichever ran before it on its pytest-xdist worker.
 """
 
 from __future__ import annotations
@@ -44,6 +49,30 @@ def _copy_out(cursor, table):
         for chunk in copy:
             out.write(chunk)
     return out.getvalue()
+
+
+_migrated: dict[str, bytes] = {}
+
+
+def remember_migrated() -> None:
+    """Keep the rows of every table the migrations left rows in."""
+    with connection.cursor() as cursor:
+        rows = {table: _copy_out(cursor, table) for table in connection.introspection.table_names(cursor)}
+    _migrated.clear()
+    _migrated.update({table: data for table, data in rows.items() if data})
+
+
+def restore_migrated(using) -> None:
+    """After a flush: write the migrations' rows back into the tables it emptied."""
+    from django.db import connections
+
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        for table, rows in _migrated.items():
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+            if not cursor.fetchone()[0]:
+                with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                    copy.write(rows)
 
 
 def take() -> Snapshot:
