@@ -1,15 +1,26 @@
 """Fixtures shared by every test: the seed history and one user per role."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from compliance.roles import COUNCIL_STAFF, DPO, WEGO, ensure_groups
+from tests import seed as seed_rows
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+# A test needing a missing tool skips, naming it; bin/test makes that a failure.
+pytest_plugins = ["tests.tools"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The production smoke test first (after pytest-django's order: rollback tests, then
+    transactional ones, then those without the test database): it uses a database of its
+    own, and is the longest, so under pytest-xdist one worker runs it while the other
+    starts on the rest instead of it starting last."""
+    items.sort(key=lambda item: item.get_closest_marker("smoke") is None)
+
+
 # Every test user has this password, so browser tests can sign in through the form.
 PASSWORD = "wego-test-password"
 
@@ -55,7 +66,9 @@ def _flush_past_the_audit_trigger():
                 *sql_list,
                 *(f"ALTER TABLE {AUDIT_TABLE} ENABLE ALWAYS TRIGGER {name}" for name in AUDIT_TRIGGERS),
             ]
-        return original(self, sql_list)
+        result = original(self, sql_list)
+        seed_rows.restore_migrated(self.connection.alias)  # the database as migrated again
+        return result
 
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
@@ -72,10 +85,25 @@ def audit_trigger_lifted(db):
         cursor.execute(f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and the rows its migrations wrote kept (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        seed_rows.remember_migrated()
+
+
+@pytest.fixture(scope="session")
+def _seed_snapshot(django_db_setup, django_db_blocker):
+    """fixtures/*.json loaded once per run and kept as rows (tests/seed.py)."""
+    with django_db_blocker.unblock():
+        return seed_rows.take()
+
+
 @pytest.fixture
-def seed(db):
-    """The real history from fixtures/*.json (law, parties, duty rules, events, funding)."""
-    call_command("loaddata", *sorted(str(path) for path in FIXTURES_DIR.glob("*.json")), verbosity=0)
+def seed(db, _seed_snapshot):
+    """The real history from fixtures/*.json (law, parties, duty rules, events, funding):
+    the rows `loaddata` writes, copied in from the run's one load."""
+    seed_rows.restore(_seed_snapshot)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Real parts for fault tests: a Redis server of our own, Celery workers as processes,
 an SMTP listener that hangs. Ports come from WEGO_FAULT_REDIS_PORTS / WEGO_FAULT_SMTP_PORT
-so that parallel runs on one machine do not collide; the shared services are never touched."""
+so that parallel runs on one machine do not collide (each pytest-xdist worker adds 100); the
+shared services are never touched."""
 
 import contextlib
 import os
@@ -14,9 +15,12 @@ from pathlib import Path
 
 from django.db import connection
 
+from tests.real_parts import PORT_OFFSET
+from tests.tools import require_program
+
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_PORTS = [int(p) for p in os.environ.get("WEGO_FAULT_REDIS_PORTS", "6410,6411").split(",")]
-SMTP_PORT = int(os.environ.get("WEGO_FAULT_SMTP_PORT", "2530"))
+REDIS_PORTS = [int(p) + PORT_OFFSET for p in os.environ.get("WEGO_FAULT_REDIS_PORTS", "6410,6411").split(",")]
+SMTP_PORT = int(os.environ.get("WEGO_FAULT_SMTP_PORT", "2530")) + PORT_OFFSET
 
 
 def wait_for(predicate, timeout=60.0, interval=0.1, what="condition"):
@@ -40,9 +44,10 @@ def redis_server(port, tmp_path):
     """A throw-away redis-server on `port` (no persistence); stopped by its pid."""
     if port_open(port):
         raise RuntimeError(f"port {port} is already in use; set WEGO_FAULT_REDIS_PORTS")
+    exe = require_program("redis-server", "redis-server")
     proc = subprocess.Popen(
         [
-            "redis-server",
+            exe,
             "--port",
             str(port),
             "--bind",

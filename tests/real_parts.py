@@ -4,7 +4,7 @@ and a tiny file system that is full or read-only.
 
 Ports come from the environment so that parallel runs on one machine do not collide:
 WEGO_TEST_REDIS_PORT (default 6400) and WEGO_TEST_SMTP_PORT (default 2525); a test that
-needs a second server takes the next port.
+needs a second server takes the next port; each pytest-xdist worker adds 100.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-REDIS_PORT = int(os.environ.get("WEGO_TEST_REDIS_PORT", "6400"))
-SMTP_PORT = int(os.environ.get("WEGO_TEST_SMTP_PORT", "2525"))
+# Under pytest-xdist each worker (gw0, gw1...) moves every port by 100 so that workers
+# never share a server; bin/test's workers take whole files (--dist loadfile), so what a
+# module starts for its tests (the smoke stack, REDIS_TEST_URL's database) is one worker's.
+WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORT_OFFSET = 100 * WORKER_INDEX
+REDIS_PORT = int(os.environ.get("WEGO_TEST_REDIS_PORT", "6400")) + PORT_OFFSET
+SMTP_PORT = int(os.environ.get("WEGO_TEST_SMTP_PORT", "2525")) + PORT_OFFSET
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -190,7 +195,13 @@ class RedisServer:
         self._dir = tempfile.mkdtemp(prefix=f"wego-redis-{port}-")
 
     def start(self):
-        exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+        from tests.tools import require_program
+
+        exe = require_program("redis-server", "redis-server")
+        # Someone else's server on the port would answer our PING: the test would publish to
+        # it and another run's worker would take our tasks. Say so instead.
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+            raise RuntimeError(f"port {self.port} is already in use; set WEGO_TEST_REDIS_PORT")
         self.process = subprocess.Popen(
             [
                 exe,

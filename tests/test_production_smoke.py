@@ -32,13 +32,13 @@ import requests
 from psycopg import sql
 
 from tests import workflow_samples as samples
-from tests.real_parts import REDIS_PORT, SMTP_PORT, RedisServer, SmtpListener
+from tests.real_parts import PORT_OFFSET, REDIS_PORT, SMTP_PORT, RedisServer, SmtpListener
 
 pytestmark = [pytest.mark.smoke, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-WEB_PORT = int(os.environ.get("WEGO_TEST_WEB_PORT", "8400"))
+WEB_PORT = int(os.environ.get("WEGO_TEST_WEB_PORT", "8400")) + PORT_OFFSET
 ADMIN_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wego_tracker")
 PASSWORD = "smoke-test-password-" + secrets.token_hex(4)
 
@@ -51,7 +51,7 @@ def _admin_conninfo(dbname="postgres"):
 
 def _names():
     base = psycopg.conninfo.conninfo_to_dict(ADMIN_URL).get("dbname") or "wego_tracker"
-    db = f"{base}_smoke"[:60]
+    db = f"{base}_smoke{PORT_OFFSET or ''}"[:60]  # one per pytest-xdist worker
     return db, f"{db}_owner", f"{db}_app"
 
 

@@ -7,12 +7,12 @@ named by CHROMIUM_PATH. Run only these tests with `bin/test -m browser`, skip th
 
 import os
 import shutil
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.conftest import PASSWORD
+from tests.tools import require_tool
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
 # calls from tests and fixtures (SynchronousOnlyOperation) unless this is set.
@@ -31,11 +31,11 @@ CHROMIUM_ARGS = [
 
 def _chromium_path():
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.access(path, os.X_OK):
-        pytest.fail(
-            f"No Chromium at {path}: `apt-get install chromium` (or set CHROMIUM_PATH), "
-            'or skip browser tests with -m "not browser".'
-        )
+    require_tool(
+        "chromium",
+        os.access(path, os.X_OK),
+        f'no Chromium at {path}: apt-get install chromium, or set CHROMIUM_PATH; -m "not browser" leaves these out',
+    )
     return path
 
 
@@ -72,7 +72,3 @@ def login(page):
         return page
 
     return sign_in
-
-
-# axe-core is an npm dev dependency (package.json): injected from node_modules, never fetched.
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

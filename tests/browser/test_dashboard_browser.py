@@ -7,25 +7,23 @@ the tests inject node_modules/axe-core/axe.min.js into the page, so nothing is f
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.tools import require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AS_OF = "2024-04-03"  # the last day the seed's records cover
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def serious_accessibility_violations(page):
     """axe-core's serious and critical violations on the page as it is now (WCAG 2.x A/AA)."""
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (or bin/setup --deps-only).")
+    axe_js = require_axe()
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        page.add_script_tag(path=str(axe_js))
     result = page.evaluate(
         """() => axe.run(document, {
             runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},

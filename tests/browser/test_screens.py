@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 
 from compliance.models import Document
-from tests.browser.conftest import AXE_JS
+from tests.tools import require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -126,7 +126,7 @@ def _signed_in_context(browser, live_server, user):
     context.set_default_timeout(10_000)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-    context.add_init_script(path=str(AXE_JS))
+    context.add_init_script(path=str(require_axe()))
     return context
 
 

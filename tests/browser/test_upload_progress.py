@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from compliance.models import Document
 from tests import workflow_samples as samples
-from tests.browser.conftest import AXE_JS
 from tests.browser.test_screens import _axe, _signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,6 +149,3 @@ def test_an_import_check_shows_its_upload_percentage_then_the_report(browser, li
         assert page.locator("main main").count() == 0
     finally:
         context.close()
-
-
-assert AXE_JS.exists()

@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,6 +13,7 @@ from compliance.models import DelayReason, Document, Evaluation
 from compliance.pdf.build import build
 from compliance.pdf.content import EmptyScope, InvalidRequest, PacketRequest
 from tests.packet_pdfs import CORRUPT_PDF, attach, encrypted_pdf, synthetic_pdf
+from tests.tools import require_nanum_font, require_program
 
 AS_OF = datetime.date(2024, 6, 1)
 
@@ -94,17 +94,17 @@ def _flatten(outline):
 
 
 def test_korean_is_embedded_text_in_a_nanum_font_and_page_one_draws(seed, tmp_path):
+    require_nanum_font()
+    pdftoppm = require_program("pdftoppm", "poppler-utils")
     packet = build(PacketRequest(scope="plan", fiscal_year=2024, as_of=AS_OF))
     reader = PdfReader(io.BytesIO(packet.pdf))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     names = [str(fonts[k].get_object()["/BaseFont"]) for k in fonts]
     assert any("Nanum" in n for n in names), names
     assert "주택공간위원회" in reader.pages[0].extract_text()
-    if not shutil.which("pdftoppm"):
-        pytest.fail("poppler-utils (pdftoppm) must be installed: apt-get install poppler-utils")
     source = tmp_path / "packet.pdf"
     source.write_bytes(packet.pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", source, tmp_path / "page"], check=True)
+    subprocess.run([pdftoppm, "-png", "-r", "40", "-f", "1", "-l", "1", source, tmp_path / "page"], check=True)
     from PIL import Image
 
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")

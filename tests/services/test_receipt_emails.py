@@ -114,6 +114,12 @@ def submit(client, user):
     return number, elapsed
 
 
+def receipts_at(smtp):
+    """The receipt e-mails the listener has: a worker that starts after 07:00 in Seoul also
+    scans for alerts at once (the default stages), whose e-mails go to the same server."""
+    return [m for m in smtp.messages if m.message["X-WeGO-Receipt"]]
+
+
 def rows():
     return list(ReceiptEmail.objects.order_by("to").values("to", "status", "attempts", "last_error"))
 
@@ -147,7 +153,7 @@ def test_a_hung_then_refusing_smtp_server_never_touches_the_submission_and_the_w
     # It comes back: the next retry sends, through EMAIL_HOST:EMAIL_PORT with the credentials.
     smtp.set_mode("accept")
     smtp.start()
-    messages = wait_until(lambda: len(smtp.messages) == 2 and smtp.messages, "the retries", log=process.log)
+    messages = wait_until(lambda: len(receipts_at(smtp)) == 2 and receipts_at(smtp), "the retries", log=process.log)
     wait_until(lambda: all(r["status"] == "sent" for r in rows()), "the rows marked sent", log=process.log)
     assert sorted(m.recipients[0] for m in messages) == sorted([wego_user.email, dpo_user.email])
     for m in messages:
@@ -170,7 +176,9 @@ def test_receipt_emails_recorded_while_the_broker_is_down_go_out_when_a_worker_s
 
     redis.start()
     process = worker()
-    messages = wait_until(lambda: len(smtp.messages) == 2 and smtp.messages, "the waiting e-mails", log=process.log)
+    messages = wait_until(
+        lambda: len(receipts_at(smtp)) == 2 and receipts_at(smtp), "the waiting e-mails", log=process.log
+    )
     assert all(m.message["X-WeGO-Receipt"] == number for m in messages)
     wait_until(lambda: all(r["status"] == "sent" for r in rows()), "the rows marked sent", log=process.log)
 

@@ -92,14 +92,52 @@ def test_the_calendar_feed_says_no_record(client, seed, users, time_machine):
     assert "Overdue" not in body.replace("\r\n ", "")
 
 
-def test_json_of_the_command_matches_the_dashboard_rule(seed):
+# What `obligations --as-of 2026-11-27` says of the seed, stated here rather than read back
+# from the register the command itself uses: (duty, fiscal year, trigger, due, fulfilled,
+# status, days late). The records of receipts and forwardings end on 2024-04-03
+# (fixtures/06_coverage.json), so every duty left open by then is "no record", never
+# "overdue"; the plan for FY2028 could not have come yet and is "upcoming".
+OBLIGATIONS_2026_11_27 = [
+    ("forward_plan_to_council", 2022, "2022-01-19", "2022-02-07", None, "no_record", None),
+    ("forward_settlement_to_council", 2021, "2022-01-21", "2022-02-09", None, "no_record", None),
+    ("results_to_mayor", 2021, None, "2022-02-28", "2022-01-21", "on_time", None),
+    ("settlement_to_mayor", 2021, None, "2022-02-28", "2022-01-21", "on_time", None),
+    ("plan_to_mayor", 2023, None, "2022-07-31", "2022-08-16", "late", 16),
+    ("forward_plan_to_council", 2023, "2022-08-16", "2022-08-30", "2022-11-07", "late", 69),
+    ("forward_plan_to_council", 2023, "2023-01-16", "2023-02-01", "2023-03-17", "late", 44),
+    ("forward_settlement_to_council", 2022, "2023-01-16", "2023-02-01", "2023-03-17", "late", 44),
+    ("results_to_mayor", 2022, None, "2023-02-28", "2023-01-16", "on_time", None),
+    ("settlement_to_mayor", 2022, None, "2023-02-28", "2023-01-16", "on_time", None),
+    ("plan_to_mayor", 2024, None, "2023-07-31", "2023-07-19", "on_time", None),
+    ("forward_plan_to_council", 2024, "2023-07-19", "2023-08-02", "2023-11-17", "late", 107),
+    ("forward_plan_to_council", 2024, "2023-10-23", "2023-11-06", "2023-11-17", "late", 11),
+    ("forward_settlement_to_council", 2023, "2024-01-25", "2024-02-08", "2024-02-06", "on_time", None),
+    ("results_to_mayor", 2023, None, "2024-02-29", "2024-01-25", "on_time", None),
+    ("settlement_to_mayor", 2023, None, "2024-02-29", "2024-01-25", "on_time", None),
+    ("plan_to_mayor", 2025, None, "2024-07-31", None, "no_record", None),
+    ("results_to_mayor", 2024, None, "2025-02-28", None, "no_record", None),
+    ("settlement_to_mayor", 2024, None, "2025-02-28", None, "no_record", None),
+    ("plan_to_mayor", 2026, None, "2025-07-31", None, "no_record", None),
+    ("results_to_mayor", 2025, None, "2026-03-03", None, "no_record", None),
+    ("settlement_to_mayor", 2025, None, "2026-03-03", None, "no_record", None),
+    ("plan_to_mayor", 2027, None, "2026-07-31", None, "no_record", None),
+    ("results_to_mayor", 2026, None, "2027-03-02", None, "no_record", None),
+    ("settlement_to_mayor", 2026, None, "2027-03-02", None, "no_record", None),
+    ("plan_to_mayor", 2028, None, "2027-07-31", None, "upcoming", None),
+]
+
+
+def test_the_command_json_states_each_obligation_and_its_status(seed):
     from io import StringIO
 
     from django.core.management import call_command
 
     out = StringIO()
     call_command("obligations", "--as-of", "2026-11-27", "--json", stdout=out)
-    statuses = {(r["duty"], r["fiscal_year"], r["trigger_date"]): r["status"] for r in json.loads(out.getvalue())}
-    for o in register.load().obligations(D(2026, 11, 27)):
-        trigger = o.trigger_date.isoformat() if o.trigger_date else None
-        assert statuses[(o.duty, o.fiscal_year, trigger)] == o.status
+    rows = json.loads(out.getvalue())
+    got = [
+        (r["duty"], r["fiscal_year"], r["trigger_date"], r["due_date"], r["fulfilled_on"], r["status"], r["days_late"])
+        for r in rows
+    ]
+    assert got == OBLIGATIONS_2026_11_27
+    assert {r["days_overdue"] for r in rows} == {None} and {r["what_if"] for r in rows} == {False}
