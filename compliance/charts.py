@@ -97,7 +97,7 @@ def trend_chart(title, categories, series, unit="%", ymax=100, description=""):
     stays legible on a phone (it scales down to the screen's width, never below 11 px text
     at 390 px). A missing value (None) breaks the line; every point has its <title>."""
     width, height = 360, 260
-    left, right, top = 40, 12, 34
+    left, right, top = 40, 24, 34
     legend_h = 18 * len(series)
     plot_w, plot_h = width - left - right, height - top - 30 - legend_h
     step_x = plot_w / max(len(categories) - 1, 1)

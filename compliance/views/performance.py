@@ -88,7 +88,7 @@ def page_context(record):
     return {
         "record": record,
         "hops": hops,
-        "columns": [(name, OUTCOME_LABELS[name]) for name in COLUMNS],
+        "labels": OUTCOME_LABELS,
         "chart": statistics.trend(record),
         "recent_first": record.as_of - datetime.timedelta(days=statistics.RECENT_DAYS - 1),
         "streams": STREAMS,
