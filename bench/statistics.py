@@ -22,18 +22,8 @@ import os
 import sys
 import time
 
-# This file's name (the one `bench/run statistics` asks for) is also the standard library's
-# `statistics`, which bench/_report.py and Django use: load the library's first, from a path
-# without this folder, so that every later `import statistics` gets it and not this file.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_saved = sys.path[:]
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-import statistics as _library_statistics  # noqa: E402,F401
-
-sys.path[:] = _saved
-
-from _report import figure  # noqa: E402
-from _setup import setup  # noqa: E402
+from _report import figure  # _report loads the library's statistics first (this file shadows it)
+from _setup import setup
 
 LABEL = "[synthetic benchmark data]"
 AS_OF = datetime.date(2024, 6, 30)

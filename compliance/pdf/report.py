@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .. import register, statistics
 from ..labels import HOP_LABELS
+from ..models import StoredObligation
 from ..register.outcomes import HOPS, OUTCOMES, holds, hop_of
 from ..reviews import distinct_threads
 from .content import LANGUAGES, InvalidRequest
@@ -94,7 +95,10 @@ def _items(reg, req, record):
             rows = rows.filter(fiscal_year__gte=req.from_fy)
         if req.to_fy:
             rows = rows.filter(fiscal_year__lte=req.to_fy)
-        found = reg.materialize(rows.order_by("fiscal_year", "ordering", "due_date", "key"), req.as_of)
+        # Keys by the status in SQL, then the plain rows made whole (the pure rules judge them again).
+        keys = list(rows.values_list("key", flat=True))
+        plain = StoredObligation.objects.filter(key__in=keys).select_related("document__submission")
+        found = reg.materialize(list(plain), req.as_of)
     order = list(HOPS)
     found.sort(key=lambda o: (o.fiscal_year, order.index(hop_of(o)), o.spec.ordering, o.due_date, o.key))
     return found

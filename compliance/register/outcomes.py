@@ -41,17 +41,22 @@ OUTCOMES = {
 
 def holds(outcome: str, o) -> bool:
     """Does `outcome` hold for the obligation `o` (as `OUTCOMES[outcome]` for a stored row)?"""
-    past_grace = o.spec.is_event_driven and o.status in (Status.LATE, Status.OVERDUE)
+    return holds_for(outcome, o.status, o.spec.is_event_driven, bool(o.reasons), o.extended_due_date is not None)
+
+
+def holds_for(outcome: str, status: str, event_driven: bool, has_reason: bool, extended: bool) -> bool:
+    """`OUTCOMES[outcome]` said of the facts it reads: for the groups of a GROUP BY on them."""
+    past_grace = event_driven and status in (Status.LATE, Status.OVERDUE)
     return {
-        "due": o.status in DUE,
-        "on_time": o.status == Status.ON_TIME,
-        "late": o.status == Status.LATE,
-        "overdue": o.status == Status.OVERDUE,
+        "due": status in DUE,
+        "on_time": status == Status.ON_TIME,
+        "late": status == Status.LATE,
+        "overdue": status == Status.OVERDUE,
         "past_grace": past_grace,
-        "past_grace_reason": past_grace and bool(o.reasons),
-        "past_grace_no_reason": past_grace and not o.reasons,
-        "no_record": o.status == Status.NO_RECORD,
-        "extended": o.extended_due_date is not None,
+        "past_grace_reason": past_grace and has_reason,
+        "past_grace_no_reason": past_grace and not has_reason,
+        "no_record": status == Status.NO_RECORD,
+        "extended": extended,
     }[outcome]
 
 

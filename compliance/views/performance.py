@@ -51,29 +51,36 @@ def read_record(request, *, public):
     return form, record
 
 
-def _link(record, fiscal_year, hop, outcome):
+def _links(record, fiscal_year, hop):
+    """{outcome: the dashboard (or the public register) listing the duties behind it}."""
     if record.public:
         query = f"?{urlencode({'fiscal_year': fiscal_year})}" if fiscal_year else ""
-        return reverse("public_register") + query
-    query = {"as_of": record.as_of.isoformat(), "hop": hop, "outcome": outcome}
+        url = reverse("public_register") + query
+        return dict.fromkeys(COLUMNS, url)
+    query = {"as_of": record.as_of.isoformat(), "hop": hop}
     if fiscal_year:
         query["fiscal_year"] = fiscal_year
     if record.what_if:
         query.update(what_if=1, what_if_from=record.what_if_from.isoformat())
-    return reverse("dashboard") + "?" + urlencode(query)
+    prefix = reverse("dashboard") + "?" + urlencode(query)
+    return {name: f"{prefix}&outcome={name}" for name in COLUMNS}
 
 
 def _row(record, figures, hop, fiscal_year=None):
+    links = _links(record, fiscal_year, hop)
     return {
         "f": figures,
         "label": _("All years") if fiscal_year is None else str(figures.fiscal_year),
         # Dated duties have no grace period: "—", not 0.
         "cells": [
-            (name, None if hop == "to_mayor" and name.startswith("past_grace") else figures.counts.get(name, 0))
-            + (_link(record, fiscal_year, hop, name),)
+            (
+                name,
+                None if hop == "to_mayor" and name.startswith("past_grace") else figures.counts.get(name, 0),
+                links[name],
+            )
             for name in COLUMNS
         ],
-        "rate_link": _link(record, fiscal_year, hop, "due"),
+        "rate_link": links["due"],
     }
 
 

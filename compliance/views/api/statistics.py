@@ -5,6 +5,7 @@ over the register for the as-at day. Public callers get the public figures (the 
 of undisclosed documents left out); what-if figures say `"what_if": true`.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
@@ -54,7 +55,7 @@ class StatisticsView(ReadView):
         spec = {"as_of": params.iso_date, "from_fy": params.year, "to_fy": params.year, **WHAT_IF_PARAMS}
         values = self.parse(spec)
         if values.get("from_fy") and values.get("to_fy") and values["from_fy"] > values["to_fy"]:
-            raise BadParameters([{"parameter": "to_fy", "detail": "to_fy < from_fy"}])
+            raise BadParameters([{"parameter": "to_fy", "detail": _("The last fiscal year is before the first.")}])
         reg = register.load()
         args = what_if_args(values)
         as_of = values.get("as_of") or self.today
