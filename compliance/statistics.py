@@ -284,7 +284,10 @@ def _from_sql(reg, as_of, from_fy, to_fy, public, forwarded_ids):
     first, last = recent_window(as_of)
     keys = rows.filter(status=Status.OVERDUE, target__gte=first, target__lte=last).values_list("key", flat=True)
     # Made whole from the plain rows: the statuses are worked out again by the pure rules.
-    plain = StoredObligation.objects.filter(key__in=list(keys)).select_related("document__submission")
+    keys = list(keys)
+    if not keys:  # nothing to make whole: no need to read the calendar and sessions
+        return list(grid.values()), []
+    plain = StoredObligation.objects.filter(key__in=keys).select_related("document__submission")
     return list(grid.values()), reg.materialize(list(plain), as_of)
 
 

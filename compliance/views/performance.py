@@ -89,9 +89,9 @@ def page_context(record):
     hops = []
     for hop in HOPS:
         rows = [_row(record, f, hop, f.fiscal_year) for f in record.by_hop(hop)]
-        total = _row(record, record.totals(hop), hop)
+        rows.append({**_row(record, record.totals(hop), hop), "total": True})
         spans = record.coverage[hop]
-        hops.append({"hop": hop, "label": HOP_LABELS[hop], "rows": rows, "total": total, "spans": spans})
+        hops.append({"hop": hop, "label": HOP_LABELS[hop], "rows": rows, "spans": spans})
     return {
         "record": record,
         "hops": hops,
