@@ -90,3 +90,67 @@ def _describe(categories, series, unit):
         f"{s.label}: " + ", ".join(f"{c} {_fmt(v)}{unit}" for c, v in zip(categories, s.values, strict=True))
         for s in series
     )
+
+
+def trend_chart(title, categories, series, unit="%", ymax=100, description=""):
+    """Lines across the categories (fiscal years), one per series, on a narrow canvas that
+    stays legible on a phone (it scales down to the screen's width, never below 11 px text
+    at 390 px). A missing value (None) breaks the line; every point has its <title>."""
+    width, height = 360, 260
+    left, right, top = 40, 24, 34
+    legend_h = 18 * len(series)
+    plot_w, plot_h = width - left - right, height - top - 30 - legend_h
+    step_x = plot_w / max(len(categories) - 1, 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--trend" role="img" viewBox="0 0 {width} {height}" '
+        f'font-family="Pretendard GOV, NanumGothic, sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(description or _describe(categories, series, unit))}</desc>",
+        f'<text x="4" y="18" font-size="13" font-weight="700" fill="#1e2124">{escape(title)}</text>',
+    ]
+    for value in range(0, ymax + 1, ymax // 4):
+        y = top + plot_h - plot_h * value / ymax
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d6d9dd"/>')
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#464c53">{value}{escape(unit)}</text>'
+        )
+    for ci, category in enumerate(categories):
+        x = left + step_x * ci if len(categories) > 1 else left + plot_w / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#1e2124">{escape(str(category))}</text>'
+        )
+    dashes = ("", ' stroke-dasharray="6 3"', ' stroke-dasharray="2 3"', "")
+    for si, s in enumerate(series):
+        colour = PALETTE[si % 4]
+        points = []
+        for ci, value in enumerate(s.values):
+            x = left + step_x * ci if len(categories) > 1 else left + plot_w / 2
+            if value is None:
+                points.append(None)
+                continue
+            points.append((x, top + plot_h - plot_h * value / ymax, categories[ci], value))
+        run = []
+        for point in [*points, None]:
+            if point is None:
+                if len(run) > 1:
+                    path = " ".join(f"{x:.1f},{y:.1f}" for x, y, *_ in run)
+                    parts.append(
+                        f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dashes[si % 4]}/>'
+                    )
+                run = []
+            else:
+                run.append(point)
+        for point in points:
+            if point is not None:
+                x, y, category, value = point
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{escape(str(category))} '
+                    f"{escape(s.label)}: {_fmt(value)}{escape(unit)}</title></circle>"
+                )
+        ly = height - legend_h + 18 * si + 4
+        parts.append(
+            f'<line x1="4" y1="{ly:.1f}" x2="24" y2="{ly:.1f}" stroke="{colour}" stroke-width="3"{dashes[si % 4]}/>'
+        )
+        parts.append(f'<text x="30" y="{ly + 4:.1f}" fill="#1e2124">{escape(s.label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -1,7 +1,7 @@
 """Labels of the pure rules' codes in the reader's language (Django i18n lives here, not in
 `compliance.rules`)."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentKind
@@ -66,3 +66,24 @@ LANGUAGE_LABELS = {"ko": _("Korean"), "en": _("English")}
 
 def language_label(code):
     return LANGUAGE_LABELS.get(code, code)
+
+
+# The hops of Article 17 (compliance/register/outcomes.py), as the compliance record names them.
+HOP_LABELS = {
+    "to_mayor": _("WeGO → Mayor"),
+    "to_council": _("Mayor → Council"),
+    "to_committee": _("Mayor → committee"),
+}
+
+# The figures of the compliance record; each is also a dashboard filter (`?outcome=`).
+OUTCOME_LABELS = {
+    "due": pgettext_lazy("compliance record", "Due"),
+    "on_time": _("Fulfilled on time"),
+    "late": _("Fulfilled late"),
+    "overdue": _("Overdue now"),
+    "past_grace": _("Past the grace period"),
+    "past_grace_reason": _("Past the grace period, reason recorded"),
+    "past_grace_no_reason": _("Past the grace period, no reason recorded"),
+    "no_record": _("No record"),
+    "extended": _("Extension agreed"),
+}

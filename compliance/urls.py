@@ -17,13 +17,16 @@ from .views import (
     health,
     law,
     obligations,
+    open_data,
     packets,
+    performance,
     public,
     review,
     submissions,
 )
 from .views.api import endpoints as api
 from .views.api import schema  # noqa: F401 (registers the API token scheme with the schema)
+from .views.api import statistics as api_statistics
 
 urlpatterns = [
     # Obligations and the law
@@ -32,6 +35,10 @@ urlpatterns = [
     path("obligations/<str:key>/extensions/new/", extensions.extension_new, name="extension_new"),
     path("extensions/<int:pk>/withdraw/", extensions.extension_withdraw, name="extension_withdraw"),
     path("law/", law.provisions, name="provisions"),
+    # The compliance record: figures per fiscal year and hop, recently overdue, the annual report
+    path("performance/", performance.performance, name="performance"),
+    path("performance/overdue.atom", performance.performance_feed, name="performance_feed"),
+    path("performance/report.pdf", performance.performance_report, name="performance_report"),
     path("records/coverage/", coverage.coverage_list, name="coverage_list"),
     path("records/coverage/new/", coverage.coverage_edit, name="coverage_new"),
     path("records/coverage/<int:pk>/", coverage.coverage_edit, name="coverage_edit"),
@@ -85,6 +92,11 @@ urlpatterns = [
     path("files/<int:pk>/public/", public.file_publish, name="file_publish"),
     path("public/feed.atom", feeds.public_feed, name="public_feed"),
     path("public/calendar.ics", feeds.public_calendar, name="public_calendar"),
+    path("public/performance/", performance.public_performance, name="public_performance"),
+    path("public/performance/overdue.atom", performance.public_performance_feed, name="public_performance_feed"),
+    path("public/performance/statistics.csv", open_data.statistics_csv, name="public_performance_csv"),
+    path("public/performance/statistics.json", open_data.statistics_json, name="public_performance_json"),
+    path("public/performance/datapackage.json", open_data.datapackage, name="public_performance_datapackage"),
     path("feeds/<str:token>.atom", feeds.user_feed, name="user_feed"),
     path("calculator/", calculator.calculator_page, name="calculator"),
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
@@ -100,6 +112,7 @@ urlpatterns = [
     path("api/v1/provisions/", api.ProvisionList.as_view(), name="api_provisions"),
     path("api/v1/duty-rules/", api.DutyRuleList.as_view(), name="api_duty_rules"),
     path("api/v1/funding/", api.FundingView.as_view(), name="api_funding"),
+    path("api/v1/statistics/", api_statistics.StatisticsView.as_view(), name="api_statistics"),
     path("api/v1/calculate/", api.CalculateView.as_view(), name="api_calculate"),
     path("api/<path:rest>", api.NotFoundView.as_view(), name="api_not_found"),
 ]

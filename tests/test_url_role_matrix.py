@@ -108,6 +108,18 @@ EXPECTED = {
     # Agreed extensions (issue 22): the Digital Policy Officer and admins record and withdraw them.
     "extension_new": row(LOGIN, 403, 403, 403, 200, 200),
     "extension_withdraw": row(LOGIN, 403, 403, 403, 404, 404),  # no extension has the sample id
+    # The compliance record (issue 23): every role reads it; the annual report (POST) is
+    # for council staff, the Digital Policy Officer and admins; the public page, its feed
+    # and open data are open to all; the API answers everyone in the caller's scope.
+    "performance": row(LOGIN, 403, 200, 200, 200, 200),
+    "performance_feed": row(LOGIN, 403, 200, 200, 200, 200),
+    "performance_report": row(LOGIN, 403, 405, 403, 405, 405),  # POST only
+    "public_performance": row(200, 200, 200, 200, 200, 200),
+    "public_performance_feed": row(200, 200, 200, 200, 200, 200),
+    "public_performance_csv": row(200, 200, 200, 200, 200, 200),
+    "public_performance_json": row(200, 200, 200, 200, 200, 200),
+    "public_performance_datapackage": row(200, 200, 200, 200, 200, 200),
+    "api_statistics": row(200, 200, 200, 200, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -331,6 +343,7 @@ API_READ = {
     "api_provisions": 200,
     "api_duty_rules": 200,
     "api_funding": 200,
+    "api_statistics": 200,
     "api_calculate": 400,  # without a duty
     "api_not_found": 404,
 }

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..labels import status_choices
+from ..labels import HOP_LABELS, OUTCOME_LABELS, status_choices
 from .base import DateInput
 
 
@@ -23,6 +23,9 @@ class ObligationFilterForm(forms.Form):
     duty = forms.ChoiceField(label=_("Duty"), required=False)
     party = forms.ChoiceField(label=_("Responsible party"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    # The compliance record's figures link here with these two (compliance/register/outcomes.py).
+    hop = forms.ChoiceField(label=_("Hop"), required=False)
+    outcome = forms.ChoiceField(label=_("Compliance record figure"), required=False)
     what_if = forms.BooleanField(label=_("As if the 2024 amendment were in force"), required=False)
     what_if_from = forms.DateField(
         label=_("Assumed in force from"),
@@ -39,6 +42,8 @@ class ObligationFilterForm(forms.Form):
         self.fields["duty"].choices = all_label + [(r.code, r.name) for r in rules]
         self.fields["party"].choices = all_label + [(p.code, p.name) for p in parties]
         self.fields["status"].choices = all_label + status_choices()
+        self.fields["hop"].choices = all_label + list(HOP_LABELS.items())
+        self.fields["outcome"].choices = all_label + list(OUTCOME_LABELS.items())
 
     def clean_as_of(self):
         value = self.cleaned_data.get("as_of")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..rules.obligations import dashboard_order
+from .outcomes import HOPS, OUTCOMES, holds, hop_of
 
 DASHBOARD_ORDER = ("badge_rank", "due_date", "key")
 
@@ -22,19 +23,32 @@ class Filters:
     duty: str | None = None
     party: str | None = None
     status: str | None = None  # a badge
+    # The compliance record's figures (`outcomes`): the hop, and what became of the duty.
+    hop: str | None = None
+    outcome: str | None = None
 
     def stored(self) -> dict:
-        return {
+        found = {
             name: value
             for name, value in (("fiscal_year", self.fiscal_year), ("duty", self.duty), ("party", self.party))
             if value
         }
+        if self.hop:
+            found["stream"] = HOPS[self.hop]
+        return found
+
+    def narrow(self, rows):
+        """`rows` (a `Register.rows()` queryset) narrowed by every filter but the badge."""
+        rows = rows.filter(**self.stored())
+        return rows.filter(OUTCOMES[self.outcome]) if self.outcome else rows
 
     def matches(self, o) -> bool:
         return (
             (not self.fiscal_year or o.fiscal_year == self.fiscal_year)
             and (not self.duty or o.duty == self.duty)
             and (not self.party or o.rule.actor.code == self.party)
+            and (not self.hop or hop_of(o) == self.hop)
+            and (not self.outcome or holds(self.outcome, o))
         )
 
 
@@ -86,7 +100,7 @@ class Listing:
             counts = Counter(o.status_key for o in scoped)
             shown = [o for o in scoped if o.status_key == filters.status] if filters.status else scoped
             return Selection(rows=shown, counts=dict(counts))
-        scoped = self._known.filter(**filters.stored())
+        scoped = filters.narrow(self._known)
         counts = self.register.counts(scoped)
         shown = scoped.filter(badge=filters.status) if filters.status else scoped
         total = counts.get(filters.status, 0) if filters.status else sum(counts.values())

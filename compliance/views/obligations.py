@@ -63,7 +63,14 @@ def dashboard(request):
     elif known:
         data = form.cleaned_data if request.GET else {}
         found = known.select(
-            Filters(data.get("fiscal_year"), data.get("duty") or None, data.get("party") or None, data.get("status"))
+            Filters(
+                data.get("fiscal_year"),
+                data.get("duty") or None,
+                data.get("party") or None,
+                data.get("status"),
+                data.get("hop") or None,
+                data.get("outcome") or None,
+            )
         )
     # One page of rows; the counts cover every obligation in scope.
     page = paginate(request, found.rows if found else [], DASHBOARD_PAGE_SIZE)

@@ -26,7 +26,8 @@ LANGUAGES = ("ko", "en")
 
 # Pages a role reaches from the page itself rather than the main menu.
 EXTRA_PAGES = {
-    "council": ["/alerts/", "/alerts/preferences/"],
+    # The compliance record is in the menu; its public twin is reached from /public/.
+    "council": ["/alerts/", "/alerts/preferences/", "/public/performance/?as_of=2024-04-03"],
     "wego": ["/alerts/", "/alerts/preferences/"],
     "dpo": [
         "/alerts/",

@@ -32,7 +32,9 @@ class ObligationSerializer(serializers.Serializer):
         "null when the records cover every such day (live).",
     )
     days_overdue_at_records_end = serializers.IntegerField(
-        allow_null=True, required=False, help_text="Overdue on the records' last day, nothing recorded since: by how much."
+        allow_null=True,
+        required=False,
+        help_text="Overdue on the records' last day, nothing recorded since: by how much.",
     )
     extended_due_date = serializers.DateField(
         allow_null=True, required=False, help_text="An agreed extension's date; the statutory due date never changes."
