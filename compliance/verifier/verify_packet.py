@@ -373,7 +373,7 @@ def verify(pdf_bytes, keys, later=None):
             + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
             + " — dates and receipt numbers match the packet's record"
         )
-    checked = 0
+    checked = listed = 0
     for f in proofs.get("files", []):
         receipt = leaves.get(f"document:{f['document']}")
         if receipt is not None and f["sha256"] not in receipt.get("files", []):
@@ -389,7 +389,14 @@ def verify(pdf_bytes, keys, later=None):
                 )
             else:
                 checked += 1
+        else:
+            listed += 1
     ok.append(f"문서 해시 확인 / documents whose SHA-256 matches the receipt: {checked}")
+    if listed:
+        ok.append(
+            f"첨부되지 않은 파일 {listed}개는 해시만 적혀 있습니다 / {listed} file(s) not embedded (too large, "
+            "quarantined or missing): their SHA-256 is listed and proved by the receipt; compare it with your copy"
+        )
     if later is not None:
         bad += check_later(head, later, keys, ok)
     return ok, bad

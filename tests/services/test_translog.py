@@ -245,3 +245,22 @@ def test_an_import_logs_what_it_creates(logged_seed):
     new = LogLeaf.objects.filter(index__gte=before)
     assert [leaf.kind for leaf in new] == ["receipt"]
     assert log_records.compare_with_records()["differ"] == []
+
+
+def test_one_publication_per_transaction_however_many_leaves(logged_seed):
+    """Every append of this test's transaction (the seed's and these) queues one publication."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        translog.append_leaf("extension", {"synthetic": 1})
+        translog.append_leaf("extension", {"synthetic": 2})
+    queued = [func for _sids, func, *_rest in connection.run_on_commit if func is translog._publish]
+    assert queued == [translog._publish]
+
+
+def test_the_scheduled_task_publishes_a_heartbeat_only_when_the_head_is_old(logged_seed, settings):
+    from compliance.tasks import publish_log_head
+
+    assert publish_log_head() is None  # nothing moved, the head is fresh
+    with time_machine.travel(NOW + datetime.timedelta(minutes=settings.WEGO_LOG_HEAD_EVERY_MINUTES), tick=False):
+        assert publish_log_head() == LogLeaf.objects.count()
