@@ -30,7 +30,6 @@ os.environ.setdefault("WEGO_LOG_DIR", str(OUT / "transparency-log"))
 def packet(name):
     """Log what is not logged, sign a head, build the FY2023 results packet; its path."""
     import django  # noqa: F401
-
     from django.core.management import call_command
 
     call_command("log_records", "--append-missing", verbosity=0)
@@ -88,7 +87,9 @@ def main():
         rows.append((tag, len(reader.pages), path.stat().st_size, seconds, with_head, out))
     del bench_packet
     for tag, pages, size, seconds, with_head, out in rows:
-        print(f"packet {tag}: {pages} pages, {size / 2**20:.1f} MiB: verify {seconds:.2f} s, with --head {with_head:.2f} s")
+        print(
+            f"packet {tag}: {pages} pages, {size / 2**20:.1f} MiB: verify {seconds:.2f} s, with --head {with_head:.2f} s"
+        )
         print("   " + out.strip().replace("\n", "\n   "))
 
 

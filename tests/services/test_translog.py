@@ -264,3 +264,39 @@ def test_the_scheduled_task_publishes_a_heartbeat_only_when_the_head_is_old(logg
     assert publish_log_head() is None  # nothing moved, the head is fresh
     with time_machine.travel(NOW + datetime.timedelta(minutes=settings.WEGO_LOG_HEAD_EVERY_MINUTES), tick=False):
         assert publish_log_head() == LogLeaf.objects.count()
+
+
+def test_provision_versions_and_coverage_changes_are_logged(logged_seed, admin_user):
+    from compliance.models import Provision, RecordCoverage
+    from compliance.services import coverage, law
+
+    proposed = Provision.objects.filter(is_proposed=True).first()
+    proposed.effective_from = datetime.date(2025, 7, 1)
+    law.do_save_provision(by=admin_user, provision=proposed)
+    leaf = LogLeaf.objects.filter(ref=f"provision:{proposed.pk}").order_by("-index").first()
+    assert json.loads(leaf.leaf)["effective_from"] == "2025-07-01"
+    row = coverage.do_save_coverage(
+        by=admin_user, stream="receipts", starts_on=datetime.date(2025, 7, 1), source="synthetic (test data)"
+    )
+    assert json.loads(LogLeaf.objects.get(ref=f"coverage:{row.pk}").leaf)["starts_on"] == "2025-07-01"
+    assert log_records.compare_with_records()["differ"] == []
+    assert RecordCoverage.objects.filter(pk=row.pk).exists()
+
+
+def test_the_admin_saves_a_provision_through_the_service(client, logged_seed, admin_user):
+    from django.urls import reverse
+
+    from compliance.models import Provision
+
+    proposed = Provision.objects.filter(is_proposed=True).first()
+    client.force_login(admin_user)
+    url = reverse("admin:compliance_provision_change", args=[proposed.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["effective_from"] = "2025-07-01"
+    data = {k: v for k, v in data.items() if v is not False}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    leaf = LogLeaf.objects.filter(ref=f"provision:{proposed.pk}").order_by("-index").first()
+    assert json.loads(leaf.leaf)["effective_from"] == "2025-07-01"
