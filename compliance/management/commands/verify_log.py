@@ -29,7 +29,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Transparency log intact: {result['tree_size']} leaves; {result['heads']} signed heads, "
+                f"Transparency log intact: {result['tree_size']} leaves; {result['heads']} signed heads (database and mirror files), "
                 "each consistent with every earlier one."
             )
         )
