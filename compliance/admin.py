@@ -14,6 +14,7 @@ from import_export.formats import base_formats
 from . import models
 from .dataio import resources
 from .dataio.writer import write_table
+from .services import coverage, law
 
 
 class ResourceAdminMixin(ImportExportMixin):
@@ -112,6 +113,10 @@ class ProvisionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "instrument", "is_proposed", "effective_from", "effective_to"]
     list_filter = ["instrument", "is_proposed", "article"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: the version it now states goes into the transparency log.
+        law.do_save_provision(by=request.user, provision=obj)
+
 
 @admin.register(models.Party)
 class PartyAdmin(admin.ModelAdmin):
@@ -141,6 +146,9 @@ class RecordCoverageAdmin(ResourceAdminMixin, admin.ModelAdmin):
     resource_classes = [resources.RecordCoverageResource]
     list_display = ["stream", "starts_on", "ends_on", "source"]
     list_filter = ["stream"]
+
+    def save_model(self, request, obj, form, change):
+        coverage.do_save_coverage(by=request.user, coverage=obj)
 
 
 @admin.register(models.DutyRule)

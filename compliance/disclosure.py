@@ -89,3 +89,24 @@ def public_file(pk: int, today: datetime.date) -> DocumentFile | None:
     if stored is None or stored.document_id not in forwarded_document_ids(today):
         return None
     return stored
+
+
+# Facts of the transparency log the public may read in full (the rest by leaf hash only).
+PUBLIC_LEAF_KINDS = {"forwarding", "coverage", "provision", "key_rotation"}
+
+
+def leaf_disclosed(kind: str, leaf_text: str, forwarded_ids: set[int]) -> bool:
+    """May the public read what this log leaf states? Forwardings, coverage, the law and key
+    rotations: yes. A receipt or committee report: once its documents are forwarded to the
+    Council (as for the register's dates). Review outcomes and anything else: hash only."""
+    import json
+
+    if not public_register_enabled():
+        return False
+    if kind in PUBLIC_LEAF_KINDS:
+        return True
+    if kind == "receipt":
+        return json.loads(leaf_text).get("document") in forwarded_ids
+    if kind == "committee_report":
+        return set(json.loads(leaf_text).get("documents", [])) <= forwarded_ids
+    return False

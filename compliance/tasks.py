@@ -16,7 +16,7 @@ from django.conf import settings
 
 from . import audit_heads, queue
 from .dataio import pending
-from .services import alerts, import_jobs, packets, receipts, review, upkeep
+from .services import alerts, import_jobs, packets, receipts, review, translog, upkeep
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,22 @@ def publish_audit_head():
     minutes = settings.WEGO_AUDIT_HEAD_EVERY_MINUTES
     path = audit_heads.publish_head(min_interval=datetime.timedelta(minutes=minutes) * 0.9)
     return str(path) if path else None
+
+
+@shared_task(name=queue.PUBLISH_LOG_HEAD)
+def publish_log_head():
+    """After each batch of writes (queued on commit) and on beat's schedule: sign and
+    publish the log's head if it moved; on the schedule, also when the newest head is
+    older than WEGO_LOG_HEAD_EVERY_MINUTES (a heartbeat a mirror can watch)."""
+    from django.utils import timezone
+
+    from . import log_heads
+
+    latest = log_heads.latest_head()
+    every = datetime.timedelta(minutes=settings.WEGO_LOG_HEAD_EVERY_MINUTES) * 0.9
+    stale = latest is None or timezone.now() - latest.timestamp >= every
+    head = translog.do_publish_head(force=stale)
+    return head.tree_size if head else None
 
 
 @shared_task(name=queue.SEND_RECEIPT_EMAIL, bind=True, max_retries=None)

@@ -23,6 +23,7 @@ from .views import (
     public,
     review,
     submissions,
+    translog,
 )
 from .views.api import endpoints as api
 from .views.api import schema  # noqa: F401 (registers the API token scheme with the schema)
@@ -91,6 +92,16 @@ urlpatterns = [
     path("public/files/<int:pk>/", public.public_file, name="public_file"),
     path("files/<int:pk>/public/", public.file_publish, name="file_publish"),
     path("public/feed.atom", feeds.public_feed, name="public_feed"),
+    # The transparency log: signed heads, keys, leaves, proofs, the offline verifier
+    path("public/log/", translog.log_page, name="public_log"),
+    path("public/log/verify/", translog.verify_page, name="public_log_verify"),
+    path("public/log/head.json", translog.head_json, name="public_log_head"),
+    path("public/log/public_key.pem", translog.public_key, name="public_log_key"),
+    path("public/log/keys/<str:key_id>.pem", translog.key_pem, name="public_log_key_by_id"),
+    path("public/log/entries.json", translog.entries_json, name="public_log_entries"),
+    path("public/log/proof.json", translog.inclusion_json, name="public_log_proof"),
+    path("public/log/consistency.json", translog.consistency_json, name="public_log_consistency"),
+    path("public/log/verify_packet.py", translog.verifier, name="public_log_verifier"),
     path("public/calendar.ics", feeds.public_calendar, name="public_calendar"),
     path("public/performance/", performance.public_performance, name="public_performance"),
     path("public/performance/overdue.atom", performance.public_performance_feed, name="public_performance_feed"),

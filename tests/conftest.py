@@ -37,6 +37,14 @@ def _audit_heads_of_this_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _transparency_log_of_this_test(settings, tmp_path):
+    """Each test signs with its own log key (generated on first use) and mirrors its heads
+    into its own folder, never into var/."""
+    settings.WEGO_LOG_KEY_FILE = tmp_path / "log-key" / "log-signing-key.pem"
+    settings.WEGO_LOG_DIR = tmp_path / "transparency-log"
+
+
+@pytest.fixture(autouse=True)
 def _mail_server_not_paused():
     """A test's failed send must not pause the mail server for the next test (compliance.emails)."""
     from compliance import emails
@@ -48,6 +56,11 @@ def _mail_server_not_paused():
 
 AUDIT_TABLE = "compliance_auditentry"
 AUDIT_TRIGGERS = ("compliance_auditentry_append_only", "compliance_auditentry_no_truncate")
+# The transparency log's leaves are append-only the same way (migration 0027).
+APPEND_ONLY = {
+    AUDIT_TABLE: AUDIT_TRIGGERS,
+    "compliance_logleaf": ("compliance_logleaf_append_only", "compliance_logleaf_no_truncate"),
+}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,12 +73,13 @@ def _flush_past_the_audit_trigger():
     original = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
-        if any(AUDIT_TABLE in sql for sql in sql_list):
-            sql_list = [
-                f"ALTER TABLE {AUDIT_TABLE} DISABLE TRIGGER USER",
-                *sql_list,
-                *(f"ALTER TABLE {AUDIT_TABLE} ENABLE ALWAYS TRIGGER {name}" for name in AUDIT_TRIGGERS),
-            ]
+        for table, triggers in APPEND_ONLY.items():
+            if any(table in sql for sql in sql_list):
+                sql_list = [
+                    f"ALTER TABLE {table} DISABLE TRIGGER USER",
+                    *sql_list,
+                    *(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}" for name in triggers),
+                ]
         result = original(self, sql_list)
         seed_rows.restore_migrated(self.connection.alias)  # the database as migrated again
         return result

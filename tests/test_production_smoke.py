@@ -157,6 +157,7 @@ def stack():
         "WEGO_SITE_URL": f"https://127.0.0.1:{WEB_PORT}",
         "WEGO_VAR_DIR": str(tmp / "var"),
         "WEGO_PRIVATE_STORAGE": str(tmp / "private"),
+        "WEGO_LOG_KEY_FILE": _log_key(tmp),
         "WEGO_STATIC_ROOT": str(tmp / "static"),
         # Every packet goes to the worker, as large ones do.
         "WEGO_PACKET_SYNC_MAX_PAGES": "0",
@@ -356,3 +357,17 @@ def test_production_stack_serves_a_submission_forwarding_scan_and_packet(stack):
     ).group(1)
     pdf = dpo.get(download)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def _log_key(tmp):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = tmp / "log-signing-key.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    path.chmod(0o400)
+    return str(path)

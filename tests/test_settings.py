@@ -4,6 +4,7 @@ import os
 import runpy
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,33 @@ def test_starttls_and_implicit_tls_together_are_refused(monkeypatch):
         load(monkeypatch, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
 
 
-PRODUCTION = {"WEGO_PRODUCTION": "1", "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-characters-0123456789"}
+def _log_key_file():
+    """A real Ed25519 key file (production refuses to start without one)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = Path(tempfile.mkdtemp(prefix="wego-log-key-")) / "log-signing-key.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(path)
+
+
+PRODUCTION = {
+    "WEGO_PRODUCTION": "1",
+    "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-characters-0123456789",
+    "WEGO_LOG_KEY_FILE": _log_key_file(),
+}
+
+
+def test_production_refuses_to_start_without_the_log_signing_key(monkeypatch):
+    without = {k: v for k, v in PRODUCTION.items() if k != "WEGO_LOG_KEY_FILE"}
+    with pytest.raises(ImproperlyConfigured, match="WEGO_LOG_KEY_FILE"):
+        load(monkeypatch, **without)
+    with pytest.raises(ImproperlyConfigured, match="does not exist"):
+        load(monkeypatch, **without, WEGO_LOG_KEY_FILE="/nonexistent/log-key.pem")
 
 
 def test_production_redirects_to_https_behind_the_proxy_and_sends_hsts(monkeypatch):

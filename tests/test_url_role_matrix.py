@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from compliance import register, services
 from compliance.dataio.uploads import validate_upload
 from compliance.models import DocumentFile, PacketBuild, RecordCoverage
+from compliance.services import translog
 from compliance.storage import store_bytes
 from tests import workflow_samples as samples
 from tests.conftest import PASSWORD
@@ -120,6 +121,16 @@ EXPECTED = {
     "public_performance_json": row(200, 200, 200, 200, 200, 200),
     "public_performance_datapackage": row(200, 200, 200, 200, 200, 200),
     "api_statistics": row(200, 200, 200, 200, 200, 200),
+    # The transparency log (issue 27): public to everyone, read only.
+    "public_log": row(200, 200, 200, 200, 200, 200),
+    "public_log_verify": row(200, 200, 200, 200, 200, 200),
+    "public_log_head": row(200, 200, 200, 200, 200, 200),
+    "public_log_key": row(200, 200, 200, 200, 200, 200),
+    "public_log_key_by_id": row(200, 200, 200, 200, 200, 200),
+    "public_log_entries": row(200, 200, 200, 200, 200, 200),
+    "public_log_proof": row(400, 400, 400, 400, 400, 400),  # which leaf? (index or hash)
+    "public_log_consistency": row(400, 400, 400, 400, 400, 400),  # between which sizes?
+    "public_log_verifier": row(200, 200, 200, 200, 200, 200),
 }
 
 # POST with an empty form: allowed roles reach validation (400), others never do.
@@ -228,7 +239,9 @@ def sample_kwargs(clients):
         size=size,
         page_count=1,
     )
+    head = translog.do_publish_head()  # the log's first signed head
     return {
+        "key_id": head.key_id,
         "key": obligation.key,
         "object_id": "1",
         "app_label": "compliance",

@@ -388,6 +388,30 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Transparency log (compliance/rules/merkle.py, README "Proof anyone can check") ------
+# The Ed25519 key that signs the log's tree heads: a PEM file (PKCS#8) that the web
+# process can read but not write, separate from SECRET_KEY and WEGO_AUDIT_KEY. Without
+# WEGO_LOG_KEY_FILE the demo and development use var/log-signing-key.pem, generated on
+# first use; production refuses to start without it. `manage.py rotate_log_key` replaces it.
+WEGO_LOG_KEY_FILE = Path(os.environ.get("WEGO_LOG_KEY_FILE") or VAR_DIR / "log-signing-key.pem")
+if PRODUCTION and not os.environ.get("WEGO_LOG_KEY_FILE"):
+    raise ImproperlyConfigured("WEGO_LOG_KEY_FILE must name the log's signing key when WEGO_PRODUCTION=1.")
+if PRODUCTION and not WEGO_LOG_KEY_FILE.is_file():
+    raise ImproperlyConfigured(f"WEGO_LOG_KEY_FILE ({WEGO_LOG_KEY_FILE}) does not exist.")
+# The name of the log inside each signed head (heads of another deployment never verify here).
+WEGO_LOG_NAME = os.environ.get("WEGO_LOG_NAME", "WeGO Article 17 transparency log (Seoul)")
+# Where every signed head, the public keys and the leaf hashes are written as files a
+# second party can mirror (rsync, a web server): heads are write-once.
+WEGO_LOG_DIR = Path(os.environ.get("WEGO_LOG_DIR", VAR_DIR / "transparency-log"))
+WEGO_LOG_HEAD_EVERY_MINUTES = int(os.environ.get("WEGO_LOG_HEAD_EVERY_MINUTES", "60"))
+# Originals of appended PDFs embedded in a packet (so a verifier can hash them), up to
+# this many bytes in all; larger ones are listed with their hash only.
+WEGO_PACKET_ORIGINALS_MAX_BYTES = int(os.environ.get("WEGO_PACKET_ORIGINALS_MAX_BYTES", str(16 * 2**20)))
+CELERY_BEAT_SCHEDULE["publish-log-head"] = {
+    "task": "compliance.tasks.publish_log_head",
+    "schedule": datetime.timedelta(minutes=WEGO_LOG_HEAD_EVERY_MINUTES),
+}
+
 # --- The open register: public page, read API, feeds, calculator (issue 12) -------------
 # 0 turns off the public register (/public/, the public feeds and calendar, public files)
 # and answers anonymous API calls with 401; the calculator and the law stay public.

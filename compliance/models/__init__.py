@@ -25,6 +25,7 @@ from .files import DocumentFile, FormToken
 from .funding import DuesCollection, FundingYear, SeoulSupport
 from .imports import ImportJob
 from .law import DocumentKind, DutyRule, LegalInstrument, Provision
+from .log import LogHead, LogKey, LogLeaf, LogLeafQuerySet
 from .outbox import ReceiptEmail, ReceiptEmailQuerySet
 from .packets import PacketBuild
 from .parties import CouncilSession, HolidayOverride, Party
@@ -62,6 +63,10 @@ __all__ = [
     "HolidayOverride",
     "InspectionRequest",
     "LegalInstrument",
+    "LogHead",
+    "LogKey",
+    "LogLeaf",
+    "LogLeafQuerySet",
     "MAX_REVIEW_TEXT",
     "Notification",
     "PacketBuild",

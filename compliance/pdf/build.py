@@ -8,6 +8,7 @@ import time
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import proofs
 from .content import BuiltPacket, PacketRequest, collect
 from .inspect import inspect_files
 from .layout import _context, render_generated, render_stamps
@@ -27,12 +28,15 @@ def build(req: PacketRequest, progress=None) -> BuiltPacket:
         content.files = inspect_files(content)
         data = manifest(content)
         digest = hashlib.sha256(manifest_bytes(data)).hexdigest()
+        proofs.choose_originals(content.files)
+        proof_files = proofs.packet_proofs(content, digest)
+        content.log_head = proofs.head_summary(proof_files)
         generated, generated_pages = render_generated(content, digest, progress)
         title = _context(content, digest, generated_pages, 0)["title"]
         if progress:
             progress(75, _("Appending the documents"))
         stamps = render_stamps(content, title, generated_pages)
-        pdf, pages = merge(content, generated, generated_pages, stamps, data, title, progress)
+        pdf, pages = merge(content, generated, generated_pages, stamps, data, title, progress, proof_files)
     return BuiltPacket(
         pdf=pdf,
         page_count=pages,

@@ -133,6 +133,8 @@ class FileEntry:
     attachment_name: str = ""
     data: bytes = field(default=b"", repr=False)  # the raw bytes (of an appended PDF: until merged)
     reader: object = field(default=None, repr=False)  # pypdf reader of an appended PDF (inspected)
+    # An appended PDF whose original bytes are embedded too, for the offline verifier (`pdf.proofs`).
+    original_embedded: bool = False
 
     @property
     def last_page(self):
@@ -188,6 +190,8 @@ class PacketContent:
     # The city's review of the documents in scope, one thread per lineage, as of the
     # packet's date: information next to the statuses, never part of them.
     reviews: list = field(default_factory=list)
+    # The transparency log's signed head the packet is proved against (`pdf.proofs`).
+    log_head: dict | None = None
 
 
 @dataclass

@@ -95,6 +95,8 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "appended": [e for e in content.files if e.is_appended],
         "markers": markers,
         "manifest_hash": manifest_hash,
+        "log_head": content.log_head,
+        "verify_url": settings.WEGO_SITE_URL.rstrip("/") + "/public/log/verify/",
         "generated_pages": generated_pages,
         "total_pages": total_pages,
         "amounts_chart": amounts_chart,

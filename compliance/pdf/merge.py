@@ -23,6 +23,7 @@ def merge(
     manifest_data: dict,
     title,
     progress=None,
+    proof_files=None,
 ):
     """The packet: the generated pages, then each appended PDF with its footers stamped.
 
@@ -64,6 +65,9 @@ def merge(
         if (entry.disposition in ("attached", "encrypted", "corrupt") or entry.is_appended) and entry.data:
             writer.add_attachment(entry.attachment_name, entry.data)
     writer.add_attachment("manifest.json", manifest_bytes(manifest_data))
+    # The log's signed head, the proofs and the offline verifier (`compliance.pdf.proofs`).
+    for name, data in (proof_files or {}).items():
+        writer.add_attachment(name, data)
     writer.add_metadata(
         {
             "/Title": title,
@@ -267,4 +271,5 @@ def _append(writer, entry, start):
         for _page in range(entry.page_count):
             writer.insert_blank_page(A4_WIDTH, A4_HEIGHT, len(writer.pages))
         return
-    entry.data = b""  # appended: not attached, and its bytes can go
+    if not entry.original_embedded:
+        entry.data = b""  # appended: not attached, and its bytes can go

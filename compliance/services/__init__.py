@@ -5,6 +5,7 @@
 - `extensions`: agreed extensions of a deadline (recorded, withdrawn).
 - `alerts`: the alert scan and the e-mail senders.  `notifications`: the in-app inbox.
 - `packets`: council packet builds.  `imports`: record imports.
+- `translog`: the transparency log (`append_leaf`, signed heads).  `law`: provision versions.
 
 `from compliance import services; services.do_forward_to_council(...)` keeps working: the
 workflow services are re-exported here.
@@ -20,10 +21,12 @@ from .city import (
 from .common import Outcome, fiscal_year_range
 from .extensions import do_record_extension, do_withdraw_extension
 from .submissions import DocSpec, do_receive_submission, next_receipt_number
+from .translog import append_leaf
 
 __all__ = [
     "DocSpec",
     "Outcome",
+    "append_leaf",
     "do_forward_to_council",
     "do_receive_submission",
     "do_record_delay_reason",

@@ -20,9 +20,11 @@ from ..models import (
     Forwarding,
     ForwardingItem,
     InspectionRequest,
+    LogLeaf,
     Party,
 )
 from ..rules.kinds import RESULTS_KINDS
+from . import translog
 from .common import _check_fiscal_year, _check_not_future, _once
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
                     kind=doc.kind,
                     fiscal_year=doc.fiscal_year,
                 )
+            translog.log_record(LogLeaf.Kind.FORWARDING, forwarding)
             return forwarding
 
         return _once(by, token, "forwarding", Forwarding, create)
@@ -122,6 +125,7 @@ def do_report_to_committee(
                 committee=committee, session=session, reported_on=reported_on, recorded_by=by, note=note
             )
             report.documents.set(docs)
+            translog.log_record(LogLeaf.Kind.COMMITTEE_REPORT, report)
             return report
 
         return _once(by, token, "committee_report", CommitteeReport, create)

@@ -3,7 +3,8 @@
 from django.db import transaction
 
 from .. import audit
-from ..models import RecordCoverage
+from ..models import LogLeaf, RecordCoverage
+from . import translog
 
 FIELDS = ("stream", "starts_on", "ends_on", "source", "note")
 
@@ -21,4 +22,5 @@ def do_save_coverage(*, by, ip=None, coverage=None, **values):
                 setattr(row, name, values[name])
         row.full_clean()
         row.save()
+        translog.log_record(LogLeaf.Kind.COVERAGE, row)
     return row

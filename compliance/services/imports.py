@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, register
 from ..dataio.resources import IMPORTABLE, RESOURCES, ImportFileError
 from ..dataio.tables import read_table
+from . import translog
 
 ACTION_LABELS = {
     "new": gettext_lazy("create"),
@@ -196,6 +197,8 @@ def do_import_records(
     # writes its audit entries in one go at its end (audit.batched), and refreshes the
     # stored register once for what it touched, not once per row.
     with audit.discarded() if dry_run else transaction.atomic(), audit.batched(), register.batch():
+        logged_kind = None if dry_run else translog.IMPORTED_KINDS.get(resource_name)
+        before = translog.snapshot(logged_kind) if logged_kind else {}
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
         )
@@ -219,6 +222,9 @@ def do_import_records(
             transaction.set_rollback(True)
         else:
             report.applied = True
+            # What the import created or changed goes into the transparency log, in
+            # the same transaction.
+            translog.log_import(resource_name, before)
     return report
 
 

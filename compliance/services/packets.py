@@ -23,7 +23,7 @@ from ..models import PacketBuild
 from ..pdf.build import build as build_packet_pdf
 from ..pdf.content import PacketError, PacketRequest, collect, estimate_pages
 from ..storage import store_bytes
-from . import leases
+from . import leases, translog
 from .common import _once
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def run_build(build_id: int, worker: str = "web"):
         held.finish(PacketBuild.State.FAILED, error=str(message))
         return builds.get()
 
+    publish_log_head()
     with translation.override(build.language):
         try:
             built = build_packet_pdf(request_from_build(build), progress)
@@ -155,6 +156,15 @@ def run_build(build_id: int, worker: str = "web"):
         manifest_hash=built.manifest_hash,
     )
     return builds.get()
+
+
+def publish_log_head():
+    """Sign a head covering every leaf, so the packet's proofs reach its newest records.
+    Without a signing key the packet is still built, without proof (and says so)."""
+    try:
+        translog.do_publish_head()
+    except Exception:  # noqa: BLE001 - a packet must not fail for want of a proof
+        logger.exception("no log head could be signed for the packet")
 
 
 def do_queue_build(build) -> None:

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import emails, queue
-from ..models import DocumentFile, ReceiptEmail
+from ..models import DocumentFile, LogLeaf, ReceiptEmail
 from ..roles import DPO
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,23 @@ def _claim(email_id, now) -> bool:
 
 def receipt_context(submission):
     files = list(DocumentFile.objects.filter(document__submission=submission).select_related("document").order_by("pk"))
-    return {"submission": submission, "files": files, "site_url": settings.WEGO_SITE_URL.rstrip("/")}
+    # Each document's leaf in the transparency log: WeGO can later prove the receipt.
+    titles = {}
+    for f in files:
+        titles.setdefault(f.document_id, f.document.title)
+    refs = {f"document:{doc_id}": doc_id for doc_id in titles}
+    leaves = {refs[leaf.ref]: leaf for leaf in LogLeaf.objects.filter(ref__in=refs).order_by("index")}
+    log_entries = [
+        {"title": titles[doc_id], "index": leaves[doc_id].index, "leaf_hash": leaves[doc_id].leaf_hash}
+        for doc_id in titles
+        if doc_id in leaves
+    ]
+    return {
+        "submission": submission,
+        "files": files,
+        "log_entries": log_entries,
+        "site_url": settings.WEGO_SITE_URL.rstrip("/"),
+    }
 
 
 def do_send_receipt_email(email_id, now=None):

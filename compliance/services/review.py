@@ -19,9 +19,10 @@ from .. import audit, emails, queue
 from ..access import can_comment_on, can_record_review
 from ..display import date_label
 from ..labels import fiscal_year_label
-from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, ReadLogEntry, ReviewComment, ReviewOutcome
+from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, LogLeaf, ReadLogEntry, ReviewComment, ReviewOutcome
 from ..reviews import lineage
 from ..roles import WEGO, role_of
+from . import translog
 from .common import _once
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def do_record_review(
                     )
             else:
                 target = None  # only a revision request has a target
-            return ReviewOutcome.objects.create(
+            row = ReviewOutcome.objects.create(
                 document=document,
                 decision=decision,
                 message=message.strip(),
@@ -122,6 +123,8 @@ def do_record_review(
                 recorded_by_role=role_of(by) or "",
                 created_at=now,
             )
+            translog.log_record(LogLeaf.Kind.REVIEW_OUTCOME, row, now=now)
+            return row
 
         outcome = _once(by, token, "review_outcome", ReviewOutcome, create)
         if outcome.created:

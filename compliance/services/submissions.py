@@ -16,11 +16,12 @@ from ..models import (
     Document,
     DocumentFile,
     DocumentKind,
+    LogLeaf,
     ReceiptCounter,
     Submission,
 )
 from ..rules.kinds import PLAN_KINDS
-from . import receipts
+from . import receipts, translog
 from .common import _check_fiscal_year, _lock, _once
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def do_receive_submission(*, by, documents: list[DocSpec], note="", token=None, 
                             content_type=checked.content_type,
                             uploaded_by=by,
                         )
+                    translog.log_record(LogLeaf.Kind.RECEIPT, doc, now=now)
                 return submission
 
             outcome = _once(by, token, "submission", Submission, create)

@@ -38,3 +38,11 @@ def status_label(obligation):
     from compliance.labels import status_label as label
 
     return label(obligation)
+
+
+@register.simple_tag
+def log_entry(document):
+    """The newest transparency-log leaf of a received document (its receipt), or None."""
+    from ..models import LogLeaf
+
+    return LogLeaf.objects.filter(ref=f"document:{document.pk}").order_by("-index").first()

@@ -23,9 +23,11 @@ from .. import disclosure, register
 from ..alert_text import absolute_url
 from ..display import date_label
 from ..labels import fiscal_year_label, status_label
-from ..models import AlertPreference
+from ..models import AlertPreference, LogHead
 
 FEED_LIMIT = 100
+# The newest signed heads of the transparency log in the public feed.
+HEADS_IN_FEED = 20
 OVERDUE, FULFILLED, FORWARDED, REPORTED = "overdue", "fulfilled", "forwarded", "reported"
 # Statuses that say the duty was (or still is) past due. "no_record" is not one: the
 # records do not cover that time, so the register makes no claim (DOMAIN.md).
@@ -83,7 +85,7 @@ def _title(change):
     }[change.kind] % values
 
 
-def _atom(request, title, link, items, public):
+def _atom(request, title, link, items, public, heads=()):
     feed = Atom1Feed(
         title=title,
         link=absolute_url(link),
@@ -108,6 +110,17 @@ def _atom(request, title, link, items, public):
             unique_id=f"tag:wego-article17,{change.day.isoformat()}:{change.uid}",
             pubdate=when,
             updateddate=when,
+        )
+    for head in heads:
+        # The transparency log's signed heads: a reader of the feed keeps a copy of each,
+        # which the city cannot take back (README "Proof anyone can check").
+        feed.add_item(
+            title=_("Signed log head: %(n)s entries") % {"n": head.tree_size},
+            link=absolute_url(reverse("public_log")),
+            description=head.body,
+            unique_id=f"tag:wego-article17,{head.timestamp.date().isoformat()}:log-head:{head.tree_size}:{head.root_hash}",
+            pubdate=head.timestamp,
+            updateddate=head.timestamp,
         )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
@@ -138,7 +151,10 @@ def public_feed(request):
     reg = register.load()
     forwarded = disclosure.forwarded_document_ids(today)
     items = changes(recent(reg, today), today, public=True, forwarded_ids=forwarded)
-    return _atom(request, _("WeGO Article 17: changes in the public register"), reverse("public_register"), items, True)
+    heads = LogHead.objects.order_by("-timestamp", "-pk")[:HEADS_IN_FEED]
+    return _atom(
+        request, _("WeGO Article 17: changes in the public register"), reverse("public_register"), items, True, heads
+    )
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .. import queue, storage
+from .. import log_heads, queue, storage
 from ..services.alerts import last_successful_scan, next_scan_due
 
 
@@ -35,6 +35,20 @@ def _scan_state(now):
         "next_scan_due": due.isoformat() if due else None,
         "scan_missed": missed,
         "scan_stale": missed,
+    }
+
+
+def _log_state():
+    """For administrators only (it reads every leaf): `manage.py verify_log`'s check. A
+    broken log is reported here, never a reason to take the app out of service."""
+    result = log_heads.check_log()
+    newest = log_heads.latest_head()
+    return {
+        "status": "error" if result["problems"] else "ok",
+        "tree_size": result["tree_size"],
+        "heads": result["heads"],
+        "newest_head_at": newest.timestamp.isoformat() if newest else None,
+        "problems": result["problems"],
     }
 
 
@@ -64,4 +78,6 @@ def health(request):
         body["register"] = register.verify()
     ok = database == "ok" and broker == "ok" and store["storage"] == "ok"
     body["status"] = "ok" if ok else "error"
+    if database == "ok" and getattr(request.user, "is_superuser", False):
+        body["transparency_log"] = _log_state()
     return JsonResponse(body, status=200 if ok else 503)

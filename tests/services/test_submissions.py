@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from compliance import services
 from compliance.dataio.uploads import validate_upload
-from compliance.models import AuditEntry, Document, DocumentFile, FormToken, Submission
+from compliance.models import AuditEntry, Document, DocumentFile, FormToken, LogLeaf, Submission
 from tests import workflow_samples as samples
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,8 @@ def test_wego_uploads_a_plan_and_gets_a_receipt(
         [(wego_user.email, "sent"), (dpo_user.email, "sent")]
     )
     assert all("WEGO-2025-0001" in m.subject and digest in m.body for m in mail.outbox)
+    leaf = LogLeaf.objects.get(ref=f"document:{submission.documents.get().pk}")
+    assert all(leaf.leaf_hash in m.body and f"{leaf.index}" in m.body for m in mail.outbox)
 
 
 def test_receipt_pdf_holds_number_time_and_hash(client, seed, wego_user, council_user):
@@ -116,6 +118,10 @@ def test_receipt_pdf_holds_number_time_and_hash(client, seed, wego_user, council
     assert "WEGO-2025-0001" in text
     assert re.search(r"(2025\. 7\. 15\.\(화\)|Tue 15 Jul 2025,) 19:30 KST", text)
     assert DocumentFile.objects.get().sha256[:16] in text.replace("\n", "")
+    # The receipt's proof: its transparency-log entry and leaf hash.
+    leaf = LogLeaf.objects.get(ref=f"document:{submission.documents.get().pk}")
+    assert leaf.leaf_hash[:16] in text.replace("\n", "")
+    assert f"{leaf.index}" in text
 
 
 def test_download_serves_the_exact_bytes_as_an_attachment(client, seed, wego_user, council_user):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from compliance.pdf.build import build
 from compliance.pdf.content import EmptyScope, InvalidRequest, PacketRequest
+from compliance.services.packets import publish_log_head
 
 
 def _date(value, name):
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"폴더가 없습니다 / no such folder: {output.parent}", returncode=2)
         try:
+            publish_log_head()
             packet = build(req)
         except EmptyScope as exc:
             raise CommandError(f"{exc} (no PDF written)", returncode=1) from None
