@@ -161,6 +161,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "15"))
 # Back-off of a failed receipt e-mail: this many seconds, then twice as long each time (6 h at most).
 WEGO_EMAIL_RETRY_SECONDS = int(os.environ.get("WEGO_EMAIL_RETRY_SECONDS", "300"))
+# A sent e-mail whose record fails (the database went away right after the send) is
+# recorded again for up to this long before the worker gives up (compliance/services/outbox.py).
+WEGO_MARK_SENT_RETRY_SECONDS = int(os.environ.get("WEGO_MARK_SENT_RETRY_SECONDS", "120"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
