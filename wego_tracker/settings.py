@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -246,8 +247,12 @@ WEGO_MAX_ZIP_EXPANDED_BYTES = int(os.environ.get("WEGO_MAX_ZIP_EXPANDED_BYTES", 
 WEGO_MAX_ZIP_MEMBERS = int(os.environ.get("WEGO_MAX_ZIP_MEMBERS", "200"))
 # Files per submission.
 WEGO_MAX_FILES_PER_SUBMISSION = int(os.environ.get("WEGO_MAX_FILES_PER_SUBMISSION", "10"))
-# Take the client address from X-Forwarded-For (only behind a proxy that sets it).
-WEGO_TRUST_X_FORWARDED_FOR = env_bool("WEGO_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the
+# client address is REMOTE_ADDR). With N, the client is the N-th address from the right:
+# what a caller writes into the header itself is never believed (compliance.audit.client_ip).
+# "true"/"yes" mean 1 (one proxy, as in docker-compose).
+_xff = os.environ.get("WEGO_TRUST_X_FORWARDED_FOR", "0").strip().lower()
+WEGO_TRUST_X_FORWARDED_FOR = 1 if _xff in {"true", "yes", "on"} else (int(_xff) if _xff.isdigit() else 0)
 # Records the actor and address of each audited write (after authentication).
 MIDDLEWARE += ["compliance.audit.AuditContextMiddleware"]
 # Absolute address of the app, for links in e-mails.
@@ -425,6 +430,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+
+def _next_redis_db(url):
+    """REDIS_URL with the next database number (redis://h:6379/0 -> /1): the limits never
+    share a database with the broker's queues."""
+    parts = urlsplit(url)
+    number = parts.path.strip("/")
+    number = int(number) if number.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
+
 # Cached page fragments (compliance/views/fragments.py), keyed by the display version:
 # each process keeps its own in memory. Nothing else is cached, so a stopped Redis never
 # takes a page down, and no fragment outlives a restart (new code, new settings). A
@@ -432,6 +447,20 @@ SPECTACULAR_SETTINGS = {
 # makes a new key; the oldest third goes when full) stay under 30 MB a process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-default"},
+    # What must be shared by every gunicorn process and container: the API rate limits
+    # (compliance.views.api.auth). Redis when REDIS_URL is set (production); the embedded
+    # default has one process. Short timeouts: a stopped Redis costs a request 0.5 s and
+    # lifts the limits (logged), it never answers 500.
+    "limits": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("WEGO_LIMITS_REDIS_URL") or _next_redis_db(REDIS_URL),
+            "KEY_PREFIX": "wego-limits",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-limits"}
+    ),
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "wego-fragments",
