@@ -17,5 +17,6 @@ class ComplianceConfig(AppConfig):
 
         register.connect_signals()
         # Register the Celery tasks in every process (web included): `compliance.queue`
-        # sends them by name and must find them registered.
-        from . import tasks  # noqa: F401
+        # sends them by name and must find them registered; and the deployment checks
+        # (`check --deploy` warns about an audit key that is not set).
+        from . import checks, tasks  # noqa: F401

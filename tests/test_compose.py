@@ -50,3 +50,16 @@ def test_compose_runs_the_app_as_a_role_that_is_not_a_superuser():
         assert services[name]["environment"]["WEGO_BEHIND_TLS_PROXY"] == "1", name
     assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://wego_owner:")
     assert (ROOT / "deploy" / "postgres" / "init-roles.sh").stat().st_mode & 0o111
+
+
+def test_only_the_audit_publisher_can_write_the_audit_heads():
+    compose = YAML(typ="safe").load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ("web", "worker", "beat", "migrate"):
+        mounts = [v for v in services[name]["volumes"] if v.startswith("audit-heads:")]
+        assert mounts == ["audit-heads:/app/var/audit-heads:ro"], name
+        assert services[name]["environment"]["WEGO_AUDIT_HEAD_PUBLISHER"] == "separate", name
+        assert services[name]["environment"]["WEGO_AUDIT_KEY"].startswith("${WEGO_AUDIT_KEY:?"), name
+    publisher = services["audit-publisher"]
+    assert publisher["volumes"] == ["audit-heads:/app/var/audit-heads"]
+    assert publisher["command"][:3] == ["python", "manage.py", "publish_audit_heads"]

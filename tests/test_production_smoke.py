@@ -145,6 +145,7 @@ def stack():
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "WEGO_", "CELERY", "EMAIL"))},
         "WEGO_PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "WEGO_AUDIT_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "WEGO_BEHIND_TLS_PROXY": "1",
         "DATABASE_URL": f"postgres://{app}:{app_pw}@127.0.0.1:5432/{db}",

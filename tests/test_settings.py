@@ -53,7 +53,11 @@ def test_starttls_and_implicit_tls_together_are_refused(monkeypatch):
         load(monkeypatch, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
 
 
-PRODUCTION = {"WEGO_PRODUCTION": "1", "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-characters-0123456789"}
+PRODUCTION = {
+    "WEGO_PRODUCTION": "1",
+    "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-characters-0123456789",
+    "WEGO_AUDIT_KEY": "a" * 16 + "-synthetic-audit-key-for-tests-0123456789",
+}
 
 
 def test_production_redirects_to_https_behind_the_proxy_and_sends_hsts(monkeypatch):

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Control characters in the address or a form, and the API's answer when the database
+    # is down (compliance/views/guards.py).
+    "compliance.views.guards.RequestGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -371,8 +374,19 @@ WEGO_MAIL_PAUSE_SECONDS = int(os.environ.get("WEGO_MAIL_PAUSE_SECONDS", "60"))
 WEGO_AUDIT_KEY = os.environ.get("WEGO_AUDIT_KEY", "")
 if not WEGO_AUDIT_KEY and os.environ.get("WEGO_AUDIT_KEY_FILE"):
     WEGO_AUDIT_KEY = Path(os.environ["WEGO_AUDIT_KEY_FILE"]).read_text("utf-8").strip()
-if not WEGO_AUDIT_KEY:
+# Unset: a key derived from SECRET_KEY, for the demo and tests only (`check --deploy` warns).
+WEGO_AUDIT_KEY_DERIVED = not WEGO_AUDIT_KEY
+if WEGO_AUDIT_KEY_DERIVED:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "WEGO_AUDIT_KEY (or WEGO_AUDIT_KEY_FILE) must be set when WEGO_PRODUCTION=1: it signs the audit "
+            "trail, and a key derived from SECRET_KEY would change with it."
+        )
     WEGO_AUDIT_KEY = hashlib.sha256(f"wego-audit-trail:{SECRET_KEY}".encode()).hexdigest()
+# "worker": the worker publishes the head (beat, every WEGO_AUDIT_HEAD_EVERY_MINUTES);
+# "separate": only a process of its own does (`manage.py publish_audit_heads --every`,
+# docker-compose's audit-publisher), and the head folder is read-only for everyone else.
+WEGO_AUDIT_HEAD_PUBLISHER = os.environ.get("WEGO_AUDIT_HEAD_PUBLISHER", "worker")
 # Where the trail's head is published as write-once, signed files (one per change, at
 # most every WEGO_AUDIT_HEAD_EVERY_MINUTES): somewhere the database role cannot write,
 # ideally append-only storage or another machine's mount. verify_audit checks the trail
@@ -386,12 +400,13 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "compliance.tasks.recover",
             "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
         },
-        "publish-audit-head": {
-            "task": "compliance.tasks.publish_audit_head",
-            "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
-        },
     }
 )
+if WEGO_AUDIT_HEAD_PUBLISHER == "worker":
+    CELERY_BEAT_SCHEDULE["publish-audit-head"] = {
+        "task": "compliance.tasks.publish_audit_head",
+        "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
+    }
 
 # --- The open register: public page, read API, feeds, calculator (issue 12) -------------
 # 0 turns off the public register (/public/, the public feeds and calendar, public files)

@@ -1,0 +1,51 @@
+"""Where the audit trail's published heads are recorded in the database (issue 25), so
+that head files deleted with the trail are reported, not taken for "nothing published".
+
+The table gets the display-version trigger every table of this app has unless no page
+fragment ignores it (migration 0023, tests/test_fragments.py).
+"""
+
+import importlib
+
+from django.db import migrations, models
+
+TABLE = "compliance_auditheadpublication"
+
+
+def _display():
+    return importlib.import_module("compliance.migrations.0023_display_version")
+
+
+def add_trigger(apps, schema_editor):
+    _display().add_display_triggers(schema_editor, [TABLE])
+
+
+def drop_trigger(apps, schema_editor):
+    _display().drop_display_triggers(schema_editor, [TABLE])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("compliance", "0023_display_version"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="AuditHeadPublication",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(unique=True, verbose_name="head number")),
+                ("seq", models.PositiveBigIntegerField(verbose_name="sequence")),
+                ("entry_hash", models.CharField(max_length=64)),
+                ("key_id", models.CharField(max_length=16, verbose_name="audit key id")),
+                ("file_name", models.CharField(max_length=120, verbose_name="file")),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
+            ],
+            options={
+                "verbose_name": "published audit head",
+                "verbose_name_plural": "published audit heads",
+                "ordering": ["number"],
+            },
+        ),
+        migrations.RunPython(add_trigger, drop_trigger),
+    ]
