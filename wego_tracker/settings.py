@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "compliance",
 ]
 
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     # Control characters in the address or a form, and the API's answer when the database
     # is down (compliance/views/guards.py).
     "compliance.views.guards.RequestGuardMiddleware",
+    # Content-Security-Policy (settings below); Permissions-Policy comes from the guard.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,6 +194,30 @@ if not SECURE_HSTS_PRELOAD:
     # browsers for good: the city's decision, not this app's. SECURE_HSTS_PRELOAD=1 once made.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only, no inline script or style, no eval, nothing framed. The pages need no more: their
+# script is static/js/app.js, htmx is served from static/vendor (with its inline
+# indicator styles off: templates/base.html, static/css/app.css), and the API docs load
+# Swagger UI's files and their start-up script from this site (SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the app never uses, switched off for it and anything it might embed.
+WEGO_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@
   or value are refused with a 400 before anything reaches PostgreSQL, which refuses NUL
   in text and answered a 500 (`/calendar/%00.ics`, `/feeds/%00.atom`). A NUL in a posted
   form field is refused the same way (line breaks and tabs in text are fine there).
+- Every answer carries the Permissions-Policy (settings.WEGO_PERMISSIONS_POLICY).
 - The read API answers problem details (RFC 9457) even when the database is down: a 503
   with Retry-After, never the HTML error page.
 """
@@ -11,6 +12,7 @@
 import logging
 import unicodedata
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -53,11 +55,14 @@ class RequestGuardMiddleware:
             values.append(name)
             values.extend(items)
         if any(has_control_characters(v) for v in values):
-            return _refuse(
+            response = _refuse(
                 request,
                 _("The address contains a control character (such as NUL); it was not looked up."),
             )
-        return self.get_response(request)
+        else:
+            response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.WEGO_PERMISSIONS_POLICY)
+        return response
 
     def process_view(self, request, view, args, kwargs):
         if request.method == "POST" and request.content_type in (
