@@ -70,6 +70,14 @@ def test_production_redirects_to_https_behind_the_proxy_and_sends_hsts(monkeypat
     assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
 
 
+def test_production_without_a_tls_proxy_answers_plain_http(monkeypatch):
+    """The compose stack at http://localhost:8000/: nothing serves HTTPS, so nothing
+    redirects there or sets cookies only HTTPS may carry."""
+    settings = load(monkeypatch, **PRODUCTION)
+    assert settings["SECURE_SSL_REDIRECT"] is False and settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False
+
+
 def test_the_proxy_header_is_trusted_only_when_said_so(monkeypatch):
     assert "SECURE_PROXY_SSL_HEADER" not in load(monkeypatch, **PRODUCTION)
     local = load(monkeypatch)

@@ -174,7 +174,12 @@ WEGO_MARK_SENT_RETRY_SECONDS = int(os.environ.get("WEGO_MARK_SENT_RETRY_SECONDS"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+# Production behind a TLS-terminating proxy (WEGO_BEHIND_TLS_PROXY=1) is served over
+# HTTPS only: secure cookies, the redirect and HSTS default on. Without the proxy (the
+# compose stack opened at http://localhost:8000/) they default off, since nothing would
+# answer HTTPS; `check --deploy` then warns. Each can still be set on its own.
+_HTTPS = PRODUCTION and env_bool("WEGO_BEHIND_TLS_PROXY", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
 
 # --- HTTPS (production: `manage.py check --deploy` is clean) ------------------------------
 # The app serves plain HTTP behind a TLS-terminating reverse proxy (docker-compose).
@@ -182,11 +187,11 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTI
 # proxy sets that header and clients cannot reach the app around the proxy.
 if env_bool("WEGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
 # The container health check asks over plain HTTP from inside; it is never redirected.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if _HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = []
 if not SECURE_HSTS_PRELOAD:
