@@ -322,6 +322,11 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_UNZIPPED_BYTES",
 IMPORT_MAX_CELL_CHARS = int(os.environ.get("WEGO_IMPORT_MAX_CELL_CHARS", "10000"))
 # A file checked in a dry run waits here for its confirmation, and is removed once the
 # confirmation token has expired (compliance/dataio/pending.py).
+# Bounds checked in an XLSX before it is parsed (compliance/dataio/bounds.py): a few MB
+# compressed can declare millions of texts or cells. And the time reading may take.
+WEGO_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("WEGO_IMPORT_MAX_SHARED_STRINGS", "200000"))
+WEGO_IMPORT_MAX_CELLS = int(os.environ.get("WEGO_IMPORT_MAX_CELLS", "500000"))
+WEGO_IMPORT_READ_SECONDS = int(os.environ.get("WEGO_IMPORT_READ_SECONDS", "60"))
 IMPORT_PENDING_DIR = Path(os.environ.get("WEGO_IMPORT_PENDING_DIR", VAR_DIR / "import-pending"))
 IMPORT_PENDING_MAX_AGE = int(os.environ.get("WEGO_IMPORT_PENDING_MAX_AGE", "3600"))
 CELERY_BEAT_SCHEDULE["sweep-pending-imports"] = {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600}

@@ -22,6 +22,7 @@ from ..labels import fiscal_year_label
 from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, ReadLogEntry, ReviewComment, ReviewOutcome
 from ..reviews import lineage
 from ..roles import WEGO, role_of
+from ..rules.text import has_visible_text
 from .common import _once
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ Decision = ReviewOutcome.Decision
 
 
 def _check_text(text, field, *, required, missing_message):
-    if required and not text.strip():
+    if required and not has_visible_text(text):
+        # Also text made only of zero-width or other invisible characters: it looks empty.
         raise ValidationError({field: missing_message})
     if len(text) > MAX_REVIEW_TEXT:
         raise ValidationError(

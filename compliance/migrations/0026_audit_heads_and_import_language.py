@@ -1,5 +1,6 @@
-"""Where the audit trail's published heads are recorded in the database (issue 25), so
-that head files deleted with the trail are reported, not taken for "nothing published".
+"""Issue 25's schema: where the audit trail's published heads are recorded in the
+database, so that head files deleted with the trail are reported, not taken for "nothing
+published"; and the language of each background import, which reports in it.
 
 The table gets the display-version trigger every table of this app has unless no page
 fragment ignores it (migration 0023, tests/test_fragments.py).
@@ -48,4 +49,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(add_trigger, drop_trigger),
+        # The language the requester asked in: a background import reports in it.
+        migrations.AddField(
+            model_name="importjob",
+            name="language",
+            field=models.CharField(default="ko", max_length=8, verbose_name="language"),
+        ),
     ]
