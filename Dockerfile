@@ -16,11 +16,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     WEGO_VAR_DIR=/app/var
 
-# Pango/HarfBuzz for WeasyPrint PDFs, NanumGothic for Korean text, libmagic for uploads,
-# gettext for the translations, curl and procps for the health checks.
+# Pango/HarfBuzz for WeasyPrint PDFs, NanumGothic for Korean text, gettext for the
+# translations, curl and procps for the health checks. (Uploads are checked by their
+# structure in compliance/filecheck/, not by libmagic.)
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 fonts-nanum gettext curl procps \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum gettext curl procps \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -34,7 +35,7 @@ RUN export WEGO_PRODUCTION=1 SECRET_KEY=build-only \
     && python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 \
     && python manage.py collectstatic --no-input -v 0
 
-RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var/private /app/var/audit-heads && chown -R wego /app/var
+RUN useradd --create-home --uid 1000 wego && mkdir -p /app/var/private /app/var/audit-heads /app/var/import-pending && chown -R wego /app/var
 USER wego
 
 EXPOSE 8000

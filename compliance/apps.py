@@ -20,8 +20,9 @@ class ComplianceConfig(AppConfig):
         register.connect_signals()
         post_migrate.connect(_register_built, sender=self, dispatch_uid="register-built")
         # Register the Celery tasks in every process (web included): `compliance.queue`
-        # sends them by name and must find them registered.
-        from . import tasks  # noqa: F401
+        # sends them by name and must find them registered; and the deployment checks
+        # (`check --deploy` warns about an audit key that is not set).
+        from . import checks, tasks  # noqa: F401
 
 
 def _register_built(sender, using="default", **_kwargs):

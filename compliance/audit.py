@@ -26,6 +26,7 @@ import datetime
 import decimal
 import hashlib
 import hmac
+import ipaddress
 import json
 
 from django.conf import settings
@@ -43,11 +44,23 @@ _current = contextvars.ContextVar("wego_audit_actor", default=(None, None))
 
 
 def client_ip(request):
-    if settings.WEGO_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or, behind WEGO_TRUST_X_FORWARDED_FOR proxies,
+    the address the outermost of them saw.
+
+    Each trusted proxy appends the address it received from, so with N proxies the
+    client is the N-th entry from the right of X-Forwarded-For; anything left of it was
+    written by the client and is never believed (the leftmost entry let any caller
+    choose its own address, and so its own rate limit). Not an address: None."""
+    proxies = settings.WEGO_TRUST_X_FORWARDED_FOR
+    address = request.META.get("REMOTE_ADDR") or ""
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            address = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 class AuditContextMiddleware:

@@ -72,3 +72,11 @@ def send(name, to, context, language="ko", headers=None, connection=None):
         _paused_until = timezone.now() + datetime.timedelta(seconds=settings.WEGO_MAIL_PAUSE_SECONDS)
         raise
     return message
+
+
+def message_id(kind, pk) -> str:
+    """The same Message-ID every time one recorded e-mail is sent (`alert`, 42): in the
+    rare case a send is repeated (the mail server took it, then the worker died before
+    recording it), mail clients and relays see one message, not two."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "wego-tracker.invalid"
+    return f"<wego-{kind}-{pk}@{domain}>"

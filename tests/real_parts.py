@@ -54,6 +54,10 @@ class SmtpState:
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     released: threading.Event = field(default_factory=threading.Event)
+    # Accept this many messages, then hang at the next MAIL FROM (a relay that wedges
+    # mid-batch); `hanging` is set once a client waits there.
+    hang_after: int | None = None
+    hanging: threading.Event = field(default_factory=threading.Event)
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
@@ -96,6 +100,10 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                     self.write("235 2.7.0 Authentication successful")
                 else:
                     self.write("504 5.5.4 Only AUTH PLAIN with an initial response")
+            elif verb == "MAIL" and state.hang_after is not None and len(state.messages) >= state.hang_after:
+                state.hanging.set()
+                state.released.wait(self.timeout)
+                return
             elif verb == "MAIL":
                 sender, recipients = line.split(":", 1)[1].strip().strip("<>").split(">")[0], []
                 self.write("250 OK")
@@ -149,6 +157,7 @@ class SmtpListener:
 
     def set_mode(self, mode):
         self.state.mode = mode
+        self.state.hang_after = None
         if mode != "hang":
             self.state.released.set()
             self.state.released = threading.Event()

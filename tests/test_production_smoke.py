@@ -145,6 +145,8 @@ def stack():
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "WEGO_", "CELERY", "EMAIL"))},
         "WEGO_PRODUCTION": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "WEGO_AUDIT_KEY": secrets.token_urlsafe(40),
+        "WEGO_API_ANON_RATE": "20/minute",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "WEGO_BEHIND_TLS_PROXY": "1",
         "DATABASE_URL": f"postgres://{app}:{app_pw}@127.0.0.1:5432/{db}",
@@ -155,15 +157,24 @@ def stack():
         "EMAIL_TIMEOUT": "5",
         "DEFAULT_FROM_EMAIL": "wego-tracker@example.invalid",
         "WEGO_SITE_URL": f"https://127.0.0.1:{WEB_PORT}",
-        "WEGO_VAR_DIR": str(tmp / "var"),
-        "WEGO_PRIVATE_STORAGE": str(tmp / "private"),
+        # What the web app and the worker both read lives on shared volumes (compose:
+        # uploads, import-pending); each has a working folder of its own (below).
+        "WEGO_PRIVATE_STORAGE": str(tmp / "shared" / "private"),
+        "WEGO_IMPORT_PENDING_DIR": str(tmp / "shared" / "import-pending"),
+        # Every import check goes to the worker, as large files do.
+        "WEGO_IMPORT_SYNC_MAX_BYTES": "0",
         "WEGO_LOG_KEY_FILE": _log_key(tmp),
         "WEGO_STATIC_ROOT": str(tmp / "static"),
         # Every packet goes to the worker, as large ones do.
         "WEGO_PACKET_SYNC_MAX_PAGES": "0",
         "LOG_LEVEL": "INFO",
     }
+    env["WEGO_VAR_DIR"] = str(tmp / "setup-var")
     owner_env = dict(env, DATABASE_URL=f"postgres://{owner}:{owner_pw}@127.0.0.1:5432/{db}")
+    # Separate working folders, as separate containers have.
+    web_env, worker_env, beat_env = (
+        dict(env, WEGO_VAR_DIR=str(tmp / f"{name}-var")) for name in ("web", "worker", "beat")
+    )
     manage = [PYTHON, "manage.py"]
     processes = []
     logs = {}
@@ -203,8 +214,13 @@ def stack():
                 "--timeout",
                 "30",
             ],
+            web_env,
         )
-        spawn("worker", [str(bin_dir / "celery"), "-A", "wego_tracker", "worker", "--concurrency=1", "--loglevel=INFO"])
+        spawn(
+            "worker",
+            [str(bin_dir / "celery"), "-A", "wego_tracker", "worker", "--concurrency=1", "--loglevel=INFO"],
+            worker_env,
+        )
         spawn(
             "beat",
             [
@@ -218,6 +234,7 @@ def stack():
                 "--pidfile",
                 str(tmp / "beat.pid"),
             ],
+            beat_env,
         )
         base = f"http://127.0.0.1:{WEB_PORT}"
         # Booting gunicorn's workers imports the whole app; on a loaded 2-core machine that
@@ -371,3 +388,42 @@ def _log_key(tmp):
     )
     path.chmod(0o400)
     return str(path)
+
+
+def test_a_background_import_checked_by_the_worker_from_the_shared_folder(stack):
+    """The web app keeps the file, the worker (another working folder) reads it: before
+    issue 25 the file stayed in the web container's own folder and the job failed."""
+    base, logs = stack["base"], stack["logs"]
+    dpo = Browser(base)
+    dpo.login("dpo")
+    page = dpo.get("/data/import/")
+    assert page.status_code == 200
+    csv = "year,amount,seconded_staff,source\n2098,2098,,SYNTHETIC SMOKE TEST DATA\n2099,2099,,SYNTHETIC SMOKE TEST DATA\n"
+    response = dpo.post(
+        "/data/import/",
+        {"step": "check", "resource": "seoul_support"},
+        files={"file": ("smoke.csv", csv.encode(), "text/csv")},
+    )
+    assert response.status_code == 302 and "/data/import/jobs/" in response.headers["Location"], response.text[:2000]
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+    def state():
+        with psycopg.connect(_admin_conninfo(stack["db"])) as conn:
+            row = conn.execute("SELECT state, error FROM compliance_importjob WHERE id = %s", [job_id]).fetchone()
+        return row if row and row[0] in ("done", "failed") else None
+
+    finished, error = _wait(state, "the import check by the worker", logs)
+    assert finished == "done", error
+    assert dpo.get(response.headers["Location"]).status_code == 200
+
+
+def test_api_limits_hold_across_gunicorn_workers_whatever_x_forwarded_for_says(stack):
+    codes = [
+        requests.get(
+            stack["base"] + "/api/v1/duty-rules/",
+            headers={"X-Forwarded-For": f"198.51.100.{i}", "X-Forwarded-Proto": "https", "Connection": "close"},
+            timeout=10,
+        ).status_code
+        for i in range(30)
+    ]
+    assert codes.count(200) == 20 and codes.count(429) == 10, codes

@@ -72,6 +72,7 @@ PRODUCTION = {
     "WEGO_PRODUCTION": "1",
     "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-characters-0123456789",
     "WEGO_LOG_KEY_FILE": _log_key_file(),
+    "WEGO_AUDIT_KEY": "a" * 16 + "-synthetic-audit-key-for-tests-0123456789",
 }
 
 
@@ -91,6 +92,14 @@ def test_production_redirects_to_https_behind_the_proxy_and_sends_hsts(monkeypat
     assert settings["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600
     assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert settings["SESSION_COOKIE_SECURE"] and settings["CSRF_COOKIE_SECURE"]
+
+
+def test_production_without_a_tls_proxy_answers_plain_http(monkeypatch):
+    """The compose stack at http://localhost:8000/: nothing serves HTTPS, so nothing
+    redirects there or sets cookies only HTTPS may carry."""
+    settings = load(monkeypatch, **PRODUCTION)
+    assert settings["SECURE_SSL_REDIRECT"] is False and settings["SECURE_HSTS_SECONDS"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False
 
 
 def test_the_proxy_header_is_trusted_only_when_said_so(monkeypatch):

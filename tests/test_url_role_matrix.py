@@ -394,3 +394,55 @@ def test_every_api_url_method_and_role(client, clients, sample_kwargs, role, aut
             elif expected >= 400 and response["Content-Type"] != "application/problem+json":
                 failures.append(f"{method.upper()} {url}: {response['Content-Type']} is not problem details")
     assert not failures, "\n".join(failures)
+
+
+# Control characters in every address (issue 25: `/calendar/%00.ics` and `/feeds/%00.atom`
+# reached PostgreSQL and answered 500): refused with a 400 before any view, for everyone.
+CONTROL = ["%00", "%01", "%09", "%0A", "%0D", "%1B", "%1F", "%7F", "%C2%85", "%C2%9F"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_control_characters_in_any_address_are_a_400_never_a_500(client, clients, sample_kwargs, role):
+    if role != "anonymous":
+        client.force_login(clients[role])
+    failures = []
+    n = 0
+    for name, pattern in all_url_patterns():
+        url = url_for(name, pattern, sample_kwargs)
+        tried = []
+        text_params = [p for p in pattern.pattern.regex.groupindex if p not in ("pk", "id", "object_id")]
+        for param in text_params:
+            value = str(sample_kwargs.get(param, "v1/no-such-resource/" if param == "rest" else ""))
+            if value and value in url:
+                tried.append(url.replace(value, f"{value[:3]}{CONTROL[n % len(CONTROL)]}{value[3:]}", 1))
+                n += 1
+        tried.append(f"{url}?q=a{CONTROL[n % len(CONTROL)]}b&page=1")
+        tried.append(f"{url}?x{CONTROL[(n + 1) % len(CONTROL)]}=1")
+        n += 2
+        for address in tried:
+            response = client.get(address)
+            if response.status_code != 400:
+                failures.append(f"{name} {address}: got {response.status_code}, want 400")
+            elif address.startswith("/api/") and response["Content-Type"] != "application/problem+json":
+                failures.append(f"{name} {address}: {response['Content-Type']} is not problem details")
+    for address in ("/calendar/%00.ics", "/feeds/%00.atom", "/obligations/%00/", "/api/v1/obligations/%00/"):
+        if client.get(address).status_code != 400:
+            failures.append(f"{address}: not a 400")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ["wego_secretariat", "digital_policy_officer", "admin"])
+def test_a_nul_in_a_posted_form_is_a_400_and_saves_nothing(client, clients, sample_kwargs, role):
+    from compliance.models import AuditEntry
+
+    client.force_login(clients[role])
+    before = AuditEntry.objects.count()
+    failures = []
+    for name in [*EXPECTED_POST, *EXPECTED_POST_RECORD]:
+        pattern = dict(all_url_patterns())[name]
+        url = url_for(name, pattern, sample_kwargs)
+        response = client.post(url, {"note": "a\x00b", "name": "x\x00", "reason": "\x00", "decision": "accepted"})
+        if response.status_code not in (400, 403, 404):
+            failures.append(f"POST {name}: got {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert AuditEntry.objects.count() == before

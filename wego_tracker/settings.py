@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "compliance",
 ]
 
@@ -68,6 +70,11 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Control characters in the address or a form, and the API's answer when the database
+    # is down (compliance/views/guards.py).
+    "compliance.views.guards.RequestGuardMiddleware",
+    # Content-Security-Policy (settings below); Permissions-Policy comes from the guard.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,10 +168,18 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "15"))
 # Back-off of a failed receipt e-mail: this many seconds, then twice as long each time (6 h at most).
 WEGO_EMAIL_RETRY_SECONDS = int(os.environ.get("WEGO_EMAIL_RETRY_SECONDS", "300"))
+# A sent e-mail whose record fails (the database went away right after the send) is
+# recorded again for up to this long before the worker gives up (compliance/services/outbox.py).
+WEGO_MARK_SENT_RETRY_SECONDS = int(os.environ.get("WEGO_MARK_SENT_RETRY_SECONDS", "120"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+# Production behind a TLS-terminating proxy (WEGO_BEHIND_TLS_PROXY=1) is served over
+# HTTPS only: secure cookies, the redirect and HSTS default on. Without the proxy (the
+# compose stack opened at http://localhost:8000/) they default off, since nothing would
+# answer HTTPS; `check --deploy` then warns. Each can still be set on its own.
+_HTTPS = PRODUCTION and env_bool("WEGO_BEHIND_TLS_PROXY", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", _HTTPS)
 
 # --- HTTPS (production: `manage.py check --deploy` is clean) ------------------------------
 # The app serves plain HTTP behind a TLS-terminating reverse proxy (docker-compose).
@@ -172,11 +187,11 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTI
 # proxy sets that header and clients cannot reach the app around the proxy.
 if env_bool("WEGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
 # The container health check asks over plain HTTP from inside; it is never redirected.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if _HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = []
 if not SECURE_HSTS_PRELOAD:
@@ -184,6 +199,30 @@ if not SECURE_HSTS_PRELOAD:
     # browsers for good: the city's decision, not this app's. SECURE_HSTS_PRELOAD=1 once made.
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only, no inline script or style, no eval, nothing framed. The pages need no more: their
+# script is static/js/app.js, htmx is served from static/vendor (with its inline
+# indicator styles off: templates/base.html, static/css/app.css), and the API docs load
+# Swagger UI's files and their start-up script from this site (SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the app never uses, switched off for it and anything it might embed.
+WEGO_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+)
 
 LOGGING = {
     "version": 1,
@@ -243,8 +282,12 @@ WEGO_MAX_ZIP_EXPANDED_BYTES = int(os.environ.get("WEGO_MAX_ZIP_EXPANDED_BYTES", 
 WEGO_MAX_ZIP_MEMBERS = int(os.environ.get("WEGO_MAX_ZIP_MEMBERS", "200"))
 # Files per submission.
 WEGO_MAX_FILES_PER_SUBMISSION = int(os.environ.get("WEGO_MAX_FILES_PER_SUBMISSION", "10"))
-# Take the client address from X-Forwarded-For (only behind a proxy that sets it).
-WEGO_TRUST_X_FORWARDED_FOR = env_bool("WEGO_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the
+# client address is REMOTE_ADDR). With N, the client is the N-th address from the right:
+# what a caller writes into the header itself is never believed (compliance.audit.client_ip).
+# "true"/"yes" mean 1 (one proxy, as in docker-compose).
+_xff = os.environ.get("WEGO_TRUST_X_FORWARDED_FOR", "0").strip().lower()
+WEGO_TRUST_X_FORWARDED_FOR = 1 if _xff in {"true", "yes", "on"} else (int(_xff) if _xff.isdigit() else 0)
 # Records the actor and address of each audited write (after authentication).
 MIDDLEWARE += ["compliance.audit.AuditContextMiddleware"]
 # Absolute address of the app, for links in e-mails.
@@ -279,6 +322,11 @@ IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("WEGO_IMPORT_MAX_UNZIPPED_BYTES",
 IMPORT_MAX_CELL_CHARS = int(os.environ.get("WEGO_IMPORT_MAX_CELL_CHARS", "10000"))
 # A file checked in a dry run waits here for its confirmation, and is removed once the
 # confirmation token has expired (compliance/dataio/pending.py).
+# Bounds checked in an XLSX before it is parsed (compliance/dataio/bounds.py): a few MB
+# compressed can declare millions of texts or cells. And the time reading may take.
+WEGO_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("WEGO_IMPORT_MAX_SHARED_STRINGS", "200000"))
+WEGO_IMPORT_MAX_CELLS = int(os.environ.get("WEGO_IMPORT_MAX_CELLS", "500000"))
+WEGO_IMPORT_READ_SECONDS = int(os.environ.get("WEGO_IMPORT_READ_SECONDS", "60"))
 IMPORT_PENDING_DIR = Path(os.environ.get("WEGO_IMPORT_PENDING_DIR", VAR_DIR / "import-pending"))
 IMPORT_PENDING_MAX_AGE = int(os.environ.get("WEGO_IMPORT_PENDING_MAX_AGE", "3600"))
 CELERY_BEAT_SCHEDULE["sweep-pending-imports"] = {"task": "compliance.sweep_pending_imports", "schedule": 6 * 3600}
@@ -366,8 +414,19 @@ WEGO_MAIL_PAUSE_SECONDS = int(os.environ.get("WEGO_MAIL_PAUSE_SECONDS", "60"))
 WEGO_AUDIT_KEY = os.environ.get("WEGO_AUDIT_KEY", "")
 if not WEGO_AUDIT_KEY and os.environ.get("WEGO_AUDIT_KEY_FILE"):
     WEGO_AUDIT_KEY = Path(os.environ["WEGO_AUDIT_KEY_FILE"]).read_text("utf-8").strip()
-if not WEGO_AUDIT_KEY:
+# Unset: a key derived from SECRET_KEY, for the demo and tests only (`check --deploy` warns).
+WEGO_AUDIT_KEY_DERIVED = not WEGO_AUDIT_KEY
+if WEGO_AUDIT_KEY_DERIVED:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "WEGO_AUDIT_KEY (or WEGO_AUDIT_KEY_FILE) must be set when WEGO_PRODUCTION=1: it signs the audit "
+            "trail, and a key derived from SECRET_KEY would change with it."
+        )
     WEGO_AUDIT_KEY = hashlib.sha256(f"wego-audit-trail:{SECRET_KEY}".encode()).hexdigest()
+# "worker": the worker publishes the head (beat, every WEGO_AUDIT_HEAD_EVERY_MINUTES);
+# "separate": only a process of its own does (`manage.py publish_audit_heads --every`,
+# docker-compose's audit-publisher), and the head folder is read-only for everyone else.
+WEGO_AUDIT_HEAD_PUBLISHER = os.environ.get("WEGO_AUDIT_HEAD_PUBLISHER", "worker")
 # Where the trail's head is published as write-once, signed files (one per change, at
 # most every WEGO_AUDIT_HEAD_EVERY_MINUTES): somewhere the database role cannot write,
 # ideally append-only storage or another machine's mount. verify_audit checks the trail
@@ -381,12 +440,13 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "compliance.tasks.recover",
             "schedule": datetime.timedelta(seconds=WEGO_RECOVER_EVERY_SECONDS),
         },
-        "publish-audit-head": {
-            "task": "compliance.tasks.publish_audit_head",
-            "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
-        },
     }
 )
+if WEGO_AUDIT_HEAD_PUBLISHER == "worker":
+    CELERY_BEAT_SCHEDULE["publish-audit-head"] = {
+        "task": "compliance.tasks.publish_audit_head",
+        "schedule": datetime.timedelta(minutes=WEGO_AUDIT_HEAD_EVERY_MINUTES),
+    }
 
 # --- Transparency log (compliance/rules/merkle.py, README "Proof anyone can check") ------
 # The Ed25519 key that signs the log's tree heads: a PEM file (PKCS#8) that the web
@@ -449,9 +509,33 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+
+def _next_redis_db(url):
+    """REDIS_URL with the next database number (redis://h:6379/0 -> /1): the limits never
+    share a database with the broker's queues."""
+    parts = urlsplit(url)
+    number = parts.path.strip("/")
+    number = int(number) if number.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{(number + 1) % 16}"))
+
+
 # Nothing is cached for pages: the register is stored and read with indexed queries.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-default"},
+    # What must be shared by every gunicorn process and container: the API rate limits
+    # (compliance.views.api.auth). Redis when REDIS_URL is set (production); the embedded
+    # default has one process. Short timeouts: a stopped Redis costs a request 0.5 s and
+    # lifts the limits (logged), it never answers 500.
+    "limits": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("WEGO_LIMITS_REDIS_URL") or _next_redis_db(REDIS_URL),
+            "KEY_PREFIX": "wego-limits",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "wego-limits"}
+    ),
 }
 # Django's model backend, reading the user's role in the same query (compliance.roles).
 AUTHENTICATION_BACKENDS = ["compliance.roles.RoleBackend"]

@@ -3,7 +3,9 @@
 Reading: CSV in UTF-8 (with or without BOM), UTF-16 or CP949/EUC-KR (what Korean
 offices still produce; a file mixing encodings is refused, not guessed), or a real
 XLSX workbook (a ZIP that is not a workbook, an old .xls or an oversized archive is
-refused). Size and row limits are checked before any row is imported.
+refused). Size and row limits are checked before any row is imported; quoting that
+swallows lines and workbooks declaring too many texts, rows or cells are refused before
+parsing (`compliance.dataio.bounds`).
 
 Every cell is checked before any row reaches a resource (`check_cells`): an oversized
 cell, a control character (NUL …), a formula cell or text starting with a tab or a line
@@ -17,12 +19,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import time
 import zipfile
+import zlib
 
 import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import bounds
 from .resources import ImportFileError
 from .writer import write_table  # noqa: F401 - the one writer, for callers that read and write tables
 
@@ -94,6 +99,7 @@ def _read_csv(data: bytes) -> tuple[list, list, list, str]:
     text, encoding = decode_text(data)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
+    bounds.check_csv_quotes(text, delimiter)
     # The csv module refuses fields over its own limit with a raw message; cells are
     # measured (and refused with their line and column) by `check_cells` instead.
     old_limit = csv.field_size_limit(max(settings.IMPORT_MAX_BYTES, 131072))
@@ -157,6 +163,11 @@ def _read_xlsx(data: bytes) -> tuple[list, list, list, dict]:
             _("The workbook unpacks to %(size)s MB, more than the %(max)s MB allowed.")
             % {"size": unpacked // 2**20, "max": settings.IMPORT_MAX_UNZIPPED_BYTES // 2**20}
         )
+    until = bounds.deadline()
+    try:
+        bounds.check_xlsx_counts(archive, names, until)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise ImportFileError(_("The file is not a valid XLSX workbook (damaged ZIP archive).")) from None
     import openpyxl
 
     try:
@@ -181,6 +192,8 @@ def _read_xlsx(data: bytes) -> tuple[list, list, list, dict]:
             headers.pop()
         rows, lines, limit = [], [], max_rows()
         for number, cells in enumerate(rows_iter, start=2):
+            if number % 500 == 0 and time.monotonic() > until:
+                bounds.too_slow()
             row = [_xlsx_value(c) for c in cells]
             if not any(not (c is None or (isinstance(c, str) and not c.strip())) for c in row):
                 continue
@@ -213,7 +226,9 @@ def _xlsx_value(cell):
 
 def _column_label(headers, index):
     if index < len(headers) and headers[index] not in (None, ""):
-        return str(headers[index])
+        # A control character in a column name is shown by its code, never as itself
+        # (PostgreSQL refuses NUL in the report it is stored in).
+        return "".join(f"U+{ord(ch):04X}" if ch in _CONTROL else ch for ch in str(headers[index]))
     # A spreadsheet's own column letters: A … Z, AA …
     label, n = "", index + 1
     while n:

@@ -18,14 +18,17 @@ ACTIVE_CODES = ("active", "macros", "external", "polyglot", "zip_names")
 def safe_filename(name: str, max_length: int = 200) -> str:
     """The last path component, without control/format characters or leading dots.
 
-    `../../etc/passwd` becomes `passwd`, `C:\\x\\a.pdf` becomes `a.pdf`, a right-to-left
+    `../../etc/passwd` becomes `passwd`, `C:\\x\\a.pdf` becomes `a.pdf`, `plan.pdf. `
+    becomes `plan.pdf`, a right-to-left
     override (U+202E) that disguises `exe` as `pdf` is dropped. Blobs are stored under
     their hash, so the name is only ever displayed and offered on download.
     """
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").split("/")[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in {"C", "Z"} or ch == " ")
-    name = name.strip().lstrip(".").strip()
+    # Trailing dots and spaces go as Windows drops them on saving: `plan.pdf. ` is
+    # `plan.pdf`, not a file whose extension is "" (refused as mislabelled, confusingly).
+    name = name.strip().lstrip(".").rstrip(". ").strip()
     if not name:
         name = "file"
     if len(name) > max_length:

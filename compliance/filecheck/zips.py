@@ -140,14 +140,8 @@ def _check_ooxml(archive, names, label):
                 corrupt(label)
         if lower.startswith("xl/externallinks/"):
             external = True
-        if lower.endswith(".rels"):
-            for rel in _RELATIONSHIP.findall(archive.read(name)):
-                attrs = {k.lower(): v for k, v in _ATTR.findall(rel)}
-                kind = attrs.get(b"type", b"").rsplit(b"/", 1)[-1].lower()
-                if kind == b"attachedtemplate":
-                    external = True
-                elif attrs.get(b"targetmode", b"").lower() == b"external" and kind != b"hyperlink":
-                    external = True
+        if lower.endswith(".rels") and _external_relationship(archive.read(name)):
+            external = True
         if lower.startswith("word/") and lower.endswith(".xml") and _DDE.search(archive.read(name)):
             macros()
         if info.file_size >= 8:
@@ -163,22 +157,62 @@ def _check_ooxml(archive, names, label):
                 except Exception:  # noqa: BLE001 - a damaged embedded object
                     corrupt(label)
     if external:
-        reject(
-            _(
-                "The document loads an external or remote template, link or object when it is opened, "
-                "which is not accepted. Save a copy without external links and submit that."
-            ),
-            "external",
-        )
+        _refuse_external()
+
+
+def _refuse_external():
+    reject(
+        _(
+            "The document loads an external or remote template, link or object when it is opened, "
+            "which is not accepted. Save a copy without external links and submit that."
+        ),
+        "external",
+    )
+
+
+def _external_relationship(rels: bytes) -> bool:
+    """A relationship (OOXML or HWPX .rels) that makes the reader fetch something from
+    elsewhere on opening: any external target but a plain hyperlink, or a template."""
+    for rel in _RELATIONSHIP.findall(rels):
+        attrs = {k.lower(): v for k, v in _ATTR.findall(rel)}
+        kind = attrs.get(b"type", b"").rsplit(b"/", 1)[-1].lower()
+        if kind == b"attachedtemplate":
+            return True
+        if attrs.get(b"targetmode", b"").lower() == b"external" and kind != b"hyperlink":
+            return True
+    return False
+
+
+# An attribute that points a part of the document (an image, a manifest item, an
+# embedded object) at another place: a URL with a scheme, a network path or a file.
+_REMOTE_REFERENCE = re.compile(
+    rb"""\b(?:\w+:)?(?:href|src|target|binaryitemidref|path)\s*=\s*["']\s*"""
+    rb"""(?:[a-z][a-z0-9+.-]*:|//|\\\\)""",
+    re.I,
+)
+# A Windows drive letter ("C:") is a scheme-like prefix too; data: URIs hold the content
+# itself and load nothing.
+_DATA_URI = re.compile(rb"""\b(?:\w+:)?(?:href|src)\s*=\s*["']\s*data:""", re.I)
 
 
 def _check_hwpx(archive, names):
+    """Damaged parts, and, as for DOCX and XLSX, anything loaded from elsewhere on opening:
+    an external relationship, or a manifest item, image or object whose address is a
+    URL, a network path or a local file (HWPX hyperlinks are field text, not addresses
+    of parts, and stay accepted)."""
     sections = [n for n in names if re.fullmatch(r"Contents/section\d+\.xml", n, re.I)]
     if not sections:
         corrupt("HWPX")
     for name in names:
-        if name.lower().endswith((".xml", ".hpf", ".rdf")) and not _xml_well_formed(archive, name):
+        lower = name.lower()
+        if lower.endswith((".xml", ".hpf", ".rdf", ".rels")) and not _xml_well_formed(archive, name):
             corrupt("HWPX")
+        if lower.endswith(".rels") and _external_relationship(archive.read(name)):
+            _refuse_external()
+        if lower.endswith((".xml", ".hpf", ".rdf")):
+            body = archive.read(name)
+            if len(_REMOTE_REFERENCE.findall(body)) > len(_DATA_URI.findall(body)):
+                _refuse_external()
 
 
 def sniff_zip(data, depth):

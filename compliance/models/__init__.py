@@ -6,7 +6,7 @@ derived (`compliance.rules` through `compliance.register`); nothing here stores 
 
 from .alerts import AlertDelivery, AlertDeliveryQuerySet, AlertPreference, AlertScan, AlertStage, Notification
 from .api_tokens import ApiToken, ApiTokenQuerySet
-from .audit import AuditEntry, AuditEntryQuerySet
+from .audit import AuditEntry, AuditEntryQuerySet, AuditHeadPublication
 from .base import BilingualNameMixin
 from .coverage import RecordCoverage, RecordStream
 from .events import (
@@ -42,6 +42,7 @@ __all__ = [
     "AlertStage",
     "AuditEntry",
     "AuditEntryQuerySet",
+    "AuditHeadPublication",
     "BilingualNameMixin",
     "CommitteeReport",
     "CouncilSession",

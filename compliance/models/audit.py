@@ -109,3 +109,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class AuditHeadPublication(models.Model):
+    """That head number `number` of the audit trail was published, and to which file.
+
+    Written by the publisher with each head file (`compliance.audit_heads`). The head
+    files carry the same number and the hash of the head before, so `verify_audit`
+    reports a head that was published but is no longer there: deleted head files no
+    longer read as "nothing to compare". `key_id` names the audit key that signed it
+    (never the key): a different key is then reported as a key problem, not tampering.
+    """
+
+    number = models.PositiveIntegerField(_("head number"), unique=True)
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    entry_hash = models.CharField(max_length=64)
+    key_id = models.CharField(_("audit key id"), max_length=16)
+    file_name = models.CharField(_("file"), max_length=120)
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("published audit head")
+        verbose_name_plural = _("published audit heads")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"head #{self.number} (seq {self.seq})"

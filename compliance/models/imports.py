@@ -26,6 +26,8 @@ class ImportJob(models.Model):
     pending_ref = models.CharField(max_length=32)
     dry_run = models.BooleanField(_("check only"), default=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    # The requester's language when asking: the worker writes the report in it.
+    language = models.CharField(_("language"), max_length=8, default="ko")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -38,7 +38,7 @@ from ..rules.alerts import (
     should_cancel,
 )
 from ..rules.obligations import Status
-from . import packets
+from . import outbox, packets
 
 log = logging.getLogger(__name__)
 
@@ -356,14 +356,23 @@ def _enqueue(sendable) -> int:
 
 
 def _claim(queryset, now):
-    """Claim rows for sending with one conditional UPDATE; returns the claimed ids."""
+    """Claim rows for sending with one conditional UPDATE; returns the claimed ids.
+
+    Rows another claimer holds are skipped (overlapping batches); `no_key` so that a row
+    merely referenced by a concurrent insert (a notification's foreign key takes a key
+    share lock on its delivery) is not skipped and left for the sweep."""
     with transaction.atomic():
-        ids = list(queryset.sendable(now).select_for_update(skip_locked=True).values_list("pk", flat=True))
+        ids = list(queryset.sendable(now).select_for_update(skip_locked=True, no_key=True).values_list("pk", flat=True))
         if ids:
             AlertDelivery.objects.filter(pk__in=ids).update(
                 status=AlertDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
             )
     return ids
+
+
+def _mark_sent(ids):
+    """Record `ids` as sent, waiting out a short database outage (`outbox.mark_sent`)."""
+    outbox.mark_sent(AlertDelivery.objects.filter(pk__in=ids), AlertDelivery.Status.SENT)
 
 
 def _fail(ids, exc, now):
@@ -385,8 +394,10 @@ def do_send_deliveries(delivery_ids, now=None, reg=None):
     done (sent, cancelled or not ours to send), else seconds until the failed ones may be
     retried.
 
-    The same few queries however many alerts: the claim, the rows, the data version (the
-    register is reused while the data is unchanged) and one update for the sent ones.
+    The same few queries however many alerts (the claim, the rows, the data version: the
+    register is reused while the data is unchanged), plus one UPDATE per e-mail sent,
+    committed right after the mail server took it: the window in which a dying worker
+    can leave a sent e-mail unrecorded is one message, not the batch.
     Each alert is claimed only if it is still sendable (`_claim`: rows locked by another
     worker are skipped), so of two workers handed the same alert one sends it. Each
     failure is recorded on its own row with its own back-off; the others are sent."""
@@ -434,20 +445,21 @@ def do_send_deliveries(delivery_ids, now=None, reg=None):
                     [row.recipient.email],
                     context,
                     language,
-                    headers={"X-WeGO-Alert": row.obligation_key},
+                    headers={"X-WeGO-Alert": row.obligation_key, "Message-ID": emails.message_id("alert", row.pk)},
                     connection=connection,
                 )
             except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
                 failed.append((row, exc))
                 continue
+            # Marked sent at once, in its own commit: a worker killed later in the batch
+            # (deploy, OOM, time limit) leaves only unsent rows "sending" for the sweep.
+            _mark_sent([row.pk])
             sent.append(row.pk)
     finally:
         try:
             connection.close()
         except Exception:  # noqa: BLE001 - closing a broken connection: nothing left to do
             log.debug("Closing the mail connection failed", exc_info=True)
-    if sent:
-        AlertDelivery.objects.filter(pk__in=sent).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
     if cancelled:
         AlertDelivery.objects.filter(pk__in=cancelled).update(status=AlertDelivery.Status.CANCELLED)
     for row, exc in failed:
@@ -490,11 +502,17 @@ def do_send_digest(user_id, now=None, reg=None):
         "preferences_url": absolute_url(reverse("alerts_preferences")),
     }
     try:
-        emails.send("digest", [user.email], context, pref.language, headers={"X-WeGO-Digest": as_of.isoformat()})
+        emails.send(
+            "digest",
+            [user.email],
+            context,
+            pref.language,
+            headers={"X-WeGO-Digest": as_of.isoformat(), "Message-ID": emails.message_id("digest", min(done))},
+        )
     except Exception as exc:
         _fail(done, exc, now)
         return int(retry_delay(max(r.attempts for r in rows)).total_seconds())
-    AlertDelivery.objects.filter(pk__in=done).update(status=AlertDelivery.Status.SENT, sent_at=timezone.now())
+    _mark_sent(done)
     return None
 
 

@@ -24,6 +24,7 @@ from ..models import (
     Party,
 )
 from ..rules.kinds import RESULTS_KINDS
+from ..rules.text import has_visible_text
 from . import translog
 from .common import _check_fiscal_year, _check_not_future, _once
 
@@ -140,7 +141,7 @@ def do_record_delay_reason(*, by, obligation_key, reason, token=None, ip=None, t
     with transaction.atomic(), audit.acting(by, ip):
 
         def create():
-            if not reason.strip():
+            if not has_visible_text(reason):
                 raise ValidationError({"reason": _("Write the reason for the delay.")})
             obligation = register.load().get(obligation_key, today)
             if obligation is None:

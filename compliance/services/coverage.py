@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from .. import audit
-from ..models import LogLeaf, RecordCoverage
+from ..models import LogLeaf, RecordCoverage, RecordStream
 from . import translog
 
 FIELDS = ("stream", "starts_on", "ends_on", "source", "note")
@@ -24,3 +24,19 @@ def do_save_coverage(*, by, ip=None, coverage=None, **values):
         row.save()
         translog.log_record(LogLeaf.Kind.COVERAGE, row)
     return row
+
+
+def do_record_live_coverage(*, by=None, starts_on, source, ip=None):
+    """From `starts_on` on, this app is how each stream's events are recorded: one live
+    coverage period (no end) per stream that has none yet. Idempotent: a stream with a
+    live period keeps it. Returns the periods created; audited like every record."""
+    created = []
+    with transaction.atomic(), audit.acting(by, ip):
+        for stream in RecordStream.values:
+            if RecordCoverage.objects.filter(stream=stream, ends_on__isnull=True).exists():
+                continue
+            row = RecordCoverage(stream=stream, starts_on=starts_on, source=source)
+            row.full_clean()
+            row.save()
+            created.append(row)
+    return created

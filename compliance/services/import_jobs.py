@@ -15,7 +15,8 @@ import hashlib
 import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +40,19 @@ INTERRUPTED_NOTE = gettext_lazy(
 
 
 def report_as_dict(report: ImportReport) -> dict:
-    return dataclasses.asdict(report)
+    """The report as JSON for the job's row; a NUL anywhere in it (a cell of the file,
+    quoted in a message) is written as U+0000, which PostgreSQL's JSON can hold."""
+    return _without_nul(dataclasses.asdict(report))
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "U+0000")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def report_from_dict(data: dict) -> ImportReport:
@@ -47,9 +60,10 @@ def report_from_dict(data: dict) -> ImportReport:
     return ImportReport(**{**data, "rows": rows})
 
 
-def do_request_import(user, resource, data: bytes, filename, dry_run=True, ref=None) -> ImportJob:
+def do_request_import(user, resource, data: bytes, filename, dry_run=True, ref=None, language=None) -> ImportJob:
     """Keep the file (or reuse the pending file `ref` a check kept) and record a job for a
-    worker; queue it with `do_queue_import`."""
+    worker; queue it with `do_queue_import`. The report is written in `language` (by
+    default the language of the request being served)."""
     if ref is None:
         ref, sha256 = pending.keep(data)
     else:
@@ -61,6 +75,7 @@ def do_request_import(user, resource, data: bytes, filename, dry_run=True, ref=N
         pending_ref=ref,
         dry_run=dry_run,
         requested_by=user,
+        language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:8],
     )
 
 
@@ -74,11 +89,19 @@ def do_queue_import(job) -> bool:
 
 
 def run_import_job(job_id: int, worker: str = "web"):
-    """Run a queued job to `done` (report kept) or `failed` (reason kept). Claimed once."""
+    """Run a queued job to `done` (report kept) or `failed` (reason kept), in the
+    requester's language. Claimed once. A refused file (a failed job, or a check that
+    found errors) and an imported one are deleted at once; only a check that passed
+    keeps its file, for the confirmation."""
     jobs = ImportJob.objects.filter(pk=job_id)
     held = leases.claim(ImportJob, job_id, worker, progress=1, progress_note="")
     if held is None:
         return jobs.first()
+    with translation.override(held.row.language or settings.LANGUAGE_CODE):
+        return _run(held, jobs, job_id)
+
+
+def _run(held, jobs, job_id):
     job = held.row
 
     def progress(done, total):
@@ -89,6 +112,7 @@ def run_import_job(job_id: int, worker: str = "web"):
 
     def fail(message):
         held.finish(ImportJob.State.FAILED, error=str(message))
+        pending.discard(job.pending_ref)
         return jobs.get()
 
     try:
@@ -108,7 +132,7 @@ def run_import_job(job_id: int, worker: str = "web"):
         logger.exception("import job %s failed", job_id)
         return fail(_("The import failed because of an internal error; nothing was saved. It has been logged."))
     held.finish(ImportJob.State.DONE, progress=100, progress_note="", report=report_as_dict(report))
-    if report.applied:
+    if report.applied or not job.dry_run or not report.ok:
         pending.discard(job.pending_ref)
     return jobs.get()
 

@@ -3,7 +3,7 @@
 Nothing here runs inside a user's request except `record_receipt_emails()`, which
 writes one `ReceiptEmail` row per address in the receipt's transaction and queues it on
 commit. The worker's `do_send_receipt_email()` claims the row with one conditional
-UPDATE, sends, and records what happened: a refused or hung SMTP server (EMAIL_TIMEOUT)
+UPDATE, sends, and records what happened at once: a refused or hung SMTP server (EMAIL_TIMEOUT)
 is a failure with a back-off, never a lost e-mail and never a slower receipt.
 `do_queue_waiting_receipt_emails()` (from beat every few minutes, and when a worker
 starts) queues again what is due: rows recorded while the broker was down, failures
@@ -17,13 +17,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .. import emails, queue
 from ..models import DocumentFile, LogLeaf, ReceiptEmail
 from ..roles import DPO
+from . import outbox
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +64,20 @@ def record_receipt_emails(submission, language="ko"):
 
 
 def _claim(email_id, now) -> bool:
-    with transaction.atomic():
-        claimable = (
-            ReceiptEmail.objects.filter(pk=email_id)
-            .sendable(now)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
-        )
-        if not list(claimable):
-            return False
-        ReceiptEmail.objects.filter(pk=email_id).update(
-            status=ReceiptEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-    return True
+    """Claim the row for this worker: one conditional UPDATE that must change one row.
+
+    Not `SELECT ... FOR UPDATE SKIP LOCKED`: that skips a row held by any lock, not only
+    another claimer's, and then nobody sent the e-mail until the sweep, minutes later.
+    An UPDATE waits for a concurrent claim to end and then re-reads the row, so of two
+    workers handed the same e-mail exactly one claims it, and a row merely read or
+    locked by someone else is still claimed.
+    """
+    claimed = (
+        ReceiptEmail.objects.filter(pk=email_id)
+        .sendable(now)
+        .update(status=ReceiptEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return claimed == 1
 
 
 def receipt_context(submission):
@@ -113,7 +114,10 @@ def do_send_receipt_email(email_id, now=None):
             [row.to],
             receipt_context(row.submission),
             language=row.language,
-            headers={"X-WeGO-Receipt": row.submission.receipt_number or str(row.submission.pk)},
+            headers={
+                "X-WeGO-Receipt": row.submission.receipt_number or str(row.submission.pk),
+                "Message-ID": emails.message_id("receipt", row.pk),
+            },
         )
     except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
         delay = retry_delay(row.attempts)
@@ -125,7 +129,8 @@ def do_send_receipt_email(email_id, now=None):
         log.warning("Receipt e-mail %s to %s failed (attempt %s): %s", email_id, row.to, row.attempts, exc)
         # A second late, so that the retry finds the row due.
         return int(delay.total_seconds()) + 1
-    ReceiptEmail.objects.filter(pk=email_id).update(status=ReceiptEmail.Status.SENT, sent_at=timezone.now())
+    # Recorded at once; a database that went away right after the send is waited for.
+    outbox.mark_sent(ReceiptEmail.objects.filter(pk=email_id), ReceiptEmail.Status.SENT)
     return None
 
 

@@ -22,6 +22,7 @@ from ..labels import fiscal_year_label
 from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, LogLeaf, ReadLogEntry, ReviewComment, ReviewOutcome
 from ..reviews import lineage
 from ..roles import WEGO, role_of
+from ..rules.text import has_visible_text
 from . import translog
 from .common import _once
 
@@ -31,7 +32,8 @@ Decision = ReviewOutcome.Decision
 
 
 def _check_text(text, field, *, required, missing_message):
-    if required and not text.strip():
+    if required and not has_visible_text(text):
+        # Also text made only of zero-width or other invisible characters: it looks empty.
         raise ValidationError({field: missing_message})
     if len(text) > MAX_REVIEW_TEXT:
         raise ValidationError(
@@ -64,6 +66,39 @@ def _check_in_lineage(thread_document, document):
     return versions
 
 
+def _refuse_a_repeated_outcome(document, decision):
+    """Lock the document's row until the transaction ends, then refuse the outcome its
+    latest one already is.
+
+    Two officers recording the same outcome at once used to both succeed (two identical
+    outcomes, two e-mails to every WeGO user); now the second waits here for the first
+    to commit, finds its outcome and is told so, as for forwardings
+    (`compliance.services.city._documents`)."""
+    Document.objects.select_for_update(of=("self",)).filter(pk=document.pk).values_list("pk", flat=True).first()
+    latest = (
+        ReviewOutcome.objects.filter(document=document)
+        .select_related("recorded_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.decision == decision:
+        who = latest.recorded_by.get_full_name() or latest.recorded_by.get_username() if latest.recorded_by else "—"
+        raise ValidationError(
+            {
+                "decision": _(
+                    "“%(title)s” already has the outcome “%(decision)s”, recorded by %(who)s on %(day)s. "
+                    "It was not recorded again: reload the page to see it."
+                )
+                % {
+                    "title": document.title,
+                    "decision": latest.get_decision_display(),
+                    "who": who,
+                    "day": date_label(timezone.localdate(latest.created_at)),
+                }
+            }
+        )
+
+
 def do_record_review(
     *, by, thread_document, document, decision, message="", target_date=None, token=None, ip=None, now=None
 ):
@@ -82,6 +117,7 @@ def do_record_review(
         def create():
             if decision not in Decision.values:
                 raise ValidationError({"decision": _("Choose a review outcome.")})
+            _refuse_a_repeated_outcome(document, decision)
             versions = _check_in_lineage(thread_document, document)
             latest = [v for v in versions if v.submission.received_on <= today][-1:] or versions[-1:]
             latest = latest[0]

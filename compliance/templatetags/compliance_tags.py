@@ -1,6 +1,8 @@
 import datetime
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ..rules.calendar import WEEKDAYS_KO
@@ -46,3 +48,12 @@ def log_entry(document):
     from ..models import LogLeaf
 
     return LogLeaf.objects.filter(ref=f"document:{document.pk}").order_by("-index").first()
+
+
+@register.filter(is_safe=True)
+def user_text(value):
+    """Text a person wrote (a comment, a review message, a delay reason), escaped, each
+    line in its own <bdi>: bidi controls in it (a right-to-left override…) reorder only
+    that line, never the page's text around it or the next line. Replaces `linebreaksbr`."""
+    lines = str(value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return mark_safe("<br>".join(f"<bdi>{escape(line)}</bdi>" for line in lines))  # noqa: S308 - escaped above

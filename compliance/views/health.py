@@ -56,7 +56,8 @@ def _log_state():
 @never_cache
 def health(request):
     """JSON for load balancers and docker-compose: 200 when the database and the broker
-    answer and a file can be written to the file store, else 503."""
+    answer and a file can be written to the file store, else 503. `status` is "ok",
+    "warning" (serving, but the store has less room than the largest upload) or "error"."""
     database = _check_database()
     broker = queue.broker_status()
     body = {"database": database, "broker": broker}
@@ -77,7 +78,8 @@ def health(request):
 
         body["register"] = register.verify()
     ok = database == "ok" and broker == "ok" and store["storage"] == "ok"
-    body["status"] = "ok" if ok else "error"
+    # Still serving (200), but not "ok": the next large upload may be refused for space.
+    body["status"] = ("warning" if body["storage_low"] else "ok") if ok else "error"
     if database == "ok" and getattr(request.user, "is_superuser", False):
         body["transparency_log"] = _log_state()
     return JsonResponse(body, status=200 if ok else 503)

@@ -1,23 +1,27 @@
 """Races on PostgreSQL with real concurrent connections: two tabs sending the same file,
-two officers recording the same forwarding, many receipts numbered at once.
+two officers recording the same forwarding or the same review outcome, many receipts
+numbered at once.
 
 Each thread has its own database connection and transaction; a barrier starts them
 together. Before the checks held under concurrency, two tabs gave two receipts in 9 of
-10 trials and two officers gave duplicate forwardings in 7 of 10.
+10 trials and two officers gave duplicate forwardings in 7 of 10; two identical review
+outcomes (and two e-mails to every WeGO user) came in 12 of 12 trials of issue 25.
 """
 
 import datetime
 import threading
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
 
 from compliance.dataio.uploads import CheckedFile
-from compliance.models import Document, DocumentFile, ForwardingItem, Submission
+from compliance.models import Document, DocumentFile, ForwardingItem, ReviewOutcome, Submission
 from compliance.roles import DPO
 from compliance.services import DocSpec, do_forward_to_council, do_receive_submission
+from compliance.services.review import do_record_review
 from tests import workflow_samples as samples
 from tests.conftest import make_user
 
@@ -114,3 +118,32 @@ def test_receipts_numbered_at_the_same_moment_get_distinct_numbers(seed, wego_us
     numbers = sorted(r.obj.receipt_number for r in results)
     assert len(set(numbers)) == 4
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4]
+
+
+def test_two_officers_recording_the_same_review_outcome_record_it_once(seed, dpo_user, wego_user, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    other = make_user("dpo2", DPO)
+    for round_ in range(ROUNDS):
+        spec = DocSpec(
+            "plan_draft",
+            2026,
+            f"2026 사업계획서(안) {round_}",
+            [CheckedFile(f"plan-{round_}.pdf", "pdf", "application/pdf", samples.pdf(f"synthetic plan {round_}"))],
+        )
+        doc = do_receive_submission(by=wego_user, documents=[spec], token=f"plan-{round_}").obj.documents.get()
+        mail.outbox.clear()
+
+        def record(user, doc=doc):
+            return do_record_review(
+                by=user, thread_document=doc, document=doc, decision="accepted", token=f"{user}-{doc.pk}"
+            )
+
+        results = race(lambda record=record: record(dpo_user), lambda record=record: record(other))
+
+        refused = [r for r in results if isinstance(r, ValidationError)]
+        assert len(refused) == 1, f"round {round_}: {results}"
+        assert "already has the outcome" in " ".join(refused[0].messages)
+        assert ReviewOutcome.objects.filter(document=doc).count() == 1
+        # One notice per WeGO user, not two.
+        assert [m.to for m in mail.outbox] == [[wego_user.email]]

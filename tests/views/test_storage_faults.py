@@ -118,3 +118,17 @@ def test_storage_errors_name_their_reason():
     assert storage.StorageUnavailable(errno.ENOSPC, "No space left on device").reason == "full"
     assert storage.StorageUnavailable(errno.EROFS, "Read-only file system").reason == "read-only"
     assert storage.StorageUnavailable(errno.EACCES, "Permission denied").reason == "EACCES"
+
+
+def test_health_says_warning_not_ok_when_the_store_is_nearly_full(client, store, settings):
+    (store.path / "private").mkdir()
+    # The tiny store has 256 KB: less room than one largest upload.
+    settings.WEGO_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+    response = client.get("/health/")
+
+    assert response.status_code == 200  # still serving
+    body = response.json()
+    assert (body["storage"], body["storage_low"], body["status"]) == ("ok", True, "warning")
+    settings.WEGO_MAX_UPLOAD_BYTES = 1024
+    assert client.get("/health/").json()["status"] == "ok"
