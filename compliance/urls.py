@@ -84,6 +84,7 @@ urlpatterns = [
     path("public/calendar.ics", feeds.public_calendar, name="public_calendar"),
     path("feeds/<str:token>.atom", feeds.user_feed, name="user_feed"),
     path("calculator/", calculator.calculator_page, name="calculator"),
+    path("calculator/assumptions/", calculator.calculator_assumptions, name="calculator_assumptions"),
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     # The read API (compliance/views/api), its OpenAPI schema and docs
