@@ -18,6 +18,7 @@ from .base import (
     NaturalKeyResource,
     TextWidget,
     _doc_key_text,
+    _doc_meaning,
     _ref_error,
 )
 from .facts import (
@@ -148,7 +149,7 @@ class DocumentResource(NaturalKeyResource):
                         _(
                             "No received document matches %(key)s (the superseded version must be of the same fiscal year)."
                         )
-                        % {"key": _doc_key_text(*key)},
+                        % {"key": _doc_meaning(*key)},
                     )
                 if older.kind not in PLAN_KINDS or instance.kind not in PLAN_KINDS:
                     raise _ref_error(
@@ -252,7 +253,7 @@ class ForwardingResource(NaturalKeyResource):
                 if doc is None:
                     raise _ref_error(
                         "document_title",
-                        _("No received document matches %(key)s.") % {"key": _doc_key_text(*key)},
+                        _("No received document matches %(key)s.") % {"key": _doc_meaning(*key)},
                     )
                 instance.document = doc
             else:
@@ -306,6 +307,11 @@ class CommitteeReportResource(NaturalKeyResource):
         if docs is None:
             docs = obj.documents.all() if obj.pk else []
         return "\n".join(sorted(_doc_key_text(d.submission.received_on, d.fiscal_year, d.kind, d.title) for d in docs))
+
+    def cell_text(self, name, value):
+        """A committee by its name, not its code."""
+        committee = getattr(self, "_committees", {}).get(value) if name == "committee" else None
+        return committee.name if committee is not None else super().cell_text(name, value)
 
     def prepare(self):
         self._committees = {p.code: p for p in models.Party.objects.filter(kind=models.Party.Kind.COMMITTEE)}
