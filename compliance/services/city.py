@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..display import date_label
+from ..labels import duplicate_forwarding_message
 from ..models import (
     CommitteeReport,
     CouncilSession,
@@ -68,11 +69,18 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
                             % {"title": doc.title, "day": date_label(doc.submission.received_on)}
                         }
                     )
-            already = ForwardingItem.objects.filter(document__in=docs, forwarding__forwarded_on=forwarded_on)
-            if already.exists():
+            already = (
+                ForwardingItem.objects.filter(document__in=docs, forwarding__forwarded_on=forwarded_on)
+                .select_related("document", "forwarding")
+                .first()
+            )
+            if already is not None:
                 raise ValidationError(
-                    _("“%(title)s” is already recorded as forwarded on %(day)s.")
-                    % {"title": already.first().document.title, "day": date_label(forwarded_on)}
+                    {
+                        "documents": duplicate_forwarding_message(
+                            already.document.title, forwarded_on, already.forwarding.document_number
+                        )
+                    }
                 )
             forwarding = Forwarding.objects.create(
                 forwarded_on=forwarded_on, document_number=document_number, recorded_by=by, note=note

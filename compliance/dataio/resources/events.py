@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from ... import models
 from ...display import date_label
+from ...labels import duplicate_forwarding_message
 from ...rules.kinds import PLAN_KINDS
 from .base import (
     ChoiceWidget,
@@ -217,6 +218,23 @@ class ForwardingResource(NaturalKeyResource):
             for d in models.Document.objects.select_related("submission")
         }
         self._documents_by_id = {d.pk: d for d in self._documents.values()}
+        # (document id, day) -> (item id, document number): a document is forwarded once a day.
+        self._forwarded_on_day = {
+            (item.document_id, item.forwarding.forwarded_on): (item.pk, item.forwarding.document_number)
+            for item in models.ForwardingItem.objects.filter(document__isnull=False).select_related("forwarding")
+        }
+
+    def _check_once_a_day(self, instance, day):
+        """A second forwarding of the same document on the same day (in the records or earlier
+        in the file) is refused, with the form's and the service's message."""
+        if instance.document_id is None:
+            return
+        me = instance.pk or id(instance)  # a row not saved yet is itself
+        seen = self._forwarded_on_day.get((instance.document_id, day))
+        if seen is not None and seen[0] != me:
+            document = self._documents_by_id[instance.document_id]
+            raise _ref_error("document_title", duplicate_forwarding_message(document.title, day, seen[1]))
+        self._forwarded_on_day[(instance.document_id, day)] = (me, instance.forwarding.document_number)
 
     def assign(self, instance, values):
         today = timezone.localdate()
@@ -264,6 +282,7 @@ class ForwardingResource(NaturalKeyResource):
             check_forwarded_after_receipt(errors, "forwarded_on", values["forwarded_on"], document)
             if errors:
                 raise ValidationError(errors)
+        self._check_once_a_day(instance, values["forwarded_on"])
 
 
 # --- Committee reports -----------------------------------------------------------------------
