@@ -20,6 +20,7 @@ from .views import (
     packets,
     public,
     review,
+    review_list,
     submissions,
 )
 from .views.api import endpoints as api
@@ -49,7 +50,7 @@ urlpatterns = [
     path("evaluations/new/", city.evaluation_new, name="evaluation_new"),
     path("inspections/new/", city.inspection_new, name="inspection_new"),
     # The city's review of each received document, and who read what was forwarded
-    path("reviews/", review.review_list, name="review_list"),
+    path("reviews/", review_list.review_list, name="review_list"),
     path("documents/<int:pk>/review/", review.document_review, name="document_review"),
     path("documents/<int:pk>/review/outcome/", review.review_outcome_new, name="review_outcome_new"),
     path("documents/<int:pk>/review/comment/", review.review_comment_new, name="review_comment_new"),

@@ -79,9 +79,20 @@ def _claim(email_id, now) -> bool:
     return True
 
 
-def receipt_context(submission):
+def receipt_context(submission, to=""):
+    """What the receipt e-mail says; `to` tells the submitter's copy ("your submission")
+    from the Digital Policy Officer's ("WeGO's submission")."""
     files = list(DocumentFile.objects.filter(document__submission=submission).select_related("document").order_by("pk"))
-    return {"submission": submission, "files": files, "site_url": settings.WEGO_SITE_URL.rstrip("/")}
+    titles = list(submission.documents.order_by("pk").values_list("title", flat=True))
+    submitter = submission.submitted_by
+    return {
+        "submission": submission,
+        "files": files,
+        "first_title": titles[0] if titles else "",
+        "more_documents": max(len(titles) - 1, 0),
+        "for_submitter": bool(submitter and submitter.email and submitter.email.lower() == to.lower()),
+        "site_url": settings.WEGO_SITE_URL.rstrip("/"),
+    }
 
 
 def do_send_receipt_email(email_id, now=None):
@@ -90,12 +101,12 @@ def do_send_receipt_email(email_id, now=None):
     now = now or timezone.now()
     if not _claim(email_id, now):
         return None
-    row = ReceiptEmail.objects.select_related("submission").get(pk=email_id)
+    row = ReceiptEmail.objects.select_related("submission__submitted_by").get(pk=email_id)
     try:
         emails.send(
             "submission_received",
             [row.to],
-            receipt_context(row.submission),
+            receipt_context(row.submission, row.to),
             language=row.language,
             headers={"X-WeGO-Receipt": row.submission.receipt_number or str(row.submission.pk)},
         )
