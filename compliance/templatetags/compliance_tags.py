@@ -38,3 +38,9 @@ def status_label(obligation):
     from compliance.labels import status_label as label
 
     return label(obligation)
+
+
+@register.filter
+def has_hangul(text):
+    """Whether a free text is written (at least partly) in Korean."""
+    return any("\uac00" <= ch <= "\ud7a3" for ch in str(text or ""))
