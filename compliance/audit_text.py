@@ -197,6 +197,8 @@ def _text(value, f, lookups, lang):
         return ", ".join(lookups.name(f.related_model, pk) for pk in value)
     if getattr(f, "choices", None):
         return str(dict(f.flatchoices).get(value, value))
+    if f is not None and f.name.endswith("_role") and value in ROLE_LABELS:
+        return str(ROLE_LABELS[value])  # a role kept as its code (recorded_by_role, author_role)
     if isinstance(f, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(f, models.DateTimeField) and isinstance(value, str):

@@ -51,14 +51,15 @@ def format_time(value, lang="ko"):
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def format_datetime(value, lang="ko"):
-    """2026. 11. 27.(금) 14:07 / Fri 27 Nov 2026, 14:07 (KST)."""
+def format_datetime(value, lang="ko", zone=False):
+    """2026. 11. 27.(금) 14:07 / Fri 27 Nov 2026, 14:07 (KST). With `zone`, the one "KST"
+    follows the time: for a value whose label does not already say KST."""
     if not value:
         return ""
     if not isinstance(value, datetime.datetime):
         return format_date(value, lang)
     sep = ", " if _english(lang) else " "
-    return f"{format_date(value, lang)}{sep}{format_time(value, lang)}"
+    return f"{format_date(value, lang)}{sep}{format_time(value, lang)}{' KST' if zone else ''}"
 
 
 def format_size(num_bytes, lang="ko"):

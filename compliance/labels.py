@@ -87,3 +87,32 @@ OUTCOME_LABELS = {
     "no_record": _("No record"),
     "extended": _("Extension agreed"),
 }
+
+
+def duplicate_forwarding_message(title, day, number=""):
+    """Why a second forwarding of the same document on the same day is refused (the form,
+    the service and the import say the same)."""
+    from django.utils.translation import gettext
+
+    from .display import date_label
+
+    if number:
+        return gettext(
+            "“%(title)s” is already recorded as forwarded to the Council on %(day)s (%(number)s). "
+            "The same document is not forwarded twice on one day."
+        ) % {"title": title, "day": date_label(day), "number": number}
+    return gettext(
+        "“%(title)s” is already recorded as forwarded to the Council on %(day)s. "
+        "The same document is not forwarded twice on one day."
+    ) % {"title": title, "day": date_label(day)}
+
+
+def forwarded_note(day, number=""):
+    """“forwarded on 2023. 3. 17.(금), 디지털정책담당관-1234” for a document's label."""
+    from django.utils.translation import gettext
+
+    from .display import date_label
+
+    if number:
+        return gettext("forwarded on %(day)s, %(number)s") % {"day": date_label(day), "number": number}
+    return gettext("forwarded on %(day)s") % {"day": date_label(day)}

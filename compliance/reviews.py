@@ -22,7 +22,11 @@ class ReviewState:
     REVISED = "revised"
     ACCEPTED = "accepted"
     RETURNED = "returned"
+    # Shown, not a state of the loop: forwarded to the Council with no review on record
+    # (history entered afterwards), which must not read "awaiting review" for ever.
+    FORWARDED_UNREVIEWED = "forwarded_unreviewed"
     LABELS = {
+        FORWARDED_UNREVIEWED: _("No review recorded — forwarded to the Council"),
         AWAITING: _("Awaiting review"),
         REVISION_REQUESTED: _("Revision requested"),
         REVISED: _("Revised version received — awaiting review"),
@@ -149,6 +153,21 @@ class Thread:
     @property
     def state_label(self):
         return ReviewState.LABELS[self.state]
+
+    @property
+    def shown_state(self):
+        """`state` as pages show it: a version awaiting review that has already gone to the
+        Council with no review on record is no longer waiting for one."""
+        latest = self.latest.pk
+        if self.state == ReviewState.AWAITING and any(
+            i.kind == "forwarded" and i.document.pk == latest for i in self.items
+        ):
+            return ReviewState.FORWARDED_UNREVIEWED
+        return self.state
+
+    @property
+    def shown_label(self):
+        return ReviewState.LABELS[self.shown_state]
 
     def as_of(self, day):
         """The thread as it stood at the end of `day` (Seoul): for packets, which are "as of" a date."""

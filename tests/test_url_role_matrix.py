@@ -95,6 +95,7 @@ EXPECTED = {
     "public_calendar": row(200, 200, 200, 200, 200, 200),
     "user_feed": row(404, 404, 404, 404, 404, 404),
     "calculator": row(200, 200, 200, 200, 200, 200),
+    "calculator_assumptions": row(200, 200, 200, 200, 200, 200),
     "api_tokens": row(LOGIN, 403, 200, 200, 200, 200),
     "api_token_revoke": row(LOGIN, 403, 405, 405, 405, 405),  # POST only
     "file_publish": row(LOGIN, 403, 403, 403, 405, 405),  # POST only, the DPO and admins

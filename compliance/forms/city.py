@@ -7,7 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CouncilSession, Document, Evaluation, InspectionRequest, Party
+from ..labels import duplicate_forwarding_message, fiscal_year_label, forwarded_note
+from ..models import CouncilSession, Document, Evaluation, ForwardingItem, InspectionRequest, Party
 from ..rules.kinds import RESULTS_KINDS
 from .base import DATE_ERRORS, DateInput, TokenForm, doc_label
 
@@ -24,6 +25,30 @@ class DocumentChoiceField(forms.ModelMultipleChoiceField):
         return doc_label(obj)
 
 
+class GroupedDocumentChoiceField(DocumentChoiceField):
+    """Documents grouped by fiscal year, newest first (one fieldset per year), each saying
+    when it was already forwarded to the Council and under which number."""
+
+    grouped = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forwarded = {}  # document pk -> [(day, number)]
+
+    def label_from_instance(self, obj):
+        label = doc_label(obj)
+        notes = [forwarded_note(day, number) for day, number in self.forwarded.get(obj.pk, ())]
+        return f"{label} — {'; '.join(notes)}" if notes else label
+
+    def _get_choices(self):
+        groups = {}
+        for doc in self.queryset:
+            groups.setdefault(doc.fiscal_year, []).append((doc.pk, self.label_from_instance(doc)))
+        return [(fiscal_year_label(fy), options) for fy, options in sorted(groups.items(), reverse=True)]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
 class ForwardingForm(TokenForm):
     forwarded_on = forms.DateField(label=_("Forwarded on"), widget=DateInput, error_messages=DATE_ERRORS)
     document_number = forms.CharField(
@@ -32,19 +57,45 @@ class ForwardingForm(TokenForm):
         required=False,
         help_text=_("As on the cover letter, e.g. 디지털정책담당관-4880."),
     )
-    documents = DocumentChoiceField(
+    documents = GroupedDocumentChoiceField(
         label=_("Documents forwarded together"),
         queryset=Document.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one received document.")},
+        help_text=_("Grouped by fiscal year. A document already forwarded says when and under which number."),
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        forwarded = {}
+        for item in (
+            ForwardingItem.objects.filter(document__isnull=False)
+            .select_related("forwarding")
+            .order_by("forwarding__forwarded_on", "pk")
+        ):
+            forwarded.setdefault(item.document_id, []).append(
+                (item.forwarding.forwarded_on, item.forwarding.document_number)
+            )
+        self.fields["documents"].forwarded = forwarded
+        # Set after `forwarded`: assigning the queryset renders the choices' labels.
         self.fields["documents"].queryset = Document.objects.select_related("submission").order_by(
-            "-submission__received_on", "-pk"
+            "-fiscal_year", "-submission__received_on", "-pk"
         )
+
+    def clean(self):
+        """The same document is not forwarded twice on one day (the service checks it again
+        under a lock)."""
+        data = super().clean()
+        day, documents = data.get("forwarded_on"), data.get("documents")
+        if day and documents:
+            forwarded = self.fields["documents"].forwarded
+            for doc in documents:
+                same_day = [number for d, number in forwarded.get(doc.pk, ()) if d == day]
+                if same_day:
+                    self.add_error("documents", duplicate_forwarding_message(doc.title, day, same_day[0]))
+                    break
+        return data
 
     def clean_document_number(self):
         value = self.cleaned_data["document_number"].strip()

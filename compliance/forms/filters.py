@@ -182,3 +182,23 @@ def record_kind_choices():
             continue
         choices.append((label, name[:1].upper() + name[1:]))
     return sorted(choices, key=lambda c: c[1])
+
+
+class ReviewFilter(SearchFilterSet):
+    """/reviews/: search the titles and receipt numbers, a fiscal year, a review state
+    (the state is worked out per lineage, so the view applies it: `state` filters nothing here)."""
+
+    search_fields = ("title", "submission__receipt_number")
+    fiscal_year = fiscal_year_filter("fiscal_year", Document._meta.get_field("fiscal_year"))
+    state = django_filters.ChoiceFilter(
+        label=_("Review state"), method="by_lineage_state", empty_label=_("All"), choices=[]
+    )
+
+    def __init__(self, *args, **kwargs):
+        from ..reviews import ReviewState
+
+        super().__init__(*args, **kwargs)
+        self.filters["state"].extra["choices"] = list(ReviewState.LABELS.items())
+
+    def by_lineage_state(self, queryset, name, value):
+        return queryset

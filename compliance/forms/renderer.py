@@ -49,6 +49,13 @@ class KrdsBoundField(BoundField):
         return self.id_for_label
 
     @property
+    def option_groups(self):
+        """[(group label, [BoundWidget])] of a field with grouped choices (`field.grouped`),
+        in the order of the choices; the ids are those `subwidgets` would give."""
+        options = iter(self.subwidgets)
+        return [(label, [next(options) for _ in opts]) for label, opts in self.field.widget.choices]
+
+    @property
     def is_checkbox(self):
         return isinstance(self.field.widget, forms.CheckboxInput)
 

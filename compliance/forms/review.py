@@ -25,7 +25,8 @@ class ReviewOutcomeForm(TokenForm):
         help_text=_("Required for a revision request and for a return. Shown to WeGO as plain text."),
     )
     target_date = forms.DateField(
-        label=_("Internal target date"),
+        # Required for a revision request only (the service checks it): the label says so.
+        label=_("Internal target date (required for a revision request)"),
         required=False,
         widget=DateInput,
         error_messages=DATE_ERRORS,

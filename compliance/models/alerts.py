@@ -148,6 +148,9 @@ class Notification(models.Model):
     obligation_key = models.CharField(_("obligation"), max_length=120, blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
+    # Where the alert leads when it is about no obligation (a review outcome, a forwarding):
+    # a path in this site, e.g. /documents/12/review/.
+    link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

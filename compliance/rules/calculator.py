@@ -17,6 +17,14 @@ from .deadlines import Deadline
 
 ONE_DAY = datetime.timedelta(days=1)
 
+# Years the holiday calendar and the ordinance make sense for.
+MIN_YEAR = 2000
+
+
+def max_year(today: datetime.date) -> int:
+    return today.year + 10
+
+
 # What each anchor is computed from: the query parameter the caller must give.
 FISCAL_YEAR = "fiscal_year"
 RECEIVED_ON = "received_on"
@@ -46,6 +54,14 @@ class Calculation:
     @property
     def due(self) -> datetime.date:
         return self.deadline.due
+
+    @property
+    def internal_target(self) -> bool:
+        """The date ends a grace we chose ("without delay" has no statutory number of days,
+        or no next session is on record yet): an internal target, never a legal deadline."""
+        if self.rule.anchor == "receipt" or self.deadline.provisional:
+            return True
+        return self.rule.anchor == "forwarding" and getattr(self.rule, "report_timing", "") == "business_days"
 
     @property
     def submit_by(self) -> datetime.date | None:

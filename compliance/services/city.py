@@ -3,14 +3,17 @@ evaluations (17④) and inspections (17②)."""
 
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit
 from ..display import date_label
+from ..labels import duplicate_forwarding_message
 from ..models import (
     CommitteeReport,
     CouncilSession,
@@ -23,9 +26,10 @@ from ..models import (
     LogLeaf,
     Party,
 )
+from ..roles import COUNCIL_STAFF
 from ..rules.kinds import RESULTS_KINDS
 from ..rules.text import has_visible_text
-from . import translog
+from . import notifications, translog
 from .common import _check_fiscal_year, _check_not_future, _once
 
 log = logging.getLogger(__name__)
@@ -71,11 +75,18 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
                             % {"title": doc.title, "day": date_label(doc.submission.received_on)}
                         }
                     )
-            already = ForwardingItem.objects.filter(document__in=docs, forwarding__forwarded_on=forwarded_on)
-            if already.exists():
+            already = (
+                ForwardingItem.objects.filter(document__in=docs, forwarding__forwarded_on=forwarded_on)
+                .select_related("document", "forwarding")
+                .first()
+            )
+            if already is not None:
                 raise ValidationError(
-                    _("“%(title)s” is already recorded as forwarded on %(day)s.")
-                    % {"title": already.first().document.title, "day": date_label(forwarded_on)}
+                    {
+                        "documents": duplicate_forwarding_message(
+                            already.document.title, forwarded_on, already.forwarding.document_number
+                        )
+                    }
                 )
             forwarding = Forwarding.objects.create(
                 forwarded_on=forwarded_on, document_number=document_number, recorded_by=by, note=note
@@ -91,7 +102,27 @@ def do_forward_to_council(*, by, forwarded_on, documents, document_number="", no
             translog.log_record(LogLeaf.Kind.FORWARDING, forwarding)
             return forwarding
 
-        return _once(by, token, "forwarding", Forwarding, create)
+        outcome = _once(by, token, "forwarding", Forwarding, create)
+        if outcome.created:
+            _alert_council_staff(outcome.obj)
+        return outcome
+
+
+def _alert_council_staff(forwarding):
+    """Council staff are told in the app (inbox and badge) that documents were forwarded to them."""
+    titles = list(forwarding.items.order_by("pk").values_list("description", flat=True))
+    text = {}
+    for lang in ("ko", "en"):
+        with translation.override(lang):
+            what = titles[0] if titles else ""
+            if len(titles) > 1:
+                what += " " + _("and %(n)s more") % {"n": len(titles) - 1}
+            text[lang] = _("Forwarded to the Council on %(day)s: %(what)s") % {
+                "day": date_label(forwarding.forwarded_on),
+                "what": what,
+            }
+    users = get_user_model().objects.filter(groups__name=COUNCIL_STAFF, is_active=True).order_by("pk")
+    notifications.notify(users, title_ko=text["ko"], title_en=text["en"], link=reverse("forwarding_list"))
 
 
 def do_report_to_committee(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, register
 from ..dataio.resources import IMPORTABLE, RESOURCES, ImportFileError
 from ..dataio.tables import read_table
+from ..display import date_label
 from . import translog
 
 ACTION_LABELS = {
@@ -28,7 +29,7 @@ def _shown(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return date_label(value)
     return str(value)
 
 
@@ -96,6 +97,10 @@ class ImportReport:
         return self.count("invalid", "error")
 
     @property
+    def refused_rows(self):
+        return [r for r in self.rows if r.refused]
+
+    @property
     def ok(self):
         return not self.file_errors and not self.refused
 
@@ -153,14 +158,15 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _row_messages(row_result):
+def _row_messages(row_result, resource):
+    """(column as the file names it, message) for each problem of a row."""
     messages = []
     if row_result.validation_error is not None:
         error = row_result.validation_error
         if hasattr(error, "error_dict"):
             for column, errs in error.message_dict.items():
                 for message in errs:
-                    messages.append(("" if column == NON_FIELD_ERRORS else column, message))
+                    messages.append(("" if column == NON_FIELD_ERRORS else resource.column_label(column), message))
         else:
             messages.extend(("", m) for m in error.messages)
     for err in row_result.errors:
@@ -208,10 +214,10 @@ def do_import_records(
                 RowReport(
                     line=lines[index] if index < len(lines) else index + 2,
                     action=row_result.import_type,
-                    key=resource.key_text(raw),
-                    messages=_row_messages(row_result),
+                    key=resource.row_label(raw),
+                    messages=_row_messages(row_result, resource),
                     changes=[
-                        RowChange(column, _shown(old), _shown(new))
+                        RowChange(resource.column_label(column), _shown(old), _shown(new))
                         for column, old, new in getattr(row_result, "changes", [])
                     ],
                 )

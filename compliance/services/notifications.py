@@ -17,3 +17,15 @@ def do_mark_read(user, notification_ids=None):
         qs = qs.filter(pk__in=notification_ids)
     with transaction.atomic():
         return qs.update(read_at=timezone.now())
+
+
+def notify(users, *, title_ko, title_en, link="", obligation_key=""):
+    """One in-app alert per user (its inbox and the header's badge). Called inside the
+    `do_*` service whose act it reports, in that act's transaction: the alert exists
+    exactly when the act does."""
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=u, title_ko=title_ko[:300], title_en=title_en[:300], link=link, obligation_key=obligation_key
+        )
+        for u in users
+    )

@@ -80,7 +80,9 @@ def _claim(email_id, now) -> bool:
     return claimed == 1
 
 
-def receipt_context(submission):
+def receipt_context(submission, to=""):
+    """What the receipt e-mail says; `to` tells the submitter's copy ("your submission")
+    from the Digital Policy Officer's ("WeGO's submission")."""
     files = list(DocumentFile.objects.filter(document__submission=submission).select_related("document").order_by("pk"))
     # Each document's leaf in the transparency log: WeGO can later prove the receipt.
     titles = {}
@@ -93,10 +95,15 @@ def receipt_context(submission):
         for doc_id in titles
         if doc_id in leaves
     ]
+    all_titles = list(submission.documents.order_by("pk").values_list("title", flat=True))
+    submitter = submission.submitted_by
     return {
         "submission": submission,
         "files": files,
         "log_entries": log_entries,
+        "first_title": all_titles[0] if all_titles else "",
+        "more_documents": max(len(all_titles) - 1, 0),
+        "for_submitter": bool(submitter and submitter.email and submitter.email.lower() == to.lower()),
         "site_url": settings.WEGO_SITE_URL.rstrip("/"),
     }
 
@@ -107,12 +114,12 @@ def do_send_receipt_email(email_id, now=None):
     now = now or timezone.now()
     if not _claim(email_id, now):
         return None
-    row = ReceiptEmail.objects.select_related("submission").get(pk=email_id)
+    row = ReceiptEmail.objects.select_related("submission__submitted_by").get(pk=email_id)
     try:
         emails.send(
             "submission_received",
             [row.to],
-            receipt_context(row.submission),
+            receipt_context(row.submission, row.to),
             language=row.language,
             headers={
                 "X-WeGO-Receipt": row.submission.receipt_number or str(row.submission.pk),

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import audit, emails, queue
@@ -23,7 +24,7 @@ from ..models import MAX_REVIEW_TEXT, AlertPreference, Document, LogLeaf, ReadLo
 from ..reviews import lineage
 from ..roles import WEGO, role_of
 from ..rules.text import has_visible_text
-from . import translog
+from . import notifications, translog
 from .common import _once
 
 log = logging.getLogger(__name__)
@@ -164,9 +165,28 @@ def do_record_review(
 
         outcome = _once(by, token, "review_outcome", ReviewOutcome, create)
         if outcome.created:
+            _alert_wego_in_the_app(outcome.obj)
             outcome_id = outcome.obj.pk
             transaction.on_commit(lambda: queue_review_notices(outcome_id))
     return outcome
+
+
+def _alert_wego_in_the_app(outcome):
+    """Every active WeGO user gets the outcome in the app's inbox (and the header badge),
+    as well as by e-mail: a revision request must not wait for someone to open the mail."""
+    titles = {}
+    for lang in ("ko", "en"):
+        with translation.override(lang):
+            title = _("Review of “%(title)s”: %(outcome)s") % {
+                "title": outcome.document.title,
+                "outcome": outcome.get_decision_display(),
+            }
+            if outcome.target_date:
+                title += " " + _("(internal target %(day)s)") % {"day": date_label(outcome.target_date)}
+            titles[lang] = title
+    users = get_user_model().objects.filter(groups__name=WEGO, is_active=True).order_by("pk")
+    link = reverse("document_review", args=[outcome.document_id])
+    notifications.notify(users, title_ko=titles["ko"], title_en=titles["en"], link=link)
 
 
 def do_add_comment(*, by, thread_document, document, body, token=None, ip=None, now=None):

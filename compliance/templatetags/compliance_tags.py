@@ -57,3 +57,9 @@ def user_text(value):
     that line, never the page's text around it or the next line. Replaces `linebreaksbr`."""
     lines = str(value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return mark_safe("<br>".join(f"<bdi>{escape(line)}</bdi>" for line in lines))  # noqa: S308 - escaped above
+
+
+@register.filter
+def has_hangul(text):
+    """Whether a free text is written (at least partly) in Korean."""
+    return any("\uac00" <= ch <= "\ud7a3" for ch in str(text or ""))

@@ -26,6 +26,12 @@ def kdatetime(value):
 
 
 @register.filter
+def kdatetime_kst(value):
+    """The date and time followed by the one "KST" (where no label says it)."""
+    return display.format_datetime(value, _lang(), zone=True)
+
+
+@register.filter
 def ktime(value):
     return display.format_time(value, _lang())
 

@@ -25,6 +25,7 @@ from ..services.imports import do_import_records
 from .common import redirect_after_post
 
 TOKEN_SALT = "compliance.import"
+KEPT_SALT = "compliance.import.kept"  # a file kept after a refused check
 
 
 def token_max_age():
@@ -96,6 +97,30 @@ def export_download(request, resource):
     return response
 
 
+def _kept_file(request):
+    """(data, filename, ref, sha) of the file a refused check kept for this user, or None."""
+    token = request.POST.get("kept", "")
+    if not token:
+        return None
+    try:
+        payload = signing.loads(token, salt=KEPT_SALT, max_age=token_max_age())
+        if payload["user"] != request.user.pk:
+            raise signing.BadSignature
+        return pending.take(payload["ref"], payload["sha"]), payload["filename"], payload["ref"], payload["sha"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OSError):
+        return None
+
+
+def _keep_for_another_check(request, context, data, filename, kept):
+    """After a refused check the chosen file is kept, so the user can check it again (with
+    another kind of record, or after fixing a record it refers to) without choosing it again."""
+    ref, sha = (kept[2], kept[3]) if kept else pending.keep(data)
+    context["kept"] = signing.dumps(
+        {"ref": ref, "sha": sha, "filename": filename, "user": request.user.pk}, salt=KEPT_SALT
+    )
+    context["kept_name"] = filename
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_records(request):
@@ -104,28 +129,36 @@ def import_records(request):
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm(request, context)
     initial = {"resource": request.GET["resource"]} if request.GET.get("resource") in IMPORTABLE else None
-    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    kept = _kept_file(request) if request.method == "POST" else None
+    form = ImportForm(request.POST or None, request.FILES or None, initial=initial, kept_name=kept and kept[1])
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
+            if upload:
+                data, filename, kept = upload.read(), upload.name, None
+            else:
+                data, filename = kept[0], kept[1]
             name = form.cleaned_data["resource"]
             if len(data) > settings.WEGO_IMPORT_SYNC_MAX_BYTES:  # a worker checks it, with progress
-                job = do_request_import(request.user, name, data, upload.name, dry_run=True)
+                job = do_request_import(request.user, name, data, filename, dry_run=True)
                 do_queue_import(job)
                 return redirect_after_post(request, job)
-            report = do_import_records(name, data, upload.name, dry_run=True)
+            report = do_import_records(name, data, filename, dry_run=True)
             context["report"] = report
             if report.ok:
-                ref, sha = pending.keep(data)
+                ref, sha = (kept[2], kept[3]) if kept else pending.keep(data)
                 context["token"] = signing.dumps(
-                    {"ref": ref, "sha": sha, "resource": name, "filename": upload.name, "user": request.user.pk},
+                    {"ref": ref, "sha": sha, "resource": name, "filename": filename, "user": request.user.pk},
                     salt=TOKEN_SALT,
                 )
             else:
+                _keep_for_another_check(request, context, data, filename, kept)
+                form = ImportForm(initial={"resource": name}, kept_name=filename)
                 status = 400
         else:
+            if kept:
+                _keep_for_another_check(request, context, None, kept[1], kept)
             status = 400
     context["form"] = form
     return render(request, "compliance/data/import.html", context, status=status)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import audit, register
+from .. import audit
 from ..access import (
     COMMENTERS,
     READ_LOG_READERS,
@@ -23,7 +23,7 @@ from ..access import (
 )
 from ..forms.review import ReviewCommentForm, ReviewOutcomeForm
 from ..models import Document, ReadLogEntry
-from ..reviews import thread, threads_for
+from ..reviews import thread
 from ..services import review as service
 from .common import apply_errors as _apply_errors
 
@@ -124,24 +124,6 @@ def review_comment_new(request, pk):
                     messages.info(request, _("This form was already submitted; it was recorded once."))
                 return redirect("document_review", document.pk)
     return _page(request, document, comment_form=form, status=400)
-
-
-@role_required(*SUBMISSION_READERS)
-@require_GET
-def review_list(request):
-    """Every received document's lineage with its review state; open requests first."""
-    documents = list(Document.objects.select_related("submission").order_by("-submission__received_on", "-pk"))
-    threads = threads_for(documents, register.load().lineage_ids)
-    rows, seen = [], set()
-    for doc in documents:
-        t = threads[doc.pk]
-        if t.latest.pk in seen:
-            continue
-        seen.add(t.latest.pk)
-        rows.append(t)
-    order = {"revision_requested": 0, "revised": 1, "awaiting_review": 2, "returned": 3, "accepted": 4}
-    rows.sort(key=lambda t: order[t.state])
-    return render(request, "compliance/review/list.html", {"threads": rows})
 
 
 @role_required(*READ_LOG_READERS)

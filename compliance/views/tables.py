@@ -139,9 +139,11 @@ class InboxTable(tables.Table):
             return format_html("<strong>{}</strong>", _("Not forwarded"))
         return format_html_join(
             BR,
-            "{}{}",
+            '<span data-testid="forwarded-{}">{} {}{}</span>',
             (
                 (
+                    record.pk,
+                    _("Forwarded"),
                     display.format_date(f.forwarded_on, lang),
                     f" · {f.document_number}" if f.document_number else "",
                 )
@@ -169,7 +171,9 @@ class InboxTable(tables.Table):
                 reverse("forwarding_new"),
                 record.pk,
                 record.pk,
-                _("Forward"),
+                # Already forwarded (the column before says when, with its number): a
+                # second forwarding is an explicit choice, never the obvious next step.
+                _("Forward again") if self.forwardings.get(record.pk) else _("Forward"),
             ),
         ]
         if self.forwardings.get(record.pk):

@@ -50,3 +50,31 @@ def test_the_dry_run_lists_each_change_and_a_clear(
     assert serious_accessibility_violations(page) == []
     if SHOTS:
         page.locator("#import-report").screenshot(path=f"{SHOTS}/import-dry-run-{language}-{width}.png")
+
+
+def test_a_refused_check_keeps_the_file_and_lists_the_refused_rows(
+    page, live_server, seed, dpo_user, login, tmp_path, settings
+):
+    """Issue 24: the file is checked as the wrong kind of record, refused, and checked again
+    as the right kind without choosing it again; the refused rows come first, on their own."""
+    settings.IMPORT_PENDING_DIR = tmp_path / "pending"
+    login(dpo_user, next_url="/data/import/?resource=forwardings")
+    upload = tmp_path / "지원금.csv"
+    upload.write_text(
+        "연도,국제부담금(천원),파견 인력,출처\n2030,1000,,SYNTHETIC TEST DATA\n2031,-5,,SYNTHETIC TEST DATA\n",
+        encoding="utf-8",
+    )
+    page.locator("#id_file").set_input_files(str(upload))
+    page.locator("form:has(#id_file) [type=submit]").click()
+    expect(page.get_by_test_id("kept-file")).to_contain_text("지원금.csv")
+    page.locator("#id_resource").select_option("seoul_support")
+    page.locator("form:has(#id_file) [type=submit]").click()
+    expect(page.locator("#refused-rows tr[data-line='3']")).to_be_visible()
+    expect(page.locator("#refused-rows tr[data-line='2']")).to_have_count(0)
+    expect(page.locator("#refused-rows")).to_contain_text("국제부담금(천원)")
+    expect(page.get_by_test_id("kept-file")).to_contain_text("지원금.csv")
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert serious_accessibility_violations(page) == []
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/import-refused-{width}.png", full_page=True)

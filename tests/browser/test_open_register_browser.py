@@ -19,16 +19,7 @@ def test_a_visitor_reads_the_register_and_calculates_a_deadline(page, live_serve
     page.keyboard.press("Enter")
     expect(page.locator("tr[data-key='plan_to_mayor-2023'] details ol li").first).to_be_visible()
 
-    page.goto("/calculator/")
-    page.locator("#calc-duty").select_option("results_to_mayor")
-    page.locator("#calc-fy").fill("2025")
-    page.locator("#calc-fy").press("Enter")
-    expect(page.locator("[data-due]")).to_have_attribute("data-due", "2026-03-03")
-    expect(page.locator("#calc-result")).to_contain_text("2026. 3. 3.")
-    assert serious_accessibility_violations(page) == []
-
-    page.locator("button[name=language][value=en]").click()
-    expect(page.locator("#calc-result")).to_contain_text("Due: Tue 3 Mar 2026")
+    # The calculator has its own journey: test_calculator_browser.
 
 
 def test_council_staff_make_a_token_once(page, live_server, seed, council_user, login):

@@ -212,5 +212,7 @@ def test_unknown_document_reference_refuses_the_forwarding_row(before):
     text = "forwarded_on,fiscal_year,kind,description,document_received_on,document_title\n"
     text += "2024-01-05,2024,plan_final,SYNTHETIC,2024-01-01,없는 문서\n"
     report = run("forwardings", text)
-    assert "No received document matches 2024-01-01 | 2024 | plan_final | 없는 문서." in messages(report)
+    assert "No received document matches “없는 문서” (Business plan (final), FY 2024, Mon 1 Jan 2024)." in messages(
+        report
+    )
     assert models.Forwarding.objects.count() == 4

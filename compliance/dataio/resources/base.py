@@ -13,17 +13,25 @@ handling (encodings, XLSX safety, limits) and the all-or-nothing service live in
 """
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Field
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
-from ..writer import strip_neutraliser
+from ...display import date_label
 from .batching import BatchedCreates, kept_for_later
+from .columns import FileLanguage, ImportFileError  # noqa: F401 (re-exported)
+from .widgets import (  # noqa: F401 (the resources import the widgets from here)
+    ChoiceWidget,
+    DateWidget,
+    DecimalWidget,
+    IntegerWidget,
+    ListWidget,
+    TextWidget,
+    _blank,
+)
 
 # A text cell that starts with one of these is a formula to a spreadsheet program; exports
 # prefix it with an apostrophe and imports remove that apostrophe again (lossless). The
@@ -32,163 +40,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Several references in one cell (committee report documents, duty rule provisions):
 # one per line, parts separated by " | ".
 REF_SEPARATOR = " | "
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (headers, encoding, size, format)."""
-
-    def __init__(self, messages):
-        self.messages = [str(m) for m in (messages if isinstance(messages, list | tuple) else [messages])]
-        super().__init__("; ".join(self.messages))
-
-
-# --- Widgets: cell <-> value -----------------------------------------------------------
-
-
-def _blank(value):
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-class TextWidget(widgets.Widget):
-    def __init__(self, null=False, **kwargs):
-        self.null = null
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if _blank(value):
-            return None if self.null else ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return strip_neutraliser(str(value).strip())
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value
-
-
-class DateWidget(widgets.Widget):
-    """ISO dates, and the dotted/slashed forms Korean offices use (2023.01.16, 2023. 1. 16.)."""
-
-    PATTERN = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\.?")
-
-    def clean(self, value, row=None, **kwargs):
-        if _blank(value):
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = str(value).strip()
-        if " 00:00:00" in text:
-            text = text.replace(" 00:00:00", "")
-        match = self.PATTERN.fullmatch(text)
-        if not match:
-            raise ValueError(_("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": text})
-        try:
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise ValueError(_("“%(value)s” is not a real calendar date.") % {"value": text}) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class IntegerWidget(widgets.Widget):
-    """Whole numbers; thousands separators allowed; negative only where `min_value` allows."""
-
-    def __init__(self, min_value=0, max_value=None, **kwargs):
-        self.min_value, self.max_value = min_value, max_value
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if _blank(value):
-            return None
-        if isinstance(value, bool):
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-            number = int(value)
-        elif isinstance(value, int):
-            number = value
-        else:
-            text = str(value).strip().replace(",", "").replace(" ", "")
-            if text[:2] in ("'-", "'+"):  # a number that went through our formula escaping as text
-                text = text[1:]
-            if re.fullmatch(r"[-+]?\d+(\.0+)?", text) is None:
-                raise ValueError(_("“%(value)s” is not a whole number.") % {"value": str(value).strip()})
-            number = int(Decimal(text))
-        if self.min_value is not None and number < self.min_value:
-            raise ValueError(
-                _("%(value)s is below the smallest allowed value, %(min)s.") % {"value": number, "min": self.min_value}
-            )
-        if self.max_value is not None and number > self.max_value:
-            raise ValueError(
-                _("%(value)s is above the largest allowed value, %(max)s.") % {"value": number, "max": self.max_value}
-            )
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class DecimalWidget(widgets.Widget):
-    """A percentage as stated in the source (e.g. 12.6); a trailing % is accepted."""
-
-    def __init__(self, places=1, **kwargs):
-        self.places = places
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        if _blank(value):
-            return None
-        text = str(value).strip().rstrip("%").replace(",", "").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": str(value).strip()}) from None
-        if not number.is_finite() or number < 0:
-            raise ValueError(_("“%(value)s” must be zero or more.") % {"value": str(value).strip()})
-        return number.quantize(Decimal(1).scaleb(-self.places))
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class ChoiceWidget(TextWidget):
-    def __init__(self, choices, **kwargs):
-        self.choices = choices
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if not text:
-            return text
-        values = [str(v) for v in self.choices.values]
-        if text not in values:
-            raise ValueError(
-                _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": ", ".join(values)}
-            )
-        return text
-
-
-class ListWidget(TextWidget):
-    """Several values in one cell: separated by commas, or one per line."""
-
-    def __init__(self, separator=",", **kwargs):
-        self.separator = separator
-        super().__init__(**kwargs)
-
-    def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if not text:
-            return []
-        parts = (
-            text.splitlines() if self.separator == "\n" else text.replace("\n", self.separator).split(self.separator)
-        )
-        return [p.strip() for p in parts if p.strip()]
-
-    def render(self, value, obj=None, **kwargs):
-        return self.separator.join(value or [])
 
 
 # --- Fields: a column with a Korean header and a required flag ---------------------------
@@ -202,10 +53,22 @@ class Col(fields.Field):
 
 
 def _doc_key_text(received_on, fiscal_year, kind, title):
+    """A document reference as a cell writes it (receipt date | fiscal year | kind | title)."""
     return REF_SEPARATOR.join([received_on.isoformat() if received_on else "", str(fiscal_year), kind, title])
 
 
-class NaturalKeyResource(BatchedCreates, resources.ModelResource):
+def _doc_meaning(received_on, fiscal_year, kind, title):
+    """A document named by its meaning, for messages: “title” (kind, fiscal year, received on)."""
+    from ...labels import fiscal_year_label
+    from ...models import DocumentKind
+
+    kind_label = dict(DocumentKind.choices).get(kind, kind)
+    received = date_label(received_on) if isinstance(received_on, datetime.date) else (received_on or "")
+    details = ", ".join(str(p) for p in (kind_label, fiscal_year_label(fiscal_year), received) if p)
+    return f"“{title}” ({details})"
+
+
+class NaturalKeyResource(FileLanguage, BatchedCreates, resources.ModelResource):
     """A resource whose rows are matched by a natural key, validated row by row.
 
     Subclasses declare `Col`s, `key` (the columns forming the natural key),
@@ -243,33 +106,6 @@ class NaturalKeyResource(BatchedCreates, resources.ModelResource):
 
     def korean_headers(self):
         return {f.column_name: f.ko or f.column_name for f in self.get_export_fields()}
-
-    def normalise_headers(self, dataset):
-        """Map Korean headers to column names; refuse unknown and missing columns."""
-        by_ko = {f.ko: f.column_name for f in self.get_export_fields() if f.ko}
-        known = {f.column_name for f in self.get_export_fields()}
-        headers, unknown, seen = [], [], set()
-        for raw in dataset.headers or []:
-            header = str(raw or "").lstrip("\ufeff").strip()
-            header = by_ko.get(header, header)
-            if header not in known:
-                unknown.append(header or _("(empty header)"))
-            elif header in seen:
-                raise ImportFileError(_("The column “%(name)s” appears twice.") % {"name": header})
-            seen.add(header)
-            headers.append(header)
-        errors = []
-        if unknown:
-            errors.append(
-                _("Unknown column(s): %(names)s. Known columns: %(known)s.")
-                % {"names": ", ".join(unknown), "known": ", ".join(f.column_name for f in self.get_export_fields())}
-            )
-        missing = [f.column_name for f in self.get_export_fields() if f.required and f.column_name not in seen]
-        if missing:
-            errors.append(_("Missing required column(s): %(names)s.") % {"names": ", ".join(missing)})
-        if errors:
-            raise ImportFileError(errors)
-        dataset.headers = headers
 
     # -- import workflow hooks -----------------------------------------------------------
 
@@ -331,7 +167,7 @@ class NaturalKeyResource(BatchedCreates, resources.ModelResource):
                 {
                     NON_FIELD_ERRORS: [
                         _("Duplicate of row %(row)s (same %(key)s).")
-                        % {"row": self._seen[key], "key": ", ".join(self.key)}
+                        % {"row": self._seen[key], "key": ", ".join(self.column_label(k) for k in self.key)}
                     ]
                 }
             )

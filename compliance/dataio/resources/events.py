@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from ... import models
 from ...display import date_label
+from ...labels import duplicate_forwarding_message
 from ...rules.kinds import PLAN_KINDS
 from .base import (
     ChoiceWidget,
@@ -18,6 +19,7 @@ from .base import (
     NaturalKeyResource,
     TextWidget,
     _doc_key_text,
+    _doc_meaning,
     _ref_error,
 )
 from .facts import (
@@ -148,7 +150,7 @@ class DocumentResource(NaturalKeyResource):
                         _(
                             "No received document matches %(key)s (the superseded version must be of the same fiscal year)."
                         )
-                        % {"key": _doc_key_text(*key)},
+                        % {"key": _doc_meaning(*key)},
                     )
                 if older.kind not in PLAN_KINDS or instance.kind not in PLAN_KINDS:
                     raise _ref_error(
@@ -216,6 +218,23 @@ class ForwardingResource(NaturalKeyResource):
             for d in models.Document.objects.select_related("submission")
         }
         self._documents_by_id = {d.pk: d for d in self._documents.values()}
+        # (document id, day) -> (item id, document number): a document is forwarded once a day.
+        self._forwarded_on_day = {
+            (item.document_id, item.forwarding.forwarded_on): (item.pk, item.forwarding.document_number)
+            for item in models.ForwardingItem.objects.filter(document__isnull=False).select_related("forwarding")
+        }
+
+    def _check_once_a_day(self, instance, day):
+        """A second forwarding of the same document on the same day (in the records or earlier
+        in the file) is refused, with the form's and the service's message."""
+        if instance.document_id is None:
+            return
+        me = instance.pk or id(instance)  # a row not saved yet is itself
+        seen = self._forwarded_on_day.get((instance.document_id, day))
+        if seen is not None and seen[0] != me:
+            document = self._documents_by_id[instance.document_id]
+            raise _ref_error("document_title", duplicate_forwarding_message(document.title, day, seen[1]))
+        self._forwarded_on_day[(instance.document_id, day)] = (me, instance.forwarding.document_number)
 
     def assign(self, instance, values):
         today = timezone.localdate()
@@ -252,7 +271,7 @@ class ForwardingResource(NaturalKeyResource):
                 if doc is None:
                     raise _ref_error(
                         "document_title",
-                        _("No received document matches %(key)s.") % {"key": _doc_key_text(*key)},
+                        _("No received document matches %(key)s.") % {"key": _doc_meaning(*key)},
                     )
                 instance.document = doc
             else:
@@ -263,6 +282,7 @@ class ForwardingResource(NaturalKeyResource):
             check_forwarded_after_receipt(errors, "forwarded_on", values["forwarded_on"], document)
             if errors:
                 raise ValidationError(errors)
+        self._check_once_a_day(instance, values["forwarded_on"])
 
 
 # --- Committee reports -----------------------------------------------------------------------
@@ -306,6 +326,11 @@ class CommitteeReportResource(NaturalKeyResource):
         if docs is None:
             docs = obj.documents.all() if obj.pk else []
         return "\n".join(sorted(_doc_key_text(d.submission.received_on, d.fiscal_year, d.kind, d.title) for d in docs))
+
+    def cell_text(self, name, value):
+        """A committee by its name, not its code."""
+        committee = getattr(self, "_committees", {}).get(value) if name == "committee" else None
+        return committee.name if committee is not None else super().cell_text(name, value)
 
     def prepare(self):
         self._committees = {p.code: p for p in models.Party.objects.filter(kind=models.Party.Kind.COMMITTEE)}

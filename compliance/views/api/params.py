@@ -9,15 +9,10 @@ import re
 
 from django.utils.translation import gettext as _
 
+from ...rules.calculator import MIN_YEAR, max_year
 from .problems import BadParameters
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
-# Years the calendar of public holidays and the ordinance make sense for.
-MIN_YEAR = 2000
-
-
-def max_year(today: datetime.date) -> int:
-    return today.year + 10
 
 
 def iso_date(value, today):

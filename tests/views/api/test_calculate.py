@@ -73,3 +73,56 @@ def test_the_calculator_page_explains_bad_input(client, seed):
 def test_the_calculator_page_starts_empty(client, seed):
     page = client.get("/calculator/")
     assert page.status_code == 200 and b"data-due" not in page.content
+
+
+def test_step_one_lists_duties_by_name_not_code(client, seed):
+    html = client.get("/calculator/").content.decode()
+    assert 'type="radio" name="duty" value="results_to_mayor"' in html
+    assert "사업 결과 제출 (사무총장 → 시장)" in html
+    assert "(results_to_mayor)" not in html
+    assert 'name="fiscal_year"' not in html and 'name="received_on"' not in html
+    assert 'href="/calculator/assumptions/"' in html and "법률 자문이 아닙니다" in html
+
+
+def test_step_two_asks_only_what_the_duty_needs(client, seed):
+    html = client.get("/calculator/", {"duty": "forward_plan_to_council"}).content.decode()
+    assert 'name="received_on"' in html and 'type="date"' in html
+    assert 'name="fiscal_year"' not in html and 'name="forwarded_on"' not in html
+    assert "data-due" not in html
+
+
+def test_an_input_the_duty_does_not_need_is_ignored_on_the_page(client, seed):
+    page = client.get("/calculator/", {"duty": "results_to_mayor", "fiscal_year": "2025", "received_on": "2024-01-01"})
+    assert page.status_code == 200 and 'data-due="2026-03-03"' in page.content.decode()
+
+
+def test_a_bad_year_is_told_at_its_field_in_words(client, seed):
+    page = client.get("/calculator/", {"duty": "results_to_mayor", "fiscal_year": "20x5"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="id_fiscal_year_error"' in html and 'aria-invalid="true"' in html
+    assert "연도를 네 자리 숫자로" in html
+    assert "fiscal_year:" not in html and "parameter" not in html
+
+
+def test_an_unknown_duty_is_told_in_words(client, seed):
+    page = client.get("/calculator/", {"duty": "plan_to_council"})
+    assert page.status_code == 400
+    assert 'id="calc-duty-error"' in page.content.decode()
+
+
+def test_a_grace_end_is_an_internal_target_not_a_deadline(client, seed):
+    html = client.get("/calculator/", {"duty": "forward_plan_to_council", "received_on": "2024-09-12"}).content.decode()
+    assert 'data-kind="internal-target"' in html
+    assert "처리 목표일(내부 기준): 2024. 10. 2.(수)" in html
+    assert "기한: 2024. 10. 2." not in html
+
+
+def test_change_the_duty_goes_back_to_step_one_with_it_marked(client, seed):
+    html = client.get("/calculator/", {"duty": "results_to_mayor", "change": "1"}).content.decode()
+    assert 'value="results_to_mayor" id="calc-duty-1" aria-describedby="calc-duty-1-hint" checked' in html
+
+
+def test_the_assumptions_page(client, seed):
+    html = client.get("/calculator/assumptions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not legal advice" in html and "internal target" in html
