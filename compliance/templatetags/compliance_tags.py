@@ -38,3 +38,17 @@ def status_label(obligation):
     from compliance.labels import status_label as label
 
     return label(obligation)
+
+
+@register.filter
+def plain_status_label(obligation):
+    from ..labels import plain_status_label as label
+
+    return label(obligation)
+
+
+@register.filter
+def plain_status(obligation):
+    from ..labels import plain_status as code
+
+    return code(obligation)
