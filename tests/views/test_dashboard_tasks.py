@@ -162,3 +162,16 @@ def test_query_counts_stay_flat_as_obligations_grow(client, seed, council_user, 
     with django_assert_max_num_queries(len(small)):
         response = client.get(reverse("dashboard"), query)
     assert len(rows(response.content.decode())) == 50  # one page of the 85 + the seed's
+
+
+def test_the_what_if_view_searches_and_sorts_the_same_way(client, seed, council_user):
+    client.force_login(council_user)
+    query = {"as_of": AS_OF, "what_if": "1", "q": "정산서", "sort": "-due", "due_year": "2024"}
+    response = client.get(reverse("dashboard"), query)
+    assert response.status_code == 200 and response.context["what_if"]
+    shown = response.context["obligations"]
+    assert shown and all("settlement" in o.duty and o.due_date.year == 2024 for o in shown)
+    assert [o.due_date for o in shown] == sorted((o.due_date for o in shown), reverse=True)
+    late = client.get(reverse("dashboard"), {**query, "status": "any_late", "q": ""}).context["obligations"]
+    assert all(o.status in ("overdue", "late") for o in late)
+    assert response.context["tasks"] is None  # the task list is about the law in force
