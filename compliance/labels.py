@@ -116,3 +116,45 @@ def forwarded_note(day, number=""):
     if number:
         return gettext("forwarded on %(day)s, %(number)s") % {"day": date_label(day), "number": number}
     return gettext("forwarded on %(day)s") % {"day": date_label(day)}
+
+
+# The public register's plain statuses: what happened, in words, never an instruction
+# (the same small set as its status filter).
+PLAIN_STATUS = {
+    Status.ON_TIME: "on_time",
+    Status.LATE: "late",
+    Status.OVERDUE: "not_done",
+    Status.NO_RECORD: "no_record",
+    Status.DUE_SOON: "not_due",
+    Status.UPCOMING: "not_due",
+}
+_PLAIN_LABELS = {
+    # (code, "without delay" duty?) -> label
+    ("on_time", False): _("Done on time"),
+    ("on_time", True): _("Done without delay"),
+    ("late", False): _("Done late"),
+    ("late", True): _("Done after a delay"),
+    ("not_done", False): _("Not done, past due"),
+    ("not_done", True): _("Not done yet, delayed"),
+    ("no_record", False): _("No record"),
+    ("no_record", True): _("No record"),
+    ("not_due", False): _("Not due yet"),
+    ("not_due", True): _("Not due yet"),
+}
+
+
+def plain_status(obligation) -> str:
+    return PLAIN_STATUS[obligation.status]
+
+
+def plain_status_label(obligation):
+    """ "Done late", "Not done, past due" ...; past due only as far as the records go says so."""
+    if obligation.records_end_overdue:
+        from .display import date_label
+
+        return gettext("Not done by the last day of the records (%(day)s)") % {
+            "day": date_label(obligation.records_end)
+        }
+    if obligation.within_extension:
+        return gettext("Within an agreed extension")
+    return _PLAIN_LABELS[(plain_status(obligation), obligation.is_grace_duty)]

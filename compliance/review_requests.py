@@ -24,6 +24,16 @@ class OpenRevisionRequest:
         """The city's internal target for the revision (not a legal deadline)."""
         return self.outcome.target_date
 
+    @property
+    def url(self):
+        """The document's review thread, where WeGO reads what must change."""
+        from django.urls import reverse
+
+        return reverse("document_review", args=[self.document.pk])
+
+    def __str__(self):
+        return str(self.document.title)
+
 
 def open_revision_requests(user):
     """The revision requests `user` has to answer, soonest internal target first.

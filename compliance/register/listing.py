@@ -1,8 +1,8 @@
 """A filtered list of obligations with its counts per badge: the dashboard's question.
 
-Stored obligations are filtered, counted (one GROUP BY), ordered and paged in SQL, and
-only the page's rows become `Obligation`s. The what-if view, computed by the pure rules,
-is listed from memory the same way.
+Stored obligations are filtered, counted (one GROUP BY), searched, ordered and paged in
+SQL, and only the page's rows become `Obligation`s. The what-if view, computed by the
+pure rules, is listed from memory the same way.
 """
 
 from __future__ import annotations
@@ -11,10 +11,44 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..rules.obligations import dashboard_order
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+
+from ..rules.obligations import Status, dashboard_order
 from .outcomes import HOPS, OUTCOMES, holds, hop_of
 
 DASHBOARD_ORDER = ("badge_rank", "due_date", "key")
+
+# Sort orders a reader can choose (the first is the default): SQL, then the same in memory.
+SORTS = {
+    "status": ("badge_rank", "due_date", "key"),
+    "due": ("due_date", "ordering", "key"),
+    "-due": ("-due_date", "ordering", "key"),
+    "duty": ("ordering", "-fiscal_year", "due_date", "key"),
+    "fiscal_year": ("-fiscal_year", "ordering", "key"),
+    "-fiscal_year": ("fiscal_year", "ordering", "key"),
+}
+_IN_MEMORY = {
+    "status": lambda o: (Status.BADGE_ORDER[o.status_key], o.due_date, o.key),
+    "due": lambda o: (o.due_date, o.spec.ordering, o.key),
+    "-due": lambda o: (-o.due_date.toordinal(), o.spec.ordering, o.key),
+    "duty": lambda o: (o.spec.ordering, -o.fiscal_year, o.due_date, o.key),
+    "fiscal_year": lambda o: (-o.fiscal_year, o.spec.ordering, o.key),
+    "-fiscal_year": lambda o: (o.fiscal_year, o.spec.ordering, o.key),
+}
+# A status filter may name a badge or one of these groups of badges.
+ANY_LATE = "any_late"  # late, whether done since or not: "what is late"
+STATUS_GROUPS = {
+    ANY_LATE: (
+        Status.OVERDUE,
+        Status.NOT_YET_PAST_GRACE,
+        Status.OVERDUE_AT_RECORDS_END,
+        Status.PAST_GRACE_AT_RECORDS_END,
+        Status.DONE_AFTER_GRACE,
+        Status.DELAYED_REASON_RECORDED,
+        Status.LATE,
+    )
+}
 
 
 @dataclass
@@ -22,10 +56,13 @@ class Filters:
     fiscal_year: int | None = None
     duty: str | None = None
     party: str | None = None
-    status: str | None = None  # a badge
+    status: str | None = None  # a badge, or a group of STATUS_GROUPS
+    due_year: int | None = None  # the calendar year the duty falls due (not the fiscal year)
+    q: str = ""  # words that must each match the duty, the document's title, the key or the year
     # The compliance record's figures (`outcomes`): the hop, and what became of the duty.
     hop: str | None = None
     outcome: str | None = None
+    sort: str = "status"
 
     def stored(self) -> dict:
         found = {
@@ -33,6 +70,8 @@ class Filters:
             for name, value in (("fiscal_year", self.fiscal_year), ("duty", self.duty), ("party", self.party))
             if value
         }
+        if self.due_year:
+            found["due_date__year"] = self.due_year
         if self.hop:
             found["stream"] = HOPS[self.hop]
         return found
@@ -40,7 +79,34 @@ class Filters:
     def narrow(self, rows):
         """`rows` (a `Register.rows()` queryset) narrowed by every filter but the badge."""
         rows = rows.filter(**self.stored())
+        if self.words():
+            rows = rows.filter(self.search())
         return rows.filter(OUTCOMES[self.outcome]) if self.outcome else rows
+
+    def words(self) -> list[str]:
+        return [w for w in (self.q or "").split() if w][:8]
+
+    def search(self) -> Q:
+        """Every word matches somewhere: the duty's name (either language), the document's
+        title, the key, or (a four-digit number) the fiscal year or the year due."""
+        found = Q()
+        for word in self.words():
+            one = (
+                Q(rule__name_ko__icontains=word)
+                | Q(rule__name_en__icontains=word)
+                | Q(document__title__icontains=word)
+                | Q(key__icontains=word)
+            )
+            if word.isdigit() and len(word) == 4:
+                one |= Q(fiscal_year=int(word)) | Q(due_date__year=int(word))
+            found &= one
+        return found
+
+    def badges(self) -> tuple[str, ...]:
+        """The badges the status filter keeps (none: no status filter)."""
+        if not self.status:
+            return ()
+        return STATUS_GROUPS.get(self.status, (self.status,))
 
     def matches(self, o) -> bool:
         return (
@@ -49,7 +115,22 @@ class Filters:
             and (not self.party or o.rule.actor.code == self.party)
             and (not self.hop or hop_of(o) == self.hop)
             and (not self.outcome or holds(self.outcome, o))
+            and (not self.due_year or o.due_date.year == self.due_year)
+            and all(_mentions(o, w) for w in self.words())
         )
+
+    def shows(self, o) -> bool:
+        return not self.status or o.status_key in self.badges()
+
+
+def _mentions(o, word: str) -> bool:
+    word_l = word.lower()
+    texts = [o.key, getattr(o.rule, "name_ko", ""), getattr(o.rule, "name_en", "")]
+    if o.document is not None:
+        texts.append(o.document.title or "")
+    if word.isdigit() and len(word) == 4 and int(word) in (o.fiscal_year, o.due_date.year):
+        return True
+    return any(word_l in (t or "").lower() for t in texts)
 
 
 class Page(Sequence):
@@ -75,7 +156,7 @@ class Page(Sequence):
 
 @dataclass
 class Selection:
-    rows: Sequence  # the obligations in dashboard order (sliceable, counted)
+    rows: Sequence  # the obligations in the chosen order (sliceable, counted)
     counts: dict  # badge -> how many, over every row in scope (status filter aside)
 
 
@@ -87,21 +168,35 @@ class Listing:
         self.what_if, self.what_if_from = what_if, what_if_from
         if what_if:
             self._all = register.obligations(as_of, what_if=True, what_if_from=what_if_from)
-            pairs = {(o.fiscal_year, o.duty) for o in self._all}
+            triples = {(o.fiscal_year, o.duty, o.due_date.year) for o in self._all}
         else:
             self._known = register.rows(as_of)
-            pairs = set(self._known.order_by().values_list("fiscal_year", "duty").distinct())
-        self.fiscal_years = sorted({fy for fy, _ in pairs})
-        self.duties = {duty for _, duty in pairs}
+            triples = set(
+                self._known.order_by()
+                .annotate(due_year=ExtractYear("due_date"))
+                .values_list("fiscal_year", "duty", "due_year")
+                .distinct()
+            )
+        self.fiscal_years = sorted({fy for fy, _, _ in triples})
+        self.duties = {duty for _, duty, _ in triples}
+        # The years duties fall due in: the as-of year first, then the others, latest first.
+        years = sorted({y for _, _, y in triples}, reverse=True)
+        self.due_years = sorted(years, key=lambda y: y != as_of.year)
 
     def select(self, filters: Filters) -> Selection:
+        sort = filters.sort if filters.sort in SORTS else "status"
         if self.what_if:
-            scoped = dashboard_order([o for o in self._all if filters.matches(o)])
+            scoped = [o for o in self._all if filters.matches(o)]
+            if sort == "status":
+                scoped = dashboard_order(scoped)
+            else:
+                scoped = sorted(scoped, key=_IN_MEMORY[sort])
             counts = Counter(o.status_key for o in scoped)
-            shown = [o for o in scoped if o.status_key == filters.status] if filters.status else scoped
+            shown = [o for o in scoped if filters.shows(o)]
             return Selection(rows=shown, counts=dict(counts))
         scoped = filters.narrow(self._known)
         counts = self.register.counts(scoped)
-        shown = scoped.filter(badge=filters.status) if filters.status else scoped
-        total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-        return Selection(rows=Page(shown.order_by(*DASHBOARD_ORDER), total, self.register, self.as_of), counts=counts)
+        badges = filters.badges()
+        shown = scoped.filter(badge__in=badges) if badges else scoped
+        total = sum(n for badge, n in counts.items() if not badges or badge in badges)
+        return Selection(rows=Page(shown.order_by(*SORTS[sort]), total, self.register, self.as_of), counts=counts)

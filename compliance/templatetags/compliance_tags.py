@@ -63,3 +63,17 @@ def user_text(value):
 def has_hangul(text):
     """Whether a free text is written (at least partly) in Korean."""
     return any("\uac00" <= ch <= "\ud7a3" for ch in str(text or ""))
+
+
+@register.filter
+def plain_status_label(obligation):
+    from ..labels import plain_status_label as label
+
+    return label(obligation)
+
+
+@register.filter
+def plain_status(obligation):
+    from ..labels import plain_status as code
+
+    return code(obligation)

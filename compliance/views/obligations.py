@@ -9,8 +9,11 @@ from .. import register
 from ..access import SUBMISSION_READERS, role_required
 from ..forms.obligations import ObligationFilterForm
 from ..labels import STATUS_LABELS
-from ..register.listing import Filters, Listing
+from ..register.listing import ANY_LATE, Filters, Listing
+from ..register.todo import task_list
+from ..review_requests import open_revision_requests
 from ..reviews import distinct_threads
+from ..roles import WEGO, role_of
 from ..rules.obligations import Status
 from ..services.alerts import announced_due_date
 from .common import audit_entries_context, page_context, paginate, parse_as_of
@@ -55,6 +58,7 @@ def dashboard(request):
         fiscal_years=known.fiscal_years if known else [],
         rules=[r.row for r in rules if known and r.code in known.duties] or [r.row for r in rules],
         parties=parties,
+        due_years=known.due_years if known else [],
     )
     status_code = 200
     found = None
@@ -67,9 +71,12 @@ def dashboard(request):
                 data.get("fiscal_year"),
                 data.get("duty") or None,
                 data.get("party") or None,
-                data.get("status"),
-                data.get("hop") or None,
-                data.get("outcome") or None,
+                data.get("status") or None,
+                due_year=data.get("due_year"),
+                q=data.get("q") or "",
+                sort=data.get("sort") or "status",
+                hop=data.get("hop") or None,
+                outcome=data.get("outcome") or None,
             )
         )
     # One page of rows; the counts cover every obligation in scope.
@@ -86,11 +93,35 @@ def dashboard(request):
         "counts": [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in Status.BADGES],
         "total": sum(counts.values()),
         "query": request.GET.urlencode(),
+        "sort": (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or "",
+        "sort_query": _without(request, "sort", "page"),
     }
     # A history restore (Back after a cache miss) needs the whole page, not the partial.
     partial = request.htmx and not request.htmx.history_restore_request
+    if not partial:
+        context["tasks"] = _tasks(request, reg, as_of if not error and not what_if else None)
+        context["any_late"] = ANY_LATE
     template = "compliance/_obligation_table.html" if partial else "compliance/dashboard.html"
     return render(request, template, context, status=status_code)
+
+
+def _without(request, *names):
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _tasks(request, reg, as_of):
+    """The signed-in reader's task list (none on a what-if or refused page)."""
+    if as_of is None:
+        return None
+    role = role_of(request.user)
+    tasks = task_list(reg, as_of, role)
+    if role == WEGO:
+        # A line in WeGO's task list for each revision request it has not answered.
+        tasks.revision_requests = list(open_revision_requests(request.user))
+    return tasks
 
 
 @role_required(*SUBMISSION_READERS)

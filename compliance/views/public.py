@@ -5,8 +5,6 @@ data); obligations come from the register, as on the dashboard. `WEGO_PUBLIC_REG
 turns it off (404, like any unknown address).
 """
 
-import itertools
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -19,11 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import disclosure, register
 from ..access import CITY, role_required
 from ..audit import client_ip
+from ..forms.public import PublicSearchForm
 from ..models import Document, ReadLogEntry
+from ..register import relay
 from ..services import open_register, review
-from .api import params
-from .api.problems import BadParameters
+from .common import page_context
 from .funding import funding_figures
+
+RELAYS_PER_PAGE = 10
 
 
 def _require_public_register():
@@ -37,37 +38,41 @@ def _law(reg, today):
     return in_force, reg.bills()
 
 
-def _row(ob, trail, public, forwarded):
-    disclosed = disclosure.obligation_disclosed(ob, forwarded)
-    hops = [row for row in trail if not public or row["doc"].id in forwarded]
-    return {
-        "ob": ob,
-        "disclosed": disclosed or not public,
-        "derivation": ob.deadline.derivation(get_language() or "ko")
-        if disclosure.derivation_visible(ob, public=public, forwarded_ids=forwarded)
-        else None,
-        "hops": hops,
-        "hidden_hops": len(trail) - len(hops),
-    }
+def _hop_days(reg, ob):
+    """Business days a "without delay" hop took (or has taken so far, when late)."""
+    if not ob.is_grace_duty:
+        return None
+    if ob.delay_business_days is not None:
+        return ob.delay_business_days
+    if ob.fulfilled_on and ob.trigger_date:
+        return reg.calendar.business_days_between(ob.trigger_date, ob.fulfilled_on)
+    return None
 
 
 @require_GET
 def public_register(request):
+    """A search page: the answer first (one row per duty and fiscal year, read across the
+    relay WeGO → Mayor → Council → committee), then documents, the law and funding."""
     _require_public_register()
     today = timezone.localdate()
-    try:
-        wanted = params.parse(request.GET, {"fiscal_year": params.year}, today).get("fiscal_year")
-    except BadParameters as exc:
-        return render(request, "compliance/public/bad_request.html", {"errors": exc.errors}, status=400)
     reg = register.load()
+    form = PublicSearchForm(request.GET or None, due_years=relay.due_years(reg, today))
+    status = 200
+    page, relays = None, []
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        wanted = form.search() if form.is_bound else relay.Search()
+        page, relays = relay.search(reg, today, wanted, request.GET.get("page"), RELAYS_PER_PAGE)
+    language = get_language() or "ko"
     forwarded = disclosure.forwarded_document_ids(today)
-    obligations = reg.obligations(today)
-    years = sorted({ob.fiscal_year for ob in obligations}, reverse=True)
-    if wanted is not None:
-        obligations = [ob for ob in obligations if ob.fiscal_year == wanted]
-    rows = [_row(ob, reg.trail(ob, today), True, forwarded) for ob in obligations]
-    rows.sort(key=lambda r: (-r["ob"].fiscal_year, r["ob"].spec.ordering, r["ob"].due_date, r["ob"].key))
-    by_year = [(fy, list(group)) for fy, group in itertools.groupby(rows, key=lambda r: r["ob"].fiscal_year)]
+    for r in relays:
+        for ob in (*r.to_mayor, *r.to_council, *r.to_committee):
+            ob.public = disclosure.obligation_disclosed(ob, forwarded)
+            # A derivation that names an undisclosed receipt stays private, like its dates.
+            visible = disclosure.derivation_visible(ob, public=True, forwarded_ids=forwarded)
+            ob.public_derivation = ob.deadline.derivation(language) if visible else None
+            ob.hop_business_days = _hop_days(reg, ob)
     documents = list(
         Document.objects.filter(pk__in=forwarded).select_related("submission").order_by("-submission__received_on")
     )
@@ -77,15 +82,18 @@ def public_register(request):
     in_force, proposed = _law(reg, today)
     context = {
         "today": today,
-        "years": years,
-        "fiscal_year": wanted,
-        "by_year": by_year,
+        "form": form,
+        "relays": relays,
+        "searched": form.is_bound and status == 200,
         "documents": [(d, files.get(d.pk, [])) for d in documents],
         "law_in_force": in_force,
         "law_proposed": proposed,
         **funding_figures(),
     }
-    return render(request, "compliance/public/register.html", context)
+    if page is not None:
+        context.update(page_context(request, page))
+        context["result_count"] = page.paginator.count
+    return render(request, "compliance/public/register.html", context, status=status)
 
 
 @require_GET
