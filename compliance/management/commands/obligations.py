@@ -93,12 +93,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Article 17 obligations as of {as_of.isoformat()}")
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
+        ends = sorted({o.records_end for o in obligations if o.records_end_overdue})
         for o in obligations:
             row = o.as_json()
             late = "" if row["days_late"] is None else row["days_late"]
             overdue = "" if row["days_overdue"] is None else row["days_overdue"]
+            if row["days_overdue_at_records_end"] is not None:
+                overdue = f"{overdue}*"  # on the records' last day, nothing known since
             self.stdout.write(
                 f"{row['duty']:<32} {row['fiscal_year']:>4}  {row['due_date']:<10}  {row['status']:<9} "
                 f"{row['fulfilled_on'] or '-':<10} {late:>5} {overdue:>7}  "
                 f"{o.document.title if o.document else (row['document'] or '')}"
             )
+        if ends:
+            days = ", ".join(day.isoformat() for day in ends)
+            self.stdout.write(f"* overdue on the last day the records cover ({days}); nothing recorded since")
