@@ -44,6 +44,8 @@ class Task:
     due: datetime.date  # the day it falls due (an agreed extension's, when later)
     status: str  # one of LATE, NO_RECORD, DUE_SOON, NOT_DUE
     document_title: str = ""
+    # Late on the records' last day, nothing known since: that day (the claim stops there).
+    records_end: datetime.date | None = None
 
 
 @dataclass
@@ -70,6 +72,7 @@ def _tasks(rows) -> list[Task]:
             due=r.target,
             status=_PLAIN[r.status],
             document_title=r.document.title if r.document_id else "",
+            records_end=r.covered_to if r.at_records_end else None,
         )
         for r in rows.select_related("rule", "document")[:SHOWN]
     ]
