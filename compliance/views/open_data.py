@@ -5,8 +5,6 @@ coverage in its metadata). Public disclosure applies (`compliance.statistics`): 
 are public, the delays of undisclosed documents are left out.
 """
 
-import csv
-import io
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import disclosure, register, statistics
+from ..dataio.writer import write_table
 from ..register.outcomes import HOPS
 from ..statistics import SCHEMA
 from .api import params
@@ -65,12 +64,11 @@ def _guard(view):
 @_guard
 def statistics_csv(request):
     record = public_record(request.GET)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=statistics.FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in record.rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.as_row().items()})
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    # The one CSV writer of the app (UTF-8 with BOM, formula-like text neutralised).
+    rows = (
+        ["" if row.as_row()[name] is None else row.as_row()[name] for name in statistics.FIELDS] for row in record.rows
+    )
+    response = HttpResponse(write_table(statistics.FIELDS, rows, "csv"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="wego-article17-statistics-{record.as_of}.csv"'
     return response
 

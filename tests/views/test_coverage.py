@@ -95,11 +95,13 @@ def test_the_calendar_feed_says_no_record(client, seed, users, time_machine):
 # What `obligations --as-of 2026-11-27` says of the seed, stated here rather than read back
 # from the register the command itself uses: (duty, fiscal year, trigger, due, fulfilled,
 # status, days late). The records of receipts and forwardings end on 2024-04-03
-# (fixtures/06_coverage.json), so every duty left open by then is "no record", never
-# "overdue"; the plan for FY2028 could not have come yet and is "upcoming".
+# (fixtures/06_coverage.json). A duty past due on that day with nothing recorded is
+# "overdue" as the records prove it, up to that day only (the two forwardings of January
+# 2022); one whose due date came after it is "no record"; one not due yet is "upcoming"
+# whatever the coverage (DOMAIN.md "Status").
 OBLIGATIONS_2026_11_27 = [
-    ("forward_plan_to_council", 2022, "2022-01-19", "2022-02-07", None, "no_record", None),
-    ("forward_settlement_to_council", 2021, "2022-01-21", "2022-02-09", None, "no_record", None),
+    ("forward_plan_to_council", 2022, "2022-01-19", "2022-02-07", None, "overdue", None),
+    ("forward_settlement_to_council", 2021, "2022-01-21", "2022-02-09", None, "overdue", None),
     ("results_to_mayor", 2021, None, "2022-02-28", "2022-01-21", "on_time", None),
     ("settlement_to_mayor", 2021, None, "2022-02-28", "2022-01-21", "on_time", None),
     ("plan_to_mayor", 2023, None, "2022-07-31", "2022-08-16", "late", 16),
@@ -121,8 +123,8 @@ OBLIGATIONS_2026_11_27 = [
     ("results_to_mayor", 2025, None, "2026-03-03", None, "no_record", None),
     ("settlement_to_mayor", 2025, None, "2026-03-03", None, "no_record", None),
     ("plan_to_mayor", 2027, None, "2026-07-31", None, "no_record", None),
-    ("results_to_mayor", 2026, None, "2027-03-02", None, "no_record", None),
-    ("settlement_to_mayor", 2026, None, "2027-03-02", None, "no_record", None),
+    ("results_to_mayor", 2026, None, "2027-03-02", None, "upcoming", None),
+    ("settlement_to_mayor", 2026, None, "2027-03-02", None, "upcoming", None),
     ("plan_to_mayor", 2028, None, "2027-07-31", None, "upcoming", None),
 ]
 
@@ -140,4 +142,8 @@ def test_the_command_json_states_each_obligation_and_its_status(seed):
         for r in rows
     ]
     assert got == OBLIGATIONS_2026_11_27
-    assert {r["days_overdue"] for r in rows} == {None} and {r["what_if"] for r in rows} == {False}
+    # Overdue only up to the records' end: 786 and 784 days on 2024-04-03 (grace ends
+    # Mon 2022-02-07 and Wed 2022-02-09, after 설날), and nothing claimed since.
+    overdue = [(r["records_end"], r["days_overdue_at_records_end"]) for r in rows if r["status"] == "overdue"]
+    assert overdue == [("2024-04-03", 786), ("2024-04-03", 784)]
+    assert {r["what_if"] for r in rows} == {False}

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from compliance import reviews
 from tests.views.test_obligations import AS_OF, _add_synthetic_forwarded_plans, rows
 
 pytestmark = pytest.mark.django_db
@@ -52,23 +51,41 @@ def test_the_dpo_reads_forwardings_and_reports(client, seed, dpo_user):
     assert keys and all(k.startswith(("forward_", "report_")) for k in keys)
 
 
-def test_open_revision_requests_are_shown_to_wego_when_reviews_offers_them(
-    client, seed, wego_user, council_user, monkeypatch
+def test_a_revision_request_stays_in_wegos_task_list_until_it_answers(
+    client, seed, wego_user, dpo_user, council_user, settings, tmp_path
 ):
-    monkeypatch.setattr(reviews, "open_revision_requests", lambda user: ["synthetic revision request"], raising=False)
+    import datetime
+
+    from django.utils import timezone
+
+    from compliance import services
+    from compliance.dataio.uploads import validate_upload
+    from compliance.services.review import do_record_review
+    from tests import workflow_samples as samples
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    spec = services.DocSpec("plan_draft", 2027, "synthetic plan", [validate_upload("p.pdf", samples.pdf())])
+    doc = services.do_receive_submission(by=wego_user, documents=[spec]).obj.documents.get()
+    do_record_review(
+        by=dpo_user,
+        thread_document=doc,
+        document=doc,
+        decision="revision_requested",
+        message="synthetic: add the budget table",
+        target_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
     client.force_login(wego_user)
-    html = client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
-    assert 'data-tasks="revision_requests"' in html and "synthetic revision request" in html
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'data-tasks="revision_requests"' in html and "synthetic plan" in html
     client.force_login(council_user)
-    assert 'data-tasks="revision_requests"' not in client.get(reverse("dashboard"), {"as_of": AS_OF}).content.decode()
-
-
-def test_without_the_reviews_function_the_hook_shows_nothing(client, seed, wego_user, monkeypatch):
-    monkeypatch.delattr(reviews, "open_revision_requests", raising=False)
+    assert 'data-tasks="revision_requests"' not in client.get(reverse("dashboard")).content.decode()
+    # WeGO answers with a revised version: the line goes.
+    revised = services.DocSpec(
+        "plan_revision", 2027, "synthetic plan, revised", [validate_upload("r.pdf", samples.pdf())], doc
+    )
+    services.do_receive_submission(by=wego_user, documents=[revised])
     client.force_login(wego_user)
-    response = client.get(reverse("dashboard"), {"as_of": AS_OF})
-    assert response.context["tasks"].revision_requests == []
-    assert 'data-tasks="revision_requests"' not in response.content.decode()
+    assert 'data-tasks="revision_requests"' not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_late_this_year_is_one_link_away(client, seed, council_user):

@@ -37,7 +37,7 @@ def test_did_the_fy2023_settlement_reach_the_council_on_time(client, seed):
     row = relay_html(html, "2023-settlement")
     # WeGO → Mayor: received 25 Jan 2024, due 29 Feb; Mayor → Council: forwarded 6 Feb 2024.
     assert "기한 내 완료" in row and "접수 2024. 1. 25.(목)" in row
-    assert "지체 없이 완료" in row and "송부 2024. 2. 6.(화)" in row and "접수 후 업무일 8일" in row
+    assert "지체 없이 완료" in row and "제출 2024. 2. 6.(화)" in row and "접수 후 업무일 8일" in row
     assert "현행 조례상 상임위원회 보고 의무 없음" in row
 
 

@@ -34,6 +34,14 @@ class ObligationResource(resources.Resource):
     fulfilled_on = Col("fulfilled_on", DateWidget(), ko="이행일", column_name="fulfilled_on")
     days_late = Col("days_late", IntegerWidget(), ko="지연 일수", column_name="days_late")
     days_overdue = Col("days_overdue", IntegerWidget(), ko="기한 경과 일수", column_name="days_overdue")
+    records_end = Col("records_end", DateWidget(), ko="기록 종료일", column_name="records_end")
+    days_overdue_at_records_end = Col(
+        "days_overdue_at_records_end",
+        IntegerWidget(),
+        ko="기록 종료일 기준 경과 일수",
+        column_name="days_overdue_at_records_end",
+    )
+    extended_due_date = Col("extended_due_date", DateWidget(), ko="합의 연장 기한", column_name="extended_due_date")
     trigger_date = Col("trigger_date", DateWidget(), ko="접수일(기산일)", column_name="trigger_date")
     document = Col("document_kind", ko="문서 종류", column_name="document")
     document_title = Col("document__title", ko="문서 제목", column_name="document_title")
@@ -54,6 +62,9 @@ class ObligationResource(resources.Resource):
             "fulfilled_on",
             "days_late",
             "days_overdue",
+            "records_end",
+            "days_overdue_at_records_end",
+            "extended_due_date",
             "trigger_date",
             "document",
             "document_title",
