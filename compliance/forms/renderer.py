@@ -45,7 +45,9 @@ class KrdsBoundField(BoundField):
         if not self.auto_id:
             return ""
         if self.use_fieldset:
-            return f"{self.auto_id}_0"
+            # The first option's own id (id_x_0, or id_x_0_0 when the choices are grouped).
+            options = self.subwidgets
+            return options[0].id_for_label if options else f"{self.auto_id}_0"
         return self.id_for_label
 
     @property
