@@ -120,8 +120,11 @@ def test_receipts_numbered_at_the_same_moment_get_distinct_numbers(seed, wego_us
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == [1, 2, 3, 4]
 
 
-def test_two_officers_recording_the_same_review_outcome_record_it_once(seed, dpo_user, wego_user, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def test_two_officers_recording_the_same_review_outcome_record_it_once(
+    seed, dpo_user, wego_user, settings, eager_tasks
+):
+    # The notices run in-process (eager_tasks sets the Celery app's own setting: a Django
+    # setting changed here is not read again once another test has configured the app).
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     other = make_user("dpo2", DPO)
     for round_ in range(ROUNDS):
