@@ -7,20 +7,9 @@ table is copied from it).
 
 import json
 import os
-import sys
+import statistics
 import time
 from pathlib import Path
-
-# bench/statistics.py (`bench/run statistics`) shares its name with the standard library's
-# module, and this folder is first on the path of every benchmark: import the library's
-# from the path without this folder, so every later `import statistics` finds it loaded.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-_path = sys.path[:]
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-try:
-    import statistics
-finally:
-    sys.path[:] = _path
 
 OUT = Path(__file__).resolve().parent / "out"
 FIGURES = Path(os.environ.get("BENCH_FIGURES", OUT / "figures.jsonl"))
