@@ -15,17 +15,15 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Min
-from django.urls import reverse
+from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .. import emails, queue, register, roles
-from ..alert_text import absolute_url, alert_title, obligation_context
+from .. import queue, register, roles
+from ..alert_text import alert_title
 from ..display import date_label
-from ..models import AlertDelivery, AlertPreference, AlertScan, AlertStage, Notification, RecordStream
+from ..models import AlertDelivery, AlertScan, AlertStage, Notification, RecordStream
 from ..rules.alerts import (
     DIGEST,
     REMINDER,
@@ -38,7 +36,25 @@ from ..rules.alerts import (
     should_cancel,
 )
 from ..rules.obligations import Status
-from . import outbox, packets
+from . import packets
+from .alert_mail import (  # noqa: F401 - re-exported: the sending side of alerts
+    _claim,
+    _fail,
+    _mark_sent,
+    do_send_deliveries,
+    do_send_delivery,
+    do_send_digest,
+    preference_for,
+    retry_delay,
+)
+from .scan_schedule import (  # noqa: F401 - re-exported: when scans are due
+    last_successful_scan,
+    next_scan_due,
+    scan_in_flight,
+    scan_needed,
+    scan_retry_delay,
+    scan_schedule,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,22 +176,12 @@ def users_by_role():
     return result
 
 
-def preference_for(user):
-    pref, _created = AlertPreference.objects.get_or_create(user=user, defaults={"language": settings.LANGUAGE_CODE})
-    return pref
-
-
 def user_cares_about(role, duty, stages_for, responsible) -> bool:
     """A user cares about a duty if any stage of it would ever alert the user's role."""
     return any(role in roles_for(stage, responsible) for stage in stages_for(duty))
 
 
 # --- The scan (write side) -----------------------------------------------------------------
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Back-off after the n-th failed attempt: 5 min, 10, 20, ... at most 6 hours."""
-    return datetime.timedelta(seconds=min(300 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def request_scan():
@@ -353,222 +359,6 @@ def _enqueue(sendable) -> int:
         if queue.enqueue(queue.SEND_DIGEST, user_id):
             queued += digests[user_id]
     return queued
-
-
-def _claim(queryset, now):
-    """Claim rows for sending with one conditional UPDATE; returns the claimed ids.
-
-    Rows another claimer holds are skipped (overlapping batches); `no_key` so that a row
-    merely referenced by a concurrent insert (a notification's foreign key takes a key
-    share lock on its delivery) is not skipped and left for the sweep."""
-    with transaction.atomic():
-        ids = list(queryset.sendable(now).select_for_update(skip_locked=True, no_key=True).values_list("pk", flat=True))
-        if ids:
-            AlertDelivery.objects.filter(pk__in=ids).update(
-                status=AlertDelivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-            )
-    return ids
-
-
-def _mark_sent(ids):
-    """Record `ids` as sent, waiting out a short database outage (`outbox.mark_sent`)."""
-    outbox.mark_sent(AlertDelivery.objects.filter(pk__in=ids), AlertDelivery.Status.SENT)
-
-
-def _fail(ids, exc, now):
-    for row in AlertDelivery.objects.filter(pk__in=ids):
-        row.status = AlertDelivery.Status.FAILED
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        row.next_attempt_at = now + retry_delay(row.attempts)
-        row.save(update_fields=["status", "last_error", "next_attempt_at"])
-    log.warning("Alert e-mail failed for deliveries %s: %s", ids, exc)
-
-
-def do_send_delivery(delivery_id, now=None, reg=None):
-    """Send one alert e-mail. Returns None when done (or nothing to do), else seconds until a retry."""
-    return do_send_deliveries([delivery_id], now=now, reg=reg)
-
-
-def do_send_deliveries(delivery_ids, now=None, reg=None):
-    """Send a batch of alert e-mails, each on its own terms. Returns None when all are
-    done (sent, cancelled or not ours to send), else seconds until the failed ones may be
-    retried.
-
-    The same few queries however many alerts (the claim, the rows, the data version: the
-    register is reused while the data is unchanged), plus one UPDATE per e-mail sent,
-    committed right after the mail server took it: the window in which a dying worker
-    can leave a sent e-mail unrecorded is one message, not the batch.
-    Each alert is claimed only if it is still sendable (`_claim`: rows locked by another
-    worker are skipped), so of two workers handed the same alert one sends it. Each
-    failure is recorded on its own row with its own back-off; the others are sent."""
-    now = now or timezone.now()
-    ids = _claim(AlertDelivery.objects.filter(pk__in=list(delivery_ids), via_digest=False), now)
-    if not ids:
-        return None
-    rows = list(
-        AlertDelivery.objects.filter(pk__in=ids)
-        .select_related("stage", "recipient", "recipient__alert_preference")
-        .order_by("pk")
-    )
-    as_of = timezone.localdate(now)
-    obligations = (reg or register.load()).by_keys({row.obligation_key for row in rows}, as_of)
-    inbox_url = absolute_url(reverse("alerts_inbox"))
-    preferences_url = absolute_url(reverse("alerts_preferences"))
-    described = {}  # (obligation key, language) -> what the templates show; many alerts share one
-    sent, cancelled, failed = [], [], []
-    connection = mail.get_connection()
-    try:
-        for row in rows:
-            obligation = obligations.get(row.obligation_key)
-            if obligation is None or obligation.is_fulfilled:
-                cancelled.append(row.pk)
-                continue
-            try:
-                pref = row.recipient.alert_preference
-            except AlertPreference.DoesNotExist:
-                pref = preference_for(row.recipient)
-            language = pref.language
-            if (obligation.key, language) not in described:
-                described[obligation.key, language] = obligation_context(obligation, as_of, language)
-            context = {
-                "user": row.recipient,
-                "stage": row.stage,
-                "as_of": as_of,
-                "obligation": described[obligation.key, language],
-                "title": alert_title(obligation, row.stage, as_of, language),
-                "inbox_url": inbox_url,
-                "preferences_url": preferences_url,
-            }
-            try:
-                emails.send(
-                    "alert",
-                    [row.recipient.email],
-                    context,
-                    language,
-                    headers={"X-WeGO-Alert": row.obligation_key, "Message-ID": emails.message_id("alert", row.pk)},
-                    connection=connection,
-                )
-            except Exception as exc:  # SMTP and network errors: recorded and retried, never dropped
-                failed.append((row, exc))
-                continue
-            # Marked sent at once, in its own commit: a worker killed later in the batch
-            # (deploy, OOM, time limit) leaves only unsent rows "sending" for the sweep.
-            _mark_sent([row.pk])
-            sent.append(row.pk)
-    finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - closing a broken connection: nothing left to do
-            log.debug("Closing the mail connection failed", exc_info=True)
-    if cancelled:
-        AlertDelivery.objects.filter(pk__in=cancelled).update(status=AlertDelivery.Status.CANCELLED)
-    for row, exc in failed:
-        _fail([row.pk], exc, now)
-    if failed:
-        # The task retries when every failed alert may be tried again (each row keeps its own time).
-        return max(int(retry_delay(row.attempts).total_seconds()) for row, _exc in failed)
-    return None
-
-
-def do_send_digest(user_id, now=None, reg=None):
-    """Send one e-mail listing the user's waiting digest alerts. Same return as `do_send_delivery`."""
-    now = now or timezone.now()
-    ids = _claim(AlertDelivery.objects.filter(recipient_id=user_id, via_digest=True), now)
-    if not ids:
-        return None
-    rows = list(AlertDelivery.objects.filter(pk__in=ids).select_related("stage", "recipient"))
-    user = rows[0].recipient
-    as_of = timezone.localdate(now)
-    obligations = (reg or register.load()).by_keys({row.obligation_key for row in rows}, as_of)
-    pref = preference_for(user)
-    items, done = {}, []
-    for row in rows:
-        ob = obligations.get(row.obligation_key)
-        if ob is None or should_cancel(row.stage.kind, ob.is_fulfilled, bool(ob.reasons)):
-            continue
-        items.setdefault(ob.key, ob)
-        done.append(row.pk)
-    cancelled = [pk for pk in ids if pk not in done]
-    AlertDelivery.objects.filter(pk__in=cancelled).update(status=AlertDelivery.Status.CANCELLED)
-    if not items:
-        return None
-    ordered = sorted(items.values(), key=lambda o: (o.status != Status.OVERDUE, o.due_date, o.key))
-    context = {
-        "user": user,
-        "as_of": as_of,
-        "overdue": [obligation_context(o, as_of, pref.language) for o in ordered if o.status == Status.OVERDUE],
-        "upcoming": [obligation_context(o, as_of, pref.language) for o in ordered if o.status != Status.OVERDUE],
-        "inbox_url": absolute_url(reverse("alerts_inbox")),
-        "preferences_url": absolute_url(reverse("alerts_preferences")),
-    }
-    try:
-        emails.send(
-            "digest",
-            [user.email],
-            context,
-            pref.language,
-            headers={"X-WeGO-Digest": as_of.isoformat(), "Message-ID": emails.message_id("digest", min(done))},
-        )
-    except Exception as exc:
-        _fail(done, exc, now)
-        return int(retry_delay(max(r.attempts for r in rows)).total_seconds())
-    _mark_sent(done)
-    return None
-
-
-def scan_retry_delay(retries: int) -> int:
-    """Seconds before retrying a failed scan: WEGO_ALERT_SCAN_RETRY_SECONDS, doubling, at most an hour."""
-    return min(settings.WEGO_ALERT_SCAN_RETRY_SECONDS * 2**retries, 3600)
-
-
-def last_successful_scan():
-    """When the newest scan that succeeded finished, or None."""
-    return (
-        AlertScan.objects.filter(finished_at__isnull=False, error="")
-        .order_by("-finished_at")
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-
-
-def scan_schedule():
-    """The daily scan's beat schedule (a celery crontab), or None if disabled or deleted."""
-    from django_celery_beat.models import PeriodicTask
-
-    task = (
-        PeriodicTask.objects.filter(task=queue.SCAN_ALERTS, enabled=True, crontab__isnull=False)
-        .select_related("crontab")
-        .first()
-    )
-    return task.crontab.schedule if task else None
-
-
-def next_scan_due(last=None, schedule=None):
-    """The first scheduled scan after the last successful one (None if none ever succeeded).
-
-    Without a beat schedule, a scan a day. A scan that ran early (a receipt at 03:00
-    requests one) does not stand in for the 07:00 one: the next due time follows it.
-    """
-    last = last or last_successful_scan()
-    if last is None:
-        return None
-    schedule = schedule or scan_schedule()
-    if schedule is None:
-        return last + datetime.timedelta(days=1)
-    start, delta, _now = schedule.remaining_delta(last)
-    return start + delta
-
-
-def scan_needed(now=None) -> bool:
-    """No scan has succeeded since the last scheduled time (or ever)."""
-    due = next_scan_due()
-    return due is None or due <= (now or timezone.now())
-
-
-def scan_in_flight(now=None) -> bool:
-    """A scan attempt started recently: let it finish or retry before queueing another."""
-    since = (now or timezone.now()) - datetime.timedelta(minutes=15)
-    return AlertScan.objects.filter(started_at__gte=since).exists()
 
 
 def obligations_for_user(user, as_of, reg=None):
