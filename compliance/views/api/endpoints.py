@@ -8,18 +8,14 @@ malformed one is a 400 problem-details answer, never a partial list.
 """
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ... import disclosure, register
-from ...labels import status_label
+from ... import register
 from ...models import (
     CommitteeReport,
     Document,
@@ -29,190 +25,26 @@ from ...models import (
     Forwarding,
     SeoulSupport,
 )
-from ...register.listing import Page
-from ...register.read import ORDER
 from ...rules import calculator
-from ...rules.obligations import Status
 from ..funding import funding_figures
 from . import params
 from . import serializers as s
-from .problems import BadParameters
-
-PROBLEM = OpenApiResponse(s.ProblemSerializer, description="Problem details (RFC 9457), in the caller's language.")
-ERRORS = {400: PROBLEM, 401: PROBLEM, 404: PROBLEM, 429: PROBLEM}
-
-
-def _q(name, type_, description, **kwargs):
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
-
-
-AS_OF = _q("as_of", OpenApiTypes.DATE, "Statuses as of this day (YYYY-MM-DD; default: today in Asia/Seoul).")
-WHAT_IF = _q("what_if", OpenApiTypes.INT, "1: as if the proposed amendment were in force.", enum=[0, 1])
-WHAT_IF_FROM = _q(
-    "what_if_from", OpenApiTypes.DATE, "With what_if=1: the day the amendment is assumed in force (default: today)."
+from .base import (  # noqa: F401 - re-exported: the names the other API modules use
+    AS_OF,
+    ERRORS,
+    FISCAL_YEAR,
+    PAGE,
+    PROBLEM,
+    WHAT_IF,
+    WHAT_IF_FROM,
+    WHAT_IF_PARAMS,
+    Pagination,
+    ReadView,
+    _q,
+    what_if_args,
 )
-WHAT_IF_PARAMS = {"what_if": params.flag, "what_if_from": params.iso_date}
-
-
-def what_if_args(values):
-    """(what_if, what_if_from) for the register; `what_if_from` alone is a 400."""
-    if "what_if_from" in values and not values.get("what_if"):
-        raise BadParameters([{"parameter": "what_if_from", "detail": _("Give it together with what_if=1.")}])
-    return {"what_if": values.get("what_if", False), "what_if_from": values.get("what_if_from")}
-
-
-FISCAL_YEAR = _q("fiscal_year", OpenApiTypes.INT, "Only this fiscal year.")
-PAGE = [
-    _q("page", OpenApiTypes.INT, "Page number (from 1)."),
-    _q("page_size", OpenApiTypes.INT, "Items per page (default 50, at most 200)."),
-]
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class ReadView(APIView):
-    """GET only; parses its declared query parameters before anything is read."""
-
-    http_method_names = ["get", "head", "options"]
-    params: dict = {}
-    paginated = True
-    # Off with the public register (WEGO_PUBLIC_REGISTER=0) for public readers.
-    public_register_only = True
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.today = timezone.localdate()
-        self.public = disclosure.reads_as_public(request.user)
-        if self.public and self.public_register_only and not disclosure.public_register_enabled():
-            raise exceptions.NotAuthenticated()
-
-    def parse(self, spec=None):
-        spec = dict(self.params if spec is None else spec)
-        if self.paginated:
-            spec.update(params.PAGINATION)
-        return params.parse(self.request.query_params, spec, self.today)
-
-    def page(self, rows, serializer_class):
-        paginator = Pagination()
-        chunk = paginator.paginate_queryset(rows, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(chunk, many=True).data)
-
-
-# --- Obligations ----------------------------------------------------------------------------
-
-
-def _obligation_url(request, ob, public, as_of_given):
-    if public:
-        return request.build_absolute_uri(reverse("public_register")) + f"?fiscal_year={ob.fiscal_year}#{ob.key}"
-    url = reverse("obligation_detail", args=[ob.key])
-    if as_of_given:
-        url += f"?as_of={as_of_given.isoformat()}"
-    return request.build_absolute_uri(url)
-
-
-class ObligationsMixin:
-    def item(self, ob, as_of_given):
-        return disclosure.obligation_item(
-            ob,
-            public=self.public,
-            forwarded_ids=self.forwarded,
-            url=_obligation_url(self.request, ob, self.public, as_of_given),
-        )
-
-
-class ObligationList(ObligationsMixin, ReadView):
-    @extend_schema(
-        operation_id="obligations_list",
-        summary="Obligations and their status as of a day",
-        parameters=[
-            AS_OF,
-            WHAT_IF,
-            WHAT_IF_FROM,
-            FISCAL_YEAR,
-            _q("duty", OpenApiTypes.STR, "Only this duty (a duty-rule code)."),
-            _q("status", OpenApiTypes.STR, "Only this status (the vocabulary of the dashboard)."),
-            *PAGE,
-        ],
-        responses={200: s.paginated(s.ObligationSerializer), **ERRORS},
-    )
-    def get(self, request):
-        reg = register.load()
-        codes = [r.code for r in reg.history.rules]
-        spec = {
-            "as_of": params.iso_date,
-            **WHAT_IF_PARAMS,
-            "fiscal_year": params.year,
-            "duty": params.choice(*codes),
-            "status": params.choice(*Status.ALL),
-        }
-        values = self.parse(spec)
-        as_of = values.get("as_of") or self.today
-        self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        wanted = {name: values[name] for name in ("fiscal_year", "duty", "status") if values.get(name) is not None}
-
-        def item(ob):
-            return self.item(ob, values.get("as_of"))
-
-        args = what_if_args(values)
-        if args["what_if"]:
-            rows = [ob for ob in reg.obligations(as_of, **args) if _matches(ob, wanted)]
-            return self.page([item(ob) for ob in rows], s.ObligationSerializer)
-        # Filtered, ordered and paged in SQL; only the page's rows are made whole.
-        rows = reg.rows(as_of).filter(**wanted).order_by(*ORDER)
-        return self.page(Page(rows, None, reg, as_of, item), s.ObligationSerializer)
-
-
-def _matches(ob, wanted):
-    return all(getattr(ob, name) == value for name, value in wanted.items())
-
-
-def _hop(row):
-    doc, fwd, rep = row["doc"], row.get("forwarding"), row.get("report")
-    return {
-        "document": doc.id,
-        "title": doc.title,
-        "received_on": doc.received_on,
-        "forwarded_on": fwd.forwarded_on if fwd else None,
-        "to_council_business_days": row.get("to_council_business_days"),
-        "reported_on": rep.reported_on if rep else None,
-        "to_committee_business_days": row.get("to_committee_business_days"),
-    }
-
-
-class ObligationDetail(ObligationsMixin, ReadView):
-    paginated = False
-
-    @extend_schema(
-        operation_id="obligations_retrieve",
-        summary="One obligation: derivation of its due date and the delay at each hop",
-        parameters=[AS_OF, WHAT_IF, WHAT_IF_FROM],
-        responses={200: s.ObligationDetailSerializer, **ERRORS},
-    )
-    def get(self, request, key):
-        reg = register.load()
-        values = self.parse({"as_of": params.iso_date, **WHAT_IF_PARAMS})
-        as_of = values.get("as_of") or self.today
-        self.forwarded = disclosure.forwarded_document_ids(min(as_of, self.today))
-        ob = reg.get(key, as_of, **what_if_args(values))
-        if ob is None:
-            raise exceptions.NotFound()
-        data = self.item(ob, values.get("as_of"))
-        shown = disclosure.derivation_visible(ob, public=self.public, forwarded_ids=self.forwarded)
-        trail = [_hop(row) for row in reg.trail(ob, as_of) if not self.public or row["doc"].id in self.forwarded]
-        data.update(
-            {
-                "status_label": str(status_label(ob)),
-                "derivation": ob.deadline.derivation(get_language() or "ko") if shown else None,
-                "submit_by": ob.deadline.submit_by,
-                "trail": trail,
-            }
-        )
-        return Response(s.ObligationDetailSerializer(data).data)
-
+from .obligations import ObligationDetail, ObligationList  # noqa: F401 - re-exported for the URLs
+from .problems import BadParameters
 
 # --- Records --------------------------------------------------------------------------------
 
