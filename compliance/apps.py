@@ -9,9 +9,9 @@ class ComplianceConfig(AppConfig):
 
     def ready(self):
         # The audit trail records every create/change of the audited models (issue 3).
-        from . import audit
+        from . import audit_signals
 
-        audit.connect_signals()
+        audit_signals.connect_signals()
         # Every write to what the register's facts derive from refreshes what it touches.
         from django.db.models.signals import post_migrate
 

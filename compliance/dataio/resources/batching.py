@@ -40,7 +40,7 @@ class BatchedCreates:
         """Write the kept records, model by model (a receipt before its documents), with
         an audit entry for each, and tell the register what they changed (bulk writes
         send no model signals)."""
-        from ... import audit, register
+        from ... import audit_signals, register
 
         deferred, self._deferred = self._deferred, {}
         if not any(deferred.values()):
@@ -49,7 +49,7 @@ class BatchedCreates:
             for model in _referenced_first(deferred):
                 instances = deferred[model]
                 model.objects.bulk_create(instances, batch_size=BULK_BATCH)
-                audit.record_created(instances)
+                audit_signals.record_created(instances)
                 # bulk_create sends no model signals: say what changed (one refresh per batch).
                 register.changed(instances)
 
