@@ -9,6 +9,8 @@ check's status from its stored timestamps.
 """
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
 from .events import Document
@@ -46,6 +48,14 @@ class StoredObligation(models.Model):
     # An agreed extension's date (the statutory due date never changes).
     extended_to = models.DateField(null=True)
     extension_basis = models.CharField(max_length=300, blank=True)
+    # The day the status is judged against: the later of the due date and an extension.
+    # Kept by the database from the two columns; every status expression names it many
+    # times, and a column costs less to read than the expression does to compute.
+    target = models.GeneratedField(
+        expression=Greatest(F("due_date"), Coalesce(F("extended_to"), F("due_date"))),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("stored obligation")
@@ -57,6 +67,8 @@ class StoredObligation(models.Model):
             models.Index(fields=["fiscal_year", "duty"], name="stored_ob_fy_duty"),
             models.Index(fields=["document"], name="stored_ob_document"),
             models.Index(fields=["trigger_date"], name="stored_ob_trigger"),
+            # The task list: the soonest open duties due on or after a day, the latest before it.
+            models.Index(fields=["target"], name="stored_ob_target"),
         ]
 
     def __str__(self):

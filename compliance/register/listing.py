@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.db.models.functions import ExtractYear
 
 from ..rules.obligations import Status, dashboard_order
 from .outcomes import HOPS, OUTCOMES, holds, hop_of
+from .read import sliced
 
 DASHBOARD_ORDER = ("badge_rank", "due_date", "key")
 
@@ -82,6 +82,12 @@ class Filters:
         if self.words():
             rows = rows.filter(self.search())
         return rows.filter(OUTCOMES[self.outcome]) if self.outcome else rows
+
+    def keeps(self, group: dict) -> bool:
+        """Whether a group of the register's summary is in scope (`stored()`, said of the
+        group's fiscal year, duty, party, year due and stream)."""
+        found = {**group, "due_date__year": group["due_year"]}
+        return all(found[name] == value for name, value in self.stored().items())
 
     def words(self) -> list[str]:
         return [w for w in (self.q or "").split() if w][:8]
@@ -150,7 +156,8 @@ class Page(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._transform(o) for o in self._register.materialize(self._queryset[index], self._as_of)]
+            rows = sliced(self._queryset, index, self._queryset.model.objects.all())
+            return [self._transform(o) for o in self._register.materialize(rows, self._as_of)]
         return self[index : index + 1][0]
 
 
@@ -171,12 +178,8 @@ class Listing:
             triples = {(o.fiscal_year, o.duty, o.due_date.year) for o in self._all}
         else:
             self._known = register.rows(as_of)
-            triples = set(
-                self._known.order_by()
-                .annotate(due_year=ExtractYear("due_date"))
-                .values_list("fiscal_year", "duty", "due_year")
-                .distinct()
-            )
+            self._summary = register.summary(as_of)
+            triples = {(g["fiscal_year"], g["duty"], g["due_year"]) for g in self._summary}
         self.fiscal_years = sorted({fy for fy, _, _ in triples})
         self.duties = {duty for _, duty, _ in triples}
         # The years duties fall due in: the as-of year first, then the others, latest first.
@@ -195,7 +198,16 @@ class Listing:
             shown = [o for o in scoped if filters.shows(o)]
             return Selection(rows=shown, counts=dict(counts))
         scoped = filters.narrow(self._known)
-        counts = self.register.counts(scoped)
+        # Counts are sums over the register's summary, unless a filter needs the rows
+        # themselves (words to search, an outcome): then one GROUP BY of the rows in scope.
+        if filters.words() or filters.outcome:
+            counts = self.register.counts(scoped)
+        else:
+            counts = Counter()
+            for group in self._summary:
+                if filters.keeps(group):
+                    counts[group["badge"]] += group["n"]
+            counts = dict(counts)
         badges = filters.badges()
         shown = scoped.filter(badge__in=badges) if badges else scoped
         total = sum(n for badge, n in counts.items() if not badges or badge in badges)

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from ..rules import law as law_rules
@@ -81,8 +82,38 @@ class Register:
 
     def rows(self, as_of: datetime.date):
         """The stored obligations known on `as_of`, annotated with `status`, `badge` and
-        `badge_rank` as of that day: a queryset to filter, count, order and page."""
-        return with_status(self.known(as_of), as_of, self.history.coverage, self.due_soon_days)
+        `badge_rank` as of that day: a queryset to filter, count, order and page.
+
+        Built once per day asked and handed out as a fresh copy: building the status
+        expressions costs more than cloning them, and a copy is never evaluated twice."""
+        built = self._rows.get(as_of)
+        if built is None:
+            built = self._rows[as_of] = with_status(self.known(as_of), as_of, self.history.coverage, self.due_soon_days)
+        return built.all()
+
+    @cached_property
+    def _rows(self) -> dict:
+        return {}
+
+    def summary(self, as_of: datetime.date) -> list[dict]:
+        """How many obligations known on `as_of` there are of each (fiscal year, duty,
+        year due, status, badge): one GROUP BY, read once per Register and day. The
+        dashboard's filter choices, its counts per badge and the task list's totals are
+        all sums over these few hundred groups, where each was a query over every row."""
+        found = self._summaries.get(as_of)
+        if found is None:
+            found = self._summaries[as_of] = list(
+                self.rows(as_of)
+                .order_by()
+                .annotate(due_year=ExtractYear("due_date"))
+                .values("fiscal_year", "duty", "party", "stream", "due_year", "status", "badge")
+                .annotate(n=Count("pk"))
+            )
+        return found
+
+    @cached_property
+    def _summaries(self) -> dict:
+        return {}
 
     def known(self, as_of: datetime.date):
         """The stored obligations known on `as_of`, without their status: for rows that
@@ -98,7 +129,10 @@ class Register:
 
     def materialize(self, rows, as_of: datetime.date) -> list[Obligation]:
         """`Obligation`s of stored rows (a sliced queryset or a list), in their order."""
-        rows = list(rows.select_related("document__submission")) if hasattr(rows, "select_related") else list(rows)
+        # The stored rows alone, then their documents in one query: joined in the same
+        # query, every row in scope was joined before the sort and limit kept a page.
+        rows = list(rows)
+        attach_documents(rows)
         law = self.history
         keys = [r.key for r in rows]
         history = law.history(reasons=reasons_for(keys) if keys else {})
@@ -245,6 +279,25 @@ def committee_on(day: datetime.date):
         if (c.effective_from is None or c.effective_from <= day) and (c.effective_to is None or day <= c.effective_to):
             return c
     return None
+
+
+def attach_documents(rows) -> None:
+    """Give stored `rows` that lack it their document (submission selected), in one query."""
+    from ..models import StoredObligation
+
+    missing = [r for r in rows if r.document_id and not StoredObligation.document.is_cached(r)]
+    docs = document_rows({r.document_id for r in missing})
+    for r in missing:
+        r.document = docs[r.document_id]
+
+
+def sliced(rows, index: slice, fetch) -> list:
+    """The rows of the ordered queryset `rows` within `index`, as `fetch` (a queryset of
+    the same table) gives them: their ids first, then those rows by id, in order. The sort
+    over every row in scope then computes only what it sorts by, not every annotation."""
+    ids = list(rows[index].values_list("pk", flat=True))
+    found = {r.pk: r for r in fetch.filter(pk__in=ids)} if ids else {}
+    return [found[i] for i in ids]
 
 
 def document_rows(doc_ids) -> dict:
