@@ -3,8 +3,12 @@
 Starts gunicorn with the repository's gunicorn.conf.py on 127.0.0.1 (BENCH_WEB_PORT,
 default 8470) and the benchmark database, signs in 50 users (council staff, the Digital
 Policy Officer's office, the WeGO secretariat), and has each of them request pages one
-after another, with no think time, for BENCH_LOAD_SECONDS (default 20) after a short
-warm-up. The mix: dashboard, filtered dashboard, an obligation page, alerts, lists, the
+after another for BENCH_LOAD_SECONDS (default 20) after a short warm-up, twice: with **no
+think time** (each user asks again the moment a page arrives: the server saturated, so the
+latency is mostly queueing, and the hello-world ceiling shows how much) and with a
+**think time** of BENCH_THINK_SECONDS (default 8) on average between a user's pages,
+drawn uniformly from half to one and a half times it, seeded (people read a page before
+they ask for the next; measured for twice as long, for enough requests). The mix: dashboard, filtered dashboard, an obligation page, alerts, lists, the
 law page; the DPO's inbox for the city's users. Meanwhile ANOTHER process
 (bench/_writer.py) makes one real write through a service every 5 s: in turn a
 submission, the forwarding of that document, a review comment on it.
@@ -22,6 +26,7 @@ Django's full middleware stack (session, authentication, CSRF, locale).
 
 import http.client
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -40,6 +45,7 @@ WARMUP = 3.0
 USERS = 50
 WRITE_EVERY = 5.0
 SIZES = [int(s) for s in os.environ.get("BENCH_LOAD_SIZES", "100,10000").split(",")]
+THINK = float(os.environ.get("BENCH_THINK_SECONDS", "8"))
 
 
 def sign_in_users(tag):
@@ -124,9 +130,10 @@ class Gunicorn:
             self.proc.kill()
 
 
-def drive(users, path_for, seconds, writer=None):
-    """Each user requests pages back to back (and `writer`, if given, writes every 5 s);
-    returns (latencies of the measured window, errors, elapsed, write answers)."""
+def drive(users, path_for, seconds, writer=None, think=0.0):
+    """Each user requests pages, back to back or `think` seconds apart on average (and
+    `writer`, if given, writes every 5 s); returns (latencies of the measured window,
+    errors, elapsed, write answers)."""
     start = time.perf_counter()
     measure_from = start + WARMUP
     stop_at = measure_from + seconds
@@ -134,7 +141,10 @@ def drive(users, path_for, seconds, writer=None):
 
     def user_loop(n, cookie, paths):
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        pause = random.Random(n)  # seeded: the same pauses in every run
         i = n
+        if think:  # users arrive spread over one think time, not all at once
+            time.sleep(pause.uniform(0, think))
         while True:
             now = time.perf_counter()
             if now >= stop_at:
@@ -160,6 +170,8 @@ def drive(users, path_for, seconds, writer=None):
                     latencies.append(t1 - t0)
                     if not ok:
                         errors.append((path, getattr(response, "status", repr(response))))
+            if think:
+                time.sleep(min(pause.uniform(think / 2, think * 1.5), max(0.0, stop_at - time.perf_counter())))
         conn.close()
 
     writes = []
@@ -229,58 +241,8 @@ def main():
             n = obligation_count()
             users = sign_in_users(n)
             for config in configs:
-                server = Gunicorn(*config) if config else Gunicorn()
-                try:
-                    ours, errors, elapsed, writes = drive(
-                        users, lambda paths, i: paths[i % len(paths)], SECONDS, writer
-                    )
-                    workers = worker_rss(server.proc.pid)
-                    hello, hello_errors, _, _ = drive(users, lambda paths, i: "/__hello__/", SECONDS)
-                finally:
-                    server.stop()
-                at = f"({server.label}) @ {n:,} obligations"
-                write_ms = statistics.median(w["seconds"] for w in writes) * 1000 if writes else float("nan")
-                print(
-                    f"gunicorn: {server.label} @ {n:,}; {len(ours)} requests, {len(errors)} errors {errors[:3]}; "
-                    f"{len(writes)} writes (median {write_ms:.0f} ms); hello-world {len(hello)} requests, "
-                    f"{len(hello_errors)} errors; worker RSS {', '.join(f'{r:.0f}' for r in workers)} MiB"
-                )
-                if not ours or not hello:
-                    print("  no request completed within the measured window: no figure (raise BENCH_LOAD_SECONDS)")
-                    continue
-                label = "hello-world"
-                note = f"{len(writes)} real writes, median {write_ms:.0f} ms"
-                figure(
-                    f"load + a write every 5 s {at}: throughput",
-                    len(ours) / elapsed,
-                    len(hello) / elapsed,
-                    unit="req/s",
-                    baseline_label=label,
-                    note=note,
-                )
-                figure(
-                    f"load + a write every 5 s {at}: p50",
-                    statistics.median(ours),
-                    statistics.median(hello),
-                    baseline_label=label,
-                )
-                figure(
-                    f"load + a write every 5 s {at}: p95",
-                    p95(ours),
-                    p95(hello),
-                    baseline_label=label,
-                    target="<500 ms" if n >= 5000 else "",
-                )
-                figure(f"load + a write every 5 s {at}: p99", p99(ours), p99(hello), baseline_label=label)
-                figure(
-                    f"load + a write every 5 s {at}: errors",
-                    len(errors),
-                    unit="",
-                    target="0" if n >= 5000 else "",
-                    note=f"of {len(ours)} requests",
-                )
-                if workers:
-                    rss.setdefault(server.label, []).append((n, max(workers)))
+                for think in (0.0, THINK):
+                    run_load(users, n, config, writer, think, rss)
     finally:
         writer.close()
     for label, points in rss.items():
@@ -301,6 +263,59 @@ def main():
                 target="flat",
                 note="the largest worker",
             )
+
+
+def run_load(users, n, config, writer, think, rss):
+    """One run of the load on a fresh server: ours, then the hello-world ceiling."""
+    seconds = SECONDS * (2 if think else 1)
+    server = Gunicorn(*config) if config else Gunicorn()
+    try:
+        ours, errors, elapsed, writes = drive(users, lambda paths, i: paths[i % len(paths)], seconds, writer, think)
+        workers = worker_rss(server.proc.pid)
+        hello, hello_errors, _, _ = drive(users, lambda paths, i: "/__hello__/", seconds, think=think)
+    finally:
+        server.stop()
+    mode = f"think {think:.0f} s" if think else "no think time"
+    at = f"({server.label}, {mode}) @ {n:,} obligations"
+    write_ms = statistics.median(w["seconds"] for w in writes) * 1000 if writes else float("nan")
+    print(
+        f"gunicorn: {server.label}, {mode} @ {n:,}; {len(ours)} requests, {len(errors)} errors {errors[:3]}; "
+        f"{len(writes)} writes (median {write_ms:.0f} ms); hello-world {len(hello)} requests, "
+        f"{len(hello_errors)} errors; worker RSS {', '.join(f'{r:.0f}' for r in workers)} MiB"
+    )
+    if not ours or not hello:
+        print("  no request completed within the measured window: no figure (raise BENCH_LOAD_SECONDS)")
+        return
+    label = "hello-world"
+    note = f"{len(writes)} real writes, median {write_ms:.0f} ms"
+    figure(
+        f"load + a write every 5 s {at}: throughput",
+        len(ours) / elapsed,
+        len(hello) / elapsed,
+        unit="req/s",
+        baseline_label=label,
+        note=note,
+    )
+    figure(
+        f"load + a write every 5 s {at}: p50", statistics.median(ours), statistics.median(hello), baseline_label=label
+    )
+    figure(
+        f"load + a write every 5 s {at}: p95",
+        p95(ours),
+        p95(hello),
+        baseline_label=label,
+        target="<500 ms" if n >= 5000 else "",
+    )
+    figure(f"load + a write every 5 s {at}: p99", p99(ours), p99(hello), baseline_label=label)
+    figure(
+        f"load + a write every 5 s {at}: errors",
+        len(errors),
+        unit="",
+        target="0" if n >= 5000 else "",
+        note=f"of {len(ours)} requests",
+    )
+    if workers and not think:
+        rss.setdefault(server.label, []).append((n, max(workers)))
 
 
 if __name__ == "__main__":

@@ -127,6 +127,11 @@ class Register:
         """{badge: how many} over `rows` (a `rows()` queryset, filtered): one GROUP BY."""
         return {r["badge"]: r["n"] for r in rows.order_by().values("badge").annotate(n=Count("pk"))}
 
+    @staticmethod
+    def first(rows, count: int) -> list:
+        """The first `count` stored rows of the ordered queryset `rows` (`sliced`)."""
+        return sliced(rows, slice(0, count), rows.model.objects.all())
+
     def materialize(self, rows, as_of: datetime.date) -> list[Obligation]:
         """`Obligation`s of stored rows (a sliced queryset or a list), in their order."""
         # The stored rows alone, then their documents in one query: joined in the same

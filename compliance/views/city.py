@@ -62,7 +62,7 @@ def inbox(request):
         badge__in=[Status.NOT_YET_PAST_GRACE, Status.DONE_AFTER_GRACE, Status.PAST_GRACE_AT_RECORDS_END]
     )
     waiting_count = waiting.count()
-    needing_reason = reg.materialize(waiting.order_by("due_date", "key")[:INBOX_REASONS_SHOWN], today)
+    needing_reason = reg.materialize(reg.first(waiting.order_by("due_date", "key"), INBOX_REASONS_SHOWN), today)
     records = [row.record for row in table.page.object_list]
     shown = [d.pk for d in records]
     table.forwardings = reg.forwardings_of(shown)
