@@ -281,3 +281,21 @@ def test_touching_finds_entries_by_whole_tokens(events):
     assert AuditEntry.objects.touching(tokens[::3]).exists()
     assert AuditEntry.objects.newest_touching([]) == []
     assert not AuditEntry.objects.touching([]).exists()
+
+
+def test_the_timeline_lookup_is_answered_from_an_index(events):
+    """The trail grows with every write; the timeline's overlap must be answerable from
+    the GIN index on the very expression it tests (migration 0030), not by reading every
+    entry. The planner is asked to avoid a scan of the table, as it would on a long trail."""
+    from django.db import connection
+
+    token = AuditEntry.objects.order_by("seq").first().refs.split()[0]
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE string_to_array({table}.refs, ' ') && %s::text[] ORDER BY seq DESC"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, [[token]])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "compliance_auditentry_refs_tokens" in plan, plan
+    # And `touching` (the ORM's form) says the same condition.
+    assert "string_to_array" in str(AuditEntry.objects.touching([token]).query)
