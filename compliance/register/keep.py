@@ -174,13 +174,22 @@ def lineage_ids(doc_ids) -> set[int]:
         return set()
     table = connection.ops.quote_name(Document._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":
+        # Each step looks its few documents up by index (LATERAL, OFFSET 0 so that it is
+        # not flattened into a join): joined, PostgreSQL hashed every document of the
+        # table at each step, and the lookup grew with the whole table.
+        up_step = f"SELECT d.id, d.supersedes_id FROM up CROSS JOIN LATERAL (SELECT id, supersedes_id FROM {table} WHERE id = up.supersedes_id OFFSET 0) d"
+        down_step = f"SELECT d.id FROM down CROSS JOIN LATERAL (SELECT id FROM {table} WHERE supersedes_id = down.id OFFSET 0) d"
+    else:  # SQLite (the demo) has no LATERAL; it looks each step up by index anyway
+        up_step = f"SELECT d.id, d.supersedes_id FROM {table} d JOIN up ON d.id = up.supersedes_id"
+        down_step = f"SELECT d.id FROM {table} d JOIN down ON d.supersedes_id = down.id"
     sql = f"""
         WITH RECURSIVE up(id, supersedes_id) AS (
             SELECT id, supersedes_id FROM {table} WHERE id IN ({marks})
-            UNION SELECT d.id, d.supersedes_id FROM {table} d JOIN up ON d.id = up.supersedes_id
+            UNION {up_step}
         ), down(id) AS (
             SELECT id FROM up WHERE supersedes_id IS NULL
-            UNION SELECT d.id FROM {table} d JOIN down ON d.supersedes_id = down.id
+            UNION {down_step}
         )
         SELECT id FROM down UNION SELECT id FROM up
     """
