@@ -10,9 +10,9 @@ def unread_notifications(request):
     """`unread_notifications`: the signed-in user's unread inbox count (lazy: one query if used)."""
     from django.utils.functional import SimpleLazyObject
 
-    from .services.notifications import unread_count
+    from .services.notifications import BADGE_CAP, unread_count
 
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {"unread_notifications": 0}
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user, BADGE_CAP))}

@@ -158,7 +158,11 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The inbox: a recipient's newest first, a page at a time without sorting them all.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+        ]
 
     def __str__(self):
         return self.title_ko

@@ -5,9 +5,15 @@ from django.utils import timezone
 
 from ..models import Notification
 
+# The header's badge counts no further than this ("99+"): a count of every unread alert
+# grew with the inbox on every page of the site, and nobody reads a badge past 99.
+BADGE_CAP = 100
 
-def unread_count(user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+def unread_count(user, cap: int | None = None):
+    """How many of `user`'s notifications are unread (at most `cap`, when given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return unread[:cap].count() if cap else unread.count()
 
 
 def do_mark_read(user, notification_ids=None):

@@ -75,7 +75,7 @@ def mark_read(request):
         return render(
             request,
             "compliance/alerts/_alert_read.html",
-            {"n": items[0], "unread_notifications": notifications.unread_count(request.user)},
+            {"n": items[0], "unread_notifications": notifications.unread_count(request.user, notifications.BADGE_CAP)},
         )
     if raw is None and changed:
         messages.success(request, _("All notifications are marked as read."))

@@ -123,6 +123,22 @@ def test_inbox_pages_past_fifty_and_counts_them(client, users):
 
 
 @pytest.mark.django_db
+def test_the_badge_counts_to_99_plus_and_no_further(client, users):
+    """The header's count is bounded (every page shows it): exact to 99, then "99+"."""
+    make_notifications(users["council_staff"], 99)
+    client.force_login(users["council_staff"])
+    html = client.get(reverse("alerts_inbox")).content.decode()
+    assert '<span class="krds-badge bg-danger">99<span' in html
+    make_notifications(users["council_staff"], 51)
+    response = client.get(reverse("alerts_inbox"))
+    assert response.context["unread_notifications"] == notifications.BADGE_CAP
+    assert '<span class="krds-badge bg-danger">99+<span' in response.content.decode()
+    # The inbox itself still counts and pages every one.
+    assert response.context["page"].paginator.count == 150
+    assert notifications.unread_count(users["council_staff"]) == 150
+
+
+@pytest.mark.django_db
 def test_mark_read_one_and_all(client, users):
     make_notifications(users["council_staff"], 3)
     other = Notification.objects.create(recipient=users["wego_secretariat"], title_ko="TEST", title_en="TEST")
