@@ -108,3 +108,13 @@ def test_a_report_built_before_any_signed_head_says_so(seed, tmp_path):
     assert "log-head.json" not in files and "manifest.json" in files
     text = PdfReader(io.BytesIO(report.read_bytes())).pages[0].extract_text()
     assert "서명된 헤드가 없었습니다" in text
+
+
+def test_the_report_from_the_performance_button_verifies_too(logged, client, dpo_user, tmp_path):
+    client.force_login(dpo_user)
+    response = client.post("/performance/report.pdf", {"as_of": AS_OF.isoformat(), "language": "en"})
+    assert response.status_code == 200
+    report = tmp_path / "button.pdf"
+    report.write_bytes(response.content)
+    code, out = run_verifier(extract_verifier(report, tmp_path), report, write_key(tmp_path))
+    assert code == 0 and "the report's record matches the signed log" in out, out
