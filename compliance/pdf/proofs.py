@@ -93,16 +93,17 @@ def proof_files(refs, manifest_digest: str, files=()) -> dict[str, bytes]:
     newest = {}
     for leaf in LogLeaf.objects.filter(ref__in=refs, index__lt=size).order_by("index"):
         newest[leaf.ref] = leaf
-    hashes = log_heads.leaf_hashes(size)
+    leaves = sorted(newest.values(), key=lambda leaf: leaf.index)
+    paths = merkle.inclusion_proofs(log_heads.leaf_hashes(size), [leaf.index for leaf in leaves], size)
     entries = [
         {
             "index": leaf.index,
             "kind": leaf.kind,
             "ref": leaf.ref,
             "leaf": leaf.leaf,
-            "inclusion_path": [h.hex() for h in merkle.inclusion_proof(hashes, leaf.index, size)],
+            "inclusion_path": [h.hex() for h in paths[leaf.index]],
         }
-        for leaf in sorted(newest.values(), key=lambda leaf: leaf.index)
+        for leaf in leaves
     ]
     listed = [
         {
