@@ -47,6 +47,6 @@ def extensions(req, items) -> list[int]:
 def record(reg, req, items) -> tuple[list[dict], dict[str, list[dict]], list[str]]:
     """(documents stated, {duty key: its trail}, the log's records to prove)."""
     docs = documents(req)
-    trails = {o.key: [trail_entry(row) for row in reg.trail(o, req.as_of)] for o in items}
+    trails = {key: [trail_entry(row) for row in rows] for key, rows in reg.trails(items, req.as_of).items()}
     refs = proofs.refs_for({d.pk for d in docs}, req.as_of, unmatched_items(req), extensions(req, items))
     return [document_entry(d) for d in docs], trails, refs
