@@ -151,3 +151,21 @@ def test_a_packet_stating_an_extended_due_date_carries_and_checks_its_proof(open
     )
     code, out = run_verifier(verifier, tampered, key)
     assert code == 1 and "the log holds no agreed extension of this duty to that day" in out, out
+
+
+def test_the_annual_report_proves_the_extensions_its_figures_rest_on(open_plan, dpo_user, tmp_path):
+    from compliance.pdf.report import ReportRequest, build_report
+
+    extension = _record(dpo_user, open_plan)
+    withdrawn = _record(dpo_user, open_plan, days=20, granted_on=TODAY - datetime.timedelta(days=2))
+    services.do_withdraw_extension(by=dpo_user, extension=withdrawn, reason="Synthetic test data")
+    publish()
+    built = build_report(ReportRequest(as_of=TODAY))
+    proofs = json.loads(PdfReader(io.BytesIO(built.pdf)).attachments["log-proofs.json"][0])
+    refs = {e["ref"] for e in proofs["entries"]}
+    # The extension in force is proved; the withdrawn one moves no date and is not stated.
+    assert f"extension:{extension.pk}" in refs and f"extension:{withdrawn.pk}" not in refs
+    report = tmp_path / "report.pdf"
+    report.write_bytes(built.pdf)
+    code, out = run_verifier(extract_verifier(report, tmp_path), report, write_key(tmp_path))
+    assert code == 0 and "1 extension" in out, out
