@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import json
 
-from .models import CommitteeReport, Document, Forwarding, LogLeaf, Provision, RecordCoverage, ReviewOutcome
+from .models import (
+    CommitteeReport,
+    Document,
+    Extension,
+    Forwarding,
+    LogLeaf,
+    Provision,
+    RecordCoverage,
+    ReviewOutcome,
+)
 
 
 def _day(value):
@@ -50,6 +59,22 @@ def report_payload(report) -> dict:
         "reported_on": _day(report.reported_on),
         "committee": report.committee.code,
         "documents": sorted(d.pk for d in report.documents.all()),
+    }
+
+
+def extension_payload(extension) -> dict:
+    """An agreed extension: which duty's deadline moved to which day, on whose grant, and
+    whether (and when) it was withdrawn; a withdrawal is logged again as a newer leaf."""
+    return {
+        "extension": extension.pk,
+        "obligation_key": extension.obligation_key,
+        "extended_to": _day(extension.extended_to),
+        "granted_on": _day(extension.granted_on),
+        "granted_by": extension.granted_by,
+        "basis": extension.basis,
+        "document": extension.document_id,
+        "recorded_on": _day(extension.recorded_on),
+        "withdrawn_on": _day(extension.withdrawn_on),
     }
 
 
@@ -99,6 +124,7 @@ KINDS = {
         lambda: CommitteeReport.objects.select_related("committee").prefetch_related("documents"),
         report_payload,
     ),
+    LogLeaf.Kind.EXTENSION: ("extension", lambda: Extension.objects.all(), extension_payload),
     LogLeaf.Kind.COVERAGE: ("coverage", lambda: RecordCoverage.objects.all(), coverage_payload),
     LogLeaf.Kind.PROVISION: ("provision", lambda: Provision.objects.select_related("instrument"), provision_payload),
     LogLeaf.Kind.REVIEW_OUTCOME: ("review", lambda: ReviewOutcome.objects.all(), review_payload),

@@ -247,3 +247,33 @@ def test_an_agreed_extension_moves_the_status_not_the_statutory_date(seed, dpo_u
     late = by_key(D(2025, 4, 3))[key]
     assert (late.status, late.days_overdue) == (Status.OVERDUE, 3)
     assert register.verify()["ok"]
+
+
+def test_many_trails_at_once_are_each_duty_s_own_trail(seed):
+    """The annual report's record reads every listed duty's trail in one go
+    (`Register.trails`): row for row what each duty's own trail says."""
+    import datetime as _dt
+
+    from compliance.pdf.manifest import trail_entry
+
+    reg = register.load()
+    day = _dt.date(2024, 4, 3)
+    duties = [o for o in reg.obligations(day) if len(reg.trail(o, day))]
+    assert len(duties) > 5
+    together = reg.trails(duties, day)
+
+    def said(row):
+        # A forwarding read for more documents names more of them (`doc_ids`); the row
+        # says the same: the same forwarding and report, days and lineage.
+        return (
+            trail_entry(row),
+            row["forwarding"] and row["forwarding"].id,
+            row["report"] and row["report"].id,
+            row["forwarded_via_newer"],
+            row["waiting_business_days"],
+            row["kind_label"],
+        )
+
+    for o in duties:
+        alone = list(reg.trail(o, day))
+        assert [said(r) for r in together[o.key]] == [said(r) for r in alone], o.key

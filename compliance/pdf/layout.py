@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..charts import Series, bar_chart
 from ..display import MONTHS_EN, format_date
+from . import proofs
 from .content import PacketContent, PacketError
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def _context(content: PacketContent, manifest_hash: str, generated_pages: int, t
         "markers": markers,
         "manifest_hash": manifest_hash,
         "log_head": content.log_head,
-        "verify_url": settings.WEGO_SITE_URL.rstrip("/") + "/public/log/verify/",
+        "verify_url": proofs.verify_url(),
         "generated_pages": generated_pages,
         "total_pages": total_pages,
         "amounts_chart": amounts_chart,

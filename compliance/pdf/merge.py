@@ -64,21 +64,28 @@ def merge(
     for entry in content.files:
         if (entry.disposition in ("attached", "encrypted", "corrupt") or entry.is_appended) and entry.data:
             writer.add_attachment(entry.attachment_name, entry.data)
-    writer.add_attachment("manifest.json", manifest_bytes(manifest_data))
-    # The log's signed head, the proofs and the offline verifier (`compliance.pdf.proofs`).
-    for name, data in (proof_files or {}).items():
-        writer.add_attachment(name, data)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Subject": _("Article 17 council submission packet"),
-            "/Keywords": f"manifest-sha256:{hashlib.sha256(manifest_bytes(manifest_data)).hexdigest()}",
-            "/Creator": "WeGO Article 17 compliance tracker",
-        }
-    )
+    embed_record(writer, manifest_data, proof_files, title, _("Article 17 council submission packet"))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def embed_record(writer, manifest_data: dict, proof_files, title, subject):
+    """Embed manifest.json, the log's signed head, the proofs and the offline verifier
+    (`compliance.pdf.proofs`), and name the manifest's SHA-256 in the metadata's Keywords,
+    where the verifier reads it: a packet's and the annual report's record, alike."""
+    data = manifest_bytes(manifest_data)
+    writer.add_attachment("manifest.json", data)
+    for name, blob in (proof_files or {}).items():
+        writer.add_attachment(name, blob)
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Subject": subject,
+            "/Keywords": f"manifest-sha256:{hashlib.sha256(data).hexdigest()}",
+            "/Creator": "WeGO Article 17 compliance tracker",
+        }
+    )
 
 
 def _point_links(writer, pages):

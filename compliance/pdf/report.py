@@ -7,7 +7,11 @@ ID and is printed on its last page, embedded as manifest.json (`manifest_bytes`)
 reports say so on every page. Contents: the figures per fiscal year and hop
 (`compliance.statistics`), the trend chart, and every late, overdue or past-grace duty
 with its derivation, its delay, the reasons recorded and the review history of its
-documents.
+documents. Like a packet it carries its proof (`compliance.pdf.proofs`, embedded by
+`merge.embed_record`): the log's signed head, an inclusion proof of every receipt,
+forwarding, committee report and extension the figures rest on, and the offline
+verifier, which compares the receipts and trails its manifest states
+(`compliance.pdf.report_record`) with the log's leaves.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import json
 import time
 from dataclasses import dataclass
 
@@ -28,9 +33,11 @@ from ..labels import HOP_LABELS
 from ..models import StoredObligation
 from ..register.outcomes import HOPS, OUTCOMES, holds, hop_of
 from ..reviews import distinct_threads
+from . import proofs, report_record
 from .content import LANGUAGES, InvalidRequest
 from .layout import what_if_watermark
 from .manifest import manifest_bytes
+from .merge import embed_record
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def _items(reg, req, record):
     return found
 
 
-def _manifest(req, record, items, threads) -> dict:
+def _manifest(req, record, items, threads, documents, trails) -> dict:
     return {
         "format": "wego-art17-annual-report/1",
         "request": req.as_manifest(),
@@ -116,10 +123,13 @@ def _manifest(req, record, items, threads) -> dict:
                 "key": o.key,
                 "delay_business_days": o.delay_business_days,
                 "reasons": [r.reason for r in o.reasons],
+                "trail": trails[o.key],
             }
             for o in items
         ],
         "reviews": [t.as_manifest() for t in threads],
+        # The receipts the figures rest on, as a packet states them (`report_record`).
+        "documents": documents,
     }
 
 
@@ -142,8 +152,10 @@ def build_report(req: ReportRequest) -> BuiltReport:
         items = _items(reg, req, record)
         doc_ids = {o.document.id for o in items if o.document is not None}
         threads = [t for t in (t.as_of(req.as_of) for t in distinct_threads(sorted(doc_ids), reg.lineage_ids)) if t]
-        data = _manifest(req, record, items, threads)
+        documents, trails, refs = report_record.record(reg, req, items)
+        data = _manifest(req, record, items, threads, documents, trails)
         digest = hashlib.sha256(manifest_bytes(data)).hexdigest()
+        proof_files = proofs.proof_files(refs, digest)
         title = _("Compliance record under Article 17: annual report")
         what_if_label = what_if_watermark(record.what_if_from) if record.what_if else ""
         if what_if_label:
@@ -166,20 +178,15 @@ def build_report(req: ReportRequest) -> BuiltReport:
                 "content": {"reviews": threads},
                 "report_id": f"WeGO-17-report-{digest[:10]}",
                 "manifest_hash": digest,
+                "log_head": proofs.head_summary(proof_files),
+                "verify_url": proofs.verify_url(),
+                "proved": len(json.loads(proof_files["log-proofs.json"])["entries"]) if proof_files else 0,
                 "font_family": settings.WEGO_PACKET_FONT_FAMILY,
             },
         )
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
         writer = PdfWriter(clone_from=io.BytesIO(document.write_pdf()))
-        writer.add_attachment("manifest.json", manifest_bytes(data))
-        writer.add_metadata(
-            {
-                "/Title": title,
-                "/Subject": _("Article 17 compliance record: annual report"),
-                "/Keywords": f"manifest-sha256:{digest}",
-                "/Creator": "WeGO Article 17 compliance tracker",
-            }
-        )
+        embed_record(writer, data, proof_files, title, _("Article 17 compliance record: annual report"))
         out = io.BytesIO()
         writer.write(out)
     return BuiltReport(

@@ -220,6 +220,12 @@ class Register:
 
         return Trail(obligation, as_of, self)
 
+    def trails(self, obligations, as_of: datetime.date) -> dict[str, list[dict]]:
+        """{key: its whole trail} of many duties, worked out together (`trails.trails_of`)."""
+        from .trails import trails_of
+
+        return trails_of(obligations, as_of, self)
+
     # --- The law and the committees (small tables) ----------------------------------------
 
     def law_in_force(

@@ -73,6 +73,24 @@ class Trail(Sequence):
             self._rows[start + offset] = row
 
 
+def trails_of(obligations, as_of, register) -> dict[str, list[dict]]:
+    """{key: every row of its trail} for many duties at once (the annual report's record):
+    one history over all their documents' lineages instead of one per duty. A history
+    holding more documents gives each row the same forwarding and report."""
+    from ..labels import document_kind_label
+
+    per_duty = {o.key: doc_recs(Trail(o, as_of, register)._documents()) for o in obligations}
+    ids = {d.id for docs in per_duty.values() for d in docs}
+    lineage = lineage_ids(ids) | ids
+    history = register.history.history(
+        documents=doc_recs(_docs(lineage)), forwardings=forward_recs(lineage), reports=report_recs(lineage)
+    )
+    found = {}
+    for key, docs in per_duty.items():
+        found[key] = [trail_row(doc, history, as_of) | {"kind_label": document_kind_label(doc.kind)} for doc in docs]
+    return found
+
+
 def _docs(ids):
     from ..models import Document
 

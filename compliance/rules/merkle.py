@@ -49,6 +49,26 @@ def _subtree(hashes, start: int, end: int) -> bytes:
 
 def inclusion_proof(hashes: list[bytes], index: int, size: int | None = None) -> list[bytes]:
     """PATH(m, D[n]) of RFC 9162 §2.1.3.1 for leaf `index` in the tree of the first `size` leaves."""
+    return _path(hashes, index, size, lambda start, end: _subtree(hashes, start, end))
+
+
+def inclusion_proofs(hashes: list[bytes], indices, size: int | None = None) -> dict[int, list[bytes]]:
+    """{index: PATH(index, D[n])} for many leaves at once: each subtree hash the paths share
+    is computed once (O(n) for the whole tree, not O(n) per proof)."""
+    known: dict[tuple[int, int], bytes] = {}
+
+    def subtree(start, end):
+        if end - start == 1:
+            return hashes[start]
+        if (start, end) not in known:
+            k = _split(end - start)
+            known[start, end] = node_hash(subtree(start, start + k), subtree(start + k, end))
+        return known[start, end]
+
+    return {index: _path(hashes, index, size, subtree) for index in indices}
+
+
+def _path(hashes, index, size, subtree) -> list[bytes]:
     size = len(hashes) if size is None else size
     if not 0 <= index < size <= len(hashes):
         raise ValueError(f"no leaf {index} in a tree of {size}")
@@ -57,10 +77,10 @@ def inclusion_proof(hashes: list[bytes], index: int, size: int | None = None) ->
     while end - start > 1:
         k = _split(end - start)
         if m < k:
-            path.append(_subtree(hashes, start + k, end))
+            path.append(subtree(start + k, end))
             end = start + k
         else:
-            path.append(_subtree(hashes, start, start + k))
+            path.append(subtree(start, start + k))
             start, m = start + k, m - k
     return path[::-1]
 

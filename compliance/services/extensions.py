@@ -1,5 +1,7 @@
 """Agreed extensions ("stop the clock"): recorded and withdrawn by the Digital Policy
-Officer or an administrator, in one transaction, audited (`compliance.audit`'s signals).
+Officer or an administrator, in one transaction, audited (`compliance.audit`'s signals)
+and logged: recording and withdrawing each append the extension's leaf to the
+transparency log in the write's transaction (`compliance.services.translog`).
 
 The checks (`compliance.rules.extensions`) run against the duty's facts as of today
 (`compliance.extensions.duty_facts`, the one call to the register); a refusal is a
@@ -15,7 +17,8 @@ from .. import audit
 from ..access import can_record_city_actions
 from ..display import date_label
 from ..extensions import duty_facts, no_such_obligation, problems_for, refusals
-from ..models import Document, Extension
+from ..models import Document, Extension, LogLeaf
+from . import translog
 from .common import _once
 
 
@@ -79,7 +82,7 @@ def do_record_extension(
                 errors["extended_to"] = [_("This extension is already recorded.")]
             if errors:
                 raise ValidationError(errors)
-            return Extension.objects.create(
+            row = Extension.objects.create(
                 obligation_key=obligation_key,
                 extended_to=extended_to,
                 basis=basis.strip(),
@@ -89,6 +92,9 @@ def do_record_extension(
                 recorded_on=today,
                 recorded_by=by,
             )
+            # The agreed date is logged in the same transaction (`translog`).
+            translog.log_record(LogLeaf.Kind.EXTENSION, row)
+            return row
 
         return _once(by, token, "extension", Extension, create)
 
@@ -107,4 +113,5 @@ def do_withdraw_extension(*, by, extension, reason, ip=None, today=None):
             raise ValidationError({"reason": [_("Write why the extension is withdrawn.")]})
         row.withdrawn_on, row.withdrawn_by, row.withdrawal_reason = today, by, reason.strip()
         row.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_reason"])
+        translog.log_record(LogLeaf.Kind.EXTENSION, row)
     return row

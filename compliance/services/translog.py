@@ -216,6 +216,7 @@ IMPORTED_KINDS = {
     "documents": LogLeaf.Kind.RECEIPT,
     "forwardings": LogLeaf.Kind.FORWARDING,
     "committee_reports": LogLeaf.Kind.COMMITTEE_REPORT,
+    "extensions": LogLeaf.Kind.EXTENSION,
     "records_coverage": LogLeaf.Kind.COVERAGE,
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Verify a WeGO Article 17 council packet offline: 서울시 WeGO 제17조 의회 제출 꾸러미 검증.
+"""Verify a WeGO Article 17 council packet (or annual report) offline: 서울시 WeGO 제17조
+의회 제출 꾸러미·연례 보고서 검증.
 
     python verify_packet.py packet.pdf --key public_key.pem [--head head.json]
 
@@ -328,13 +329,13 @@ def check_head(head, keys, label):
 
 
 def verify(pdf_bytes, keys, later=None):
-    """(facts verified, problems), each a line in Korean / English."""
+    """(facts verified, problems, "packet" or "report"), each line in Korean / English."""
     ok, bad = [], []
     pdf = Pdf(pdf_bytes)
     files = pdf.attachments()
     for needed in ("log-head.json", "log-proofs.json", "manifest.json"):
         if needed not in files:
-            return ok, [f"{needed}: 첨부 파일이 없습니다 / is not attached to this PDF"]
+            return ok, [f"{needed}: 첨부 파일이 없습니다 / is not attached to this PDF"], "packet"
     head, proofs = json.loads(files["log-head.json"]), json.loads(files["log-proofs.json"])
     manifest = json.loads(files["manifest.json"])
     problem = check_head(head, keys, "log-head.json")
@@ -371,7 +372,7 @@ def verify(pdf_bytes, keys, later=None):
         ok.append(
             "로그에 포함 확인 / proved in the log: "
             + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-            + " — dates and receipt numbers match the packet's record"
+            + f" — dates and receipt numbers match the {what(manifest)}'s record"
         )
     checked = listed = 0
     for f in proofs.get("files", []):
@@ -391,7 +392,8 @@ def verify(pdf_bytes, keys, later=None):
                 checked += 1
         else:
             listed += 1
-    ok.append(f"문서 해시 확인 / documents whose SHA-256 matches the receipt: {checked}")
+    if proofs.get("files"):
+        ok.append(f"문서 해시 확인 / documents whose SHA-256 matches the receipt: {checked}")
     if listed:
         ok.append(
             f"첨부되지 않은 파일 {listed}개는 해시만 적혀 있습니다 / {listed} file(s) not embedded (too large, "
@@ -399,12 +401,16 @@ def verify(pdf_bytes, keys, later=None):
         )
     if later is not None:
         bad += check_later(head, later, keys, ok)
-    return ok, bad
+    return ok, bad, what(manifest)
+
+
+def what(manifest):
+    return "report" if str(manifest.get("format", "")).startswith("wego-art17-annual-report") else "packet"
 
 
 def compare(manifest, leaves):
-    """What the packet's record states against what the log proves."""
-    bad = []
+    """What the packet's (or report's) record states against what the log proves."""
+    bad, word = [], {"packet": "꾸러미", "report": "보고서"}[what(manifest)]
     successors = {}
     for data in leaves.values():
         if data["type"] == "receipt" and data.get("supersedes"):
@@ -428,11 +434,18 @@ def compare(manifest, leaves):
                           ("fiscal_year", "fiscal_year")):  # fmt: skip
             if doc.get(name) != leaf.get(key):
                 bad.append(
-                    f"document {doc['id']} {name}: 꾸러미는 {doc.get(name)}, 로그는 {leaf.get(key)} / "
-                    f"the packet says {doc.get(name)}, the log says {leaf.get(key)}"
+                    f"document {doc['id']} {name}: {word}는 {doc.get(name)}, 로그는 {leaf.get(key)} / "
+                    f"the {what(manifest)} says {doc.get(name)}, the log says {leaf.get(key)}"
                 )
     events = [d for d in leaves.values() if d["type"] in ("forwarding", "committee_report")]
-    for obligation in manifest.get("obligations", []):
+    extended = {(d.get("obligation_key"), d.get("extended_to")) for d in leaves.values()
+                if d["type"] == "extension" and not d.get("withdrawn_on")}  # fmt: skip
+    # A packet states its duties as "obligations", the annual report as "items".
+    for obligation in manifest.get("obligations", []) + manifest.get("items", []):
+        day = obligation.get("extended_due_date")
+        if day and (obligation["key"], day) not in extended:
+            bad.append(f"{obligation['key']} extended_due_date {day}: 로그에 그런 합의 연장이 없습니다 / "
+                       "the log holds no agreed extension of this duty to that day")  # fmt: skip
         for row in obligation.get("trail", []):
             for field, kind, date_key in (("forwarded_on", "forwarding", "forwarded_on"),
                                           ("reported_on", "committee_report", "reported_on")):  # fmt: skip
@@ -485,7 +498,7 @@ def main(argv=None):
         with open(args.packet, "rb") as fh:
             pdf_bytes = fh.read()
         later = json.load(open(args.head, encoding="utf-8")) if args.head else None
-        ok, bad = verify(pdf_bytes, keys, later)
+        ok, bad, kind = verify(pdf_bytes, keys, later)
     except Exception as exc:  # noqa: BLE001 - any unreadable input is a failed verification
         print(f"검증 실패 / NOT VERIFIED: 읽을 수 없습니다 / cannot read the input: {exc}")
         return 1
@@ -496,8 +509,9 @@ def main(argv=None):
     if bad:
         print(f"검증 실패 / NOT VERIFIED: {len(bad)} problem(s)")
         return 1
+    word = {"packet": "꾸러미", "report": "보고서"}[kind]
     print(
-        "검증 완료 / VERIFIED: 이 꾸러미의 기록은 서명된 로그와 일치합니다 / the packet's record matches the signed log"
+        f"검증 완료 / VERIFIED: 이 {word}의 기록은 서명된 로그와 일치합니다 / the {kind}'s record matches the signed log"
     )
     return 0
 

@@ -107,6 +107,15 @@ class AgainstTheNaiveReference(unittest.TestCase):
                 self.assertEqual(proof, ref_path(m, leaves[:size]), (m, size))
                 self.assertTrue(merkle.verify_inclusion(hashes[m], m, size, proof, root))
 
+    def test_many_inclusion_proofs_at_once_are_the_same_proofs(self):
+        leaves = synthetic_leaves(40)
+        hashes = [merkle.leaf_hash(leaf) for leaf in leaves]
+        for size in (1, 2, 7, 16, 33, 40):
+            together = merkle.inclusion_proofs(hashes, range(size), size)
+            self.assertEqual(together, {m: ref_path(m, leaves[:size]) for m in range(size)}, size)
+        with self.assertRaises(ValueError):
+            merkle.inclusion_proofs(hashes, [40], 40)
+
     def test_every_consistency_proof_up_to_33_leaves(self):
         leaves = synthetic_leaves(33)
         hashes = [merkle.leaf_hash(leaf) for leaf in leaves]

@@ -1,5 +1,6 @@
 """Compare the transparency log with the records: every receipt, forwarding, committee
-report, coverage period, provision version and review outcome against its newest leaf.
+report, agreed extension, coverage period, provision version and review outcome against
+its newest leaf.
 Exit 0 when they agree; else list what is missing from the log or differs, and exit 1.
 
 `--append-missing` first logs the records that have no leaf yet (the seed history loaded
