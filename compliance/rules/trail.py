@@ -3,7 +3,9 @@ the delay at each hop (WeGO → Mayor → Council → committee). Pure."""
 
 from __future__ import annotations
 
+from .coverage import FORWARDINGS
 from .history import EventIndex, _successors
+from .status import records_end_of
 
 
 def _trail_indexes(history, as_of):
@@ -48,12 +50,24 @@ def trail_row(doc, history, as_of):
     rep = None
     if fwd:
         rep = reported.first(ids, fwd.forwarded_on)[1]
+    # Not forwarded: how long it has waited, as far as the forwarding records reach. Where
+    # they end before `as_of`, the count stops on their last day (`waiting_until`); where
+    # they end before the receipt, nothing is known (None).
+    waiting, waiting_until = None, None
+    if not fwd:
+        spans = history.coverage.spans(FORWARDINGS, as_of) if history.coverage is not None else None
+        waiting_until = records_end_of(spans, doc.received_on, as_of)
+        if waiting_until is None:
+            waiting = cal.business_days_between(doc.received_on, as_of)
+        elif waiting_until >= doc.received_on:
+            waiting = cal.business_days_between(doc.received_on, waiting_until)
     return {
         "doc": doc,
         "forwarding": fwd,
         "forwarded_via_newer": fwd is not None and doc.id not in fwd.doc_ids,
         "to_council_business_days": cal.business_days_between(doc.received_on, fwd.forwarded_on) if fwd else None,
-        "waiting_business_days": None if fwd else cal.business_days_between(doc.received_on, as_of),
+        "waiting_business_days": waiting,
+        "waiting_until": waiting_until,
         "report": rep,
         "to_committee_business_days": cal.business_days_between(fwd.forwarded_on, rep.reported_on) if rep else None,
     }
