@@ -16,7 +16,6 @@ Never raises on a bad file: one hostile file cannot break a packet.
 from __future__ import annotations
 
 import datetime
-import gc
 import hashlib
 import logging
 
@@ -98,18 +97,19 @@ def inspect_files(content: PacketContent) -> list[FileEntry]:
     is read, so memory does not grow with the number or size of the files; `merge()`
     reads an appended PDF again from storage, and embeds the other files from there.
     """
+    from .spill import collect
+
     limits = packet_limits()
     entries = []
     number = 0
+    read = [0]
     for document in content.documents:
         for f in sorted(document.files.all(), key=lambda f: (f.uploaded_at or datetime.datetime.min, f.pk)):
             number += 1
             entry = FileEntry(number=number, document=document, file=f)
             entries.append(entry)
             _inspect_one(entry, limits)
-            # A pypdf reader and its objects refer to each other: only the cycle collector
-            # frees them (and the file's data they hold), so it runs before the next file.
-            gc.collect()
+            collect(read, entry.size)  # the reader that inspected it is freed in time
     return entries
 
 

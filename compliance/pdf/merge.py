@@ -3,7 +3,6 @@ footer, embed the other files and the manifest."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import logging
@@ -285,6 +284,8 @@ def _append(writer, entry, start, spill):
     the contents, and the original is embedded as an attached file."""
     from pypdf import PdfReader
 
+    from .spill import collect
+
     first, links_from = len(writer._objects), len(writer._unresolved_links)
     reader, appended = None, False
     try:
@@ -307,6 +308,5 @@ def _append(writer, entry, start, spill):
         spill.take(writer, first)
         if reader is not None:
             spill.let_go(writer, reader, first, links_from, appended)
-        # The reader and its objects refer to each other: only the cycle collector frees them.
         del reader
-        gc.collect()
+        collect(spill.read, entry.size)

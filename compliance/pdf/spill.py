@@ -21,6 +21,7 @@ writer's objects are replaced one for one, so ids, order and content are unchang
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import tempfile
 
@@ -76,6 +77,19 @@ class OnDisk(StreamObject):
         stream.write(b"\nendstream")
 
 
+def collect(pending: list, size: int) -> None:
+    """A pypdf reader and its objects refer to each other: only the cycle collector frees
+    them (and the file's data they hold). Run it once every COLLECT_BYTES of files read
+    (`pending` counts them), not after each file: a full collection costs time."""
+    pending[0] += size
+    if pending[0] >= COLLECT_BYTES:
+        gc.collect()
+        pending[0] = 0
+
+
+COLLECT_BYTES = 16 * 2**20
+
+
 class Spill:
     """The temporary file the large streams of the appended documents are moved to."""
 
@@ -83,6 +97,7 @@ class Spill:
         self.file = tempfile.TemporaryFile(prefix="wego-packet-", dir=directory)  # noqa: SIM115
         self.bytes = 0
         self.named = []  # (name, page) of the appended pages' links by name (`let_go`)
+        self.read = [0]  # bytes read since the last collection (`collect`)
 
     def close(self):
         self.file.close()
