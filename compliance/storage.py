@@ -31,6 +31,9 @@ class StorageUnavailable(OSError):
 _REASONS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EFBIG: "full", errno.EROFS: "read-only"}
 
 
+CHUNK = 2**20
+
+
 def blob_path(sha256: str) -> Path:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ValueError("not a SHA-256 hex digest")
@@ -40,9 +43,31 @@ def blob_path(sha256: str) -> Path:
 def store_bytes(data: bytes) -> tuple[str, int, bool]:
     """Store `data`; return (sha256, size, created). An existing blob is reused."""
     digest = hashlib.sha256(data).hexdigest()
+    return digest, len(data), _store(digest, lambda fh: fh.write(data))
+
+
+def store_file(source) -> tuple[str, int, bool]:
+    """Store the file at `source` (read in pieces, never whole in memory); return
+    (sha256, size, created). An existing blob is reused."""
+    digest, size = hashlib.sha256(), 0
+    with open(source, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+
+    def copy(out):
+        with open(source, "rb") as fh:
+            shutil.copyfileobj(fh, out, CHUNK)
+
+    return digest.hexdigest(), size, _store(digest.hexdigest(), copy)
+
+
+def _store(digest: str, write) -> bool:
+    """Write the blob `digest` with `write(fh)` unless it exists: atomically (temp file,
+    fsync, rename); whether it was created."""
     path = blob_path(digest)
     if path.exists():
-        return digest, len(data), False
+        return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -50,7 +75,7 @@ def store_bytes(data: bytes) -> tuple[str, int, bool]:
         raise StorageUnavailable(exc.errno, exc.strerror, str(path.parent)) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -59,7 +84,7 @@ def store_bytes(data: bytes) -> tuple[str, int, bool]:
         if isinstance(exc, OSError):
             raise StorageUnavailable(exc.errno, exc.strerror, str(path)) from exc
         raise
-    return digest, len(data), True
+    return True
 
 
 def delete_blob(sha256: str) -> None:

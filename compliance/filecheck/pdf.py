@@ -102,9 +102,6 @@ class PdfFacts:
     polyglot: str = ""  # what the data after the end is, e.g. "ZIP"
     heavy: str = ""  # pages / content / object_stream / time
     pages: int = 0
-    # With `keep_reader`, the reader that inspected a PDF found safe and within bounds:
-    # every object already parsed, so a packet appends from it without reading it again.
-    reader: object = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self):
@@ -298,11 +295,8 @@ def _content_size(page, cap) -> int | None:
     return total
 
 
-def inspect_pdf(data: bytes, limits: Limits | None = None, keep_reader: bool = False) -> PdfFacts:
-    """Facts about `data` (a PDF). Never raises for what the file contains.
-
-    `keep_reader`: when the PDF is safe and within bounds (`facts.ok`), `facts.reader`
-    is the pypdf reader that inspected it."""
+def inspect_pdf(data: bytes, limits: Limits | None = None) -> PdfFacts:
+    """Facts about `data` (a PDF). Never raises for what the file contains."""
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
@@ -361,8 +355,6 @@ def inspect_pdf(data: bytes, limits: Limits | None = None, keep_reader: bool = F
             total += size
             if time.monotonic() > deadline:
                 raise _OverBudget("time")
-        if keep_reader and facts.ok:
-            facts.reader = reader
     except _OverBudget as over:
         facts.heavy = over.reason
     except RecursionError:

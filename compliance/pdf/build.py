@@ -36,9 +36,9 @@ def build(req: PacketRequest, progress=None) -> BuiltPacket:
         if progress:
             progress(75, _("Appending the documents"))
         stamps = render_stamps(content, title, generated_pages)
-        pdf, pages = merge(content, generated, generated_pages, stamps, data, title, progress, proof_files)
+        path, pages = merge(content, generated, generated_pages, stamps, data, title, progress, proof_files)
     return BuiltPacket(
-        pdf=pdf,
+        path=path,
         page_count=pages,
         generated_pages=generated_pages,
         manifest=data,

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -131,8 +133,10 @@ class FileEntry:
     page_count: int = 0
     first_page: int | None = None
     attachment_name: str = ""
-    data: bytes = field(default=b"", repr=False)  # the raw bytes (of an appended PDF: until merged)
-    reader: object = field(default=None, repr=False)  # pypdf reader of an appended PDF (inspected)
+    size: int = 0  # bytes of the stored file, as read and hashed by the inspection
+    # Its stored original is embedded as an attached file (read from storage as the
+    # packet is written, `pdf.spill`): files not appended, and a PDF the merge fails on.
+    embedded: bool = False
     # An appended PDF whose original bytes are embedded too, for the offline verifier (`pdf.proofs`).
     original_embedded: bool = False
 
@@ -196,13 +200,29 @@ class PacketContent:
 
 @dataclass
 class BuiltPacket:
-    pdf: bytes
+    """A built packet. The PDF is a temporary file at `path` (a packet holds whole uploaded
+    documents: it is never in memory), removed when this object goes; keep it with
+    `storage.store_file(path)` or copy it."""
+
+    path: Path
     page_count: int
     generated_pages: int
     manifest: dict
     manifest_hash: str
     files: list
     render_seconds: float
+
+    def __post_init__(self):
+        weakref.finalize(self, self.path.unlink, missing_ok=True)
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    @property
+    def pdf(self) -> bytes:
+        """The whole PDF in memory: for tests and small packets only."""
+        return self.path.read_bytes()
 
 
 # --- 1. What is in scope -----------------------------------------------------------------

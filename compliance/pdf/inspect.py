@@ -1,7 +1,7 @@
 """Step 2 of a packet: read every stored file and decide what the packet does with it.
 
-- A PDF that is safe and within bounds is appended in full, from the very reader that
-  inspected it (parsed once; `merge()` copies its pages).
+- A PDF that is safe and within bounds is appended in full (`merge()` reads it again
+  from storage and copies its pages, one document at a time).
 - An encrypted or unreadable PDF, a non-PDF file, and a PDF the packet cannot stamp and
   merge within bounded time and memory (a content stream that inflates past the budget,
   too many pages) are listed with a note and attached as embedded files, as they are.
@@ -50,15 +50,15 @@ HEAVY_NOTES = {
 
 def _quarantine(entry, what):
     entry.disposition = "quarantined"
-    entry.data = b""
+    entry.embedded = False
     entry.attachment_name = ""
     entry.note = _(
         "Quarantined: %(what)s. It is neither appended nor embedded; the original stays in the tracker for review."
     ) % {"what": what}
 
 
-def _heavy(entry, raw, reason, limits):
-    entry.disposition, entry.data = "attached", raw
+def _heavy(entry, reason, limits):
+    entry.disposition, entry.embedded = "attached", True
     detail = str(HEAVY_NOTES.get(reason, HEAVY_NOTES["time"])()) % {
         "mb": limits.content_bytes // 2**20,
         "pages": limits.pages,
@@ -91,62 +91,75 @@ def _active_other(raw):
 
 
 def inspect_files(content: PacketContent) -> list[FileEntry]:
-    """Read every file in scope; decide what the packet does with it. Never raises on a bad file."""
-    from ..storage import open_blob
+    """Read every file in scope; decide what the packet does with it. Never raises on a bad file.
+
+    One file at a time: its bytes and the reader that inspected it go before the next
+    is read, so memory does not grow with the number or size of the files; `merge()`
+    reads an appended PDF again from storage, and embeds the other files from there.
+    """
+    from .spill import collect
 
     limits = packet_limits()
     entries = []
     number = 0
+    read = [0]
     for document in content.documents:
         for f in sorted(document.files.all(), key=lambda f: (f.uploaded_at or datetime.datetime.min, f.pk)):
             number += 1
             entry = FileEntry(number=number, document=document, file=f)
             entries.append(entry)
-            try:
-                with open_blob(f.sha256) as fh:
-                    raw = fh.read()
-            except (OSError, ValueError):
-                entry.disposition, entry.note = "missing", _("The stored file could not be read.")
-                continue
-            if hashlib.sha256(raw).hexdigest() != f.sha256:
-                entry.disposition, entry.note = "corrupt", _("The stored file does not match its SHA-256.")
-                continue
-            entry.attachment_name = f"{number:02d}-{f.original_name}"
-            looks_pdf = raw[:1024].lstrip().startswith(b"%PDF") or f.content_type == "application/pdf"
-            if not looks_pdf:
-                found = _active_other(raw)
-                if found:
-                    _quarantine(entry, found)
-                    continue
-                entry.disposition, entry.data = "attached", raw
-                entry.note = _("Not a PDF: embedded in this packet as an attached file.")
-                continue
-            entry.data = raw  # attached as-is unless it can be appended
-            facts = inspect_pdf(raw, limits, keep_reader=True)
-            if facts.polyglot:
-                _quarantine(entry, _("another file (%(what)s) is hidden in it") % {"what": facts.polyglot})
-                continue
-            if facts.active:
-                _quarantine(entry, _("it contains %(what)s") % {"what": describe_active(facts.active)})
-                continue
-            if facts.encrypted:
-                entry.disposition = "encrypted"
-                entry.note = _("Encrypted PDF: it cannot be appended; the original is embedded as an attached file.")
-                continue
-            if facts.heavy:
-                logger.info("packet: %s (%s) not appended: %s", f.original_name, f.sha256, facts.heavy)
-                _heavy(entry, raw, facts.heavy, limits)
-                continue
-            if facts.corrupt or facts.reader is None:
-                logger.info("packet: unreadable PDF %s (%s): %s", f.original_name, f.sha256, facts.corrupt)
-                entry.disposition = "corrupt"
-                entry.note = _("Damaged PDF: it cannot be read; the original is embedded as an attached file.")
-                continue
-            # Appended from the reader that inspected it (every object already parsed):
-            # `merge()` copies its pages, so the file is parsed once and never rewritten.
-            # `data` keeps the raw bytes (the reader reads the same buffer) only in case
-            # the merge fails on it and attaches it instead.
-            entry.reader = facts.reader
-            entry.page_count = facts.pages
-            entry.disposition = "appended"
+            _inspect_one(entry, limits)
+            collect(read, entry.size)  # the reader that inspected it is freed in time
     return entries
+
+
+def _inspect_one(entry: FileEntry, limits) -> None:
+    from ..storage import open_blob
+
+    f = entry.file
+    try:
+        with open_blob(f.sha256) as fh:
+            raw = fh.read()
+    except (OSError, ValueError):
+        entry.disposition, entry.note = "missing", _("The stored file could not be read.")
+        return
+    if hashlib.sha256(raw).hexdigest() != f.sha256:
+        entry.disposition, entry.note = "corrupt", _("The stored file does not match its SHA-256.")
+        return
+    entry.size = len(raw)
+    entry.attachment_name = f"{entry.number:02d}-{f.original_name}"
+    looks_pdf = raw[:1024].lstrip().startswith(b"%PDF") or f.content_type == "application/pdf"
+    if not looks_pdf:
+        found = _active_other(raw)
+        if found:
+            _quarantine(entry, found)
+            return
+        entry.disposition, entry.embedded = "attached", True
+        entry.note = _("Not a PDF: embedded in this packet as an attached file.")
+        return
+    facts = inspect_pdf(raw, limits)
+    if facts.polyglot:
+        _quarantine(entry, _("another file (%(what)s) is hidden in it") % {"what": facts.polyglot})
+        return
+    if facts.active:
+        _quarantine(entry, _("it contains %(what)s") % {"what": describe_active(facts.active)})
+        return
+    entry.embedded = True  # attached as it is, unless it can be appended
+    if facts.encrypted:
+        entry.disposition = "encrypted"
+        entry.note = _("Encrypted PDF: it cannot be appended; the original is embedded as an attached file.")
+        return
+    if facts.heavy:
+        logger.info("packet: %s (%s) not appended: %s", f.original_name, f.sha256, facts.heavy)
+        _heavy(entry, facts.heavy, limits)
+        return
+    if facts.corrupt or not facts.ok:
+        logger.info("packet: unreadable PDF %s (%s): %s", f.original_name, f.sha256, facts.corrupt)
+        entry.disposition = "corrupt"
+        entry.note = _("Damaged PDF: it cannot be read; the original is embedded as an attached file.")
+        return
+    # Appended: `merge()` reads it again from storage (the same bytes: the store is
+    # content-addressed, and the copy into the packet is checked), one file at a time.
+    entry.embedded = False
+    entry.page_count = facts.pages
+    entry.disposition = "appended"

@@ -6,9 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
+import tempfile
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from ..storage import blob_path, open_blob
 from .content import A4_HEIGHT, A4_WIDTH, PacketContent, PacketError
 from .manifest import manifest_bytes
 
@@ -24,15 +28,23 @@ def merge(
     title,
     progress=None,
     proof_files=None,
-):
-    """The packet: the generated pages, then each appended PDF with its footers stamped.
+) -> tuple[Path, int]:
+    """The packet, written to a temporary file: the generated pages, then each appended PDF
+    with its footers stamped; returns (its path, its page count).
 
     Each footer is a Form XObject put together from the pieces of `stamps`
     (`render_stamps`) and drawn over its page by a content stream of a few bytes: no
     appended page's content is parsed or rewritten, the footers' font is embedded once,
     and a document's pages are stamped as it is appended, one document at a time.
+
+    Memory does not grow with the documents (`pdf.spill`): each appended PDF is read from
+    storage, and once its pages are in the writer their large streams go to a temporary
+    file and the reader goes; embedded files are copied from storage as the packet is
+    written, to a file, never a buffer.
     """
     from pypdf import PdfWriter
+
+    from .spill import Spill
 
     writer = PdfWriter(clone_from=io.BytesIO(generated))
     # The marker pages after the generated ones (`render_generated`) have done their job.
@@ -41,33 +53,42 @@ def merge(
     footers = Footers(writer, stamps) if stamps else None
     parent = None
     appended = [e for e in content.files if e.is_appended]
-    for n, entry in enumerate(appended, 1):
-        start = len(writer.pages)
-        _append(writer, entry, start)
-        if parent is None:
-            parent = writer.add_outline_item(title=_("Attached documents"), page_number=start)
-        writer.add_outline_item(
-            title=f"{_('Attachment %(n)s') % {'n': entry.number}}. {entry.document.title} ({entry.file.original_name})",
-            page_number=start,
-            parent=parent,
-        )
-        links[f"att-{entry.number}"] = start
-        for index in range(start, len(writer.pages)):
-            footers.stamp(writer.pages[index], entry.number, index + 1)
-        # Its pages now live in the writer: let the reader (and its parsed objects) go.
-        entry.reader = None
-        if progress:
-            progress(75 + int(20 * n / len(appended)), _("Appending the documents"))
-    if links:
-        links["packet-last-page"] = len(writer.pages) - 1
-        _point_links(writer, links)
-    for entry in content.files:
-        if (entry.disposition in ("attached", "encrypted", "corrupt") or entry.is_appended) and entry.data:
-            writer.add_attachment(entry.attachment_name, entry.data)
-    embed_record(writer, manifest_data, proof_files, title, _("Article 17 council submission packet"))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    spill = Spill()
+    try:
+        for n, entry in enumerate(appended, 1):
+            start = len(writer.pages)
+            _append(writer, entry, start, spill)
+            if parent is None:
+                parent = writer.add_outline_item(title=_("Attached documents"), page_number=start)
+            writer.add_outline_item(
+                title=f"{_('Attachment %(n)s') % {'n': entry.number}}. {entry.document.title} ({entry.file.original_name})",
+                page_number=start,
+                parent=parent,
+            )
+            links[f"att-{entry.number}"] = start
+            for index in range(start, len(writer.pages)):
+                footers.stamp(writer.pages[index], entry.number, index + 1)
+            if progress:
+                progress(75 + int(20 * n / len(appended)), _("Appending the documents"))
+        if links:
+            links["packet-last-page"] = len(writer.pages) - 1
+            _point_links(writer, links)
+        for entry in content.files:
+            if entry.embedded or (entry.is_appended and entry.original_embedded):
+                spill.embed(writer, entry.attachment_name, blob_path(entry.file.sha256), entry.size, entry.file.sha256)
+        embed_record(writer, manifest_data, proof_files, title, _("Article 17 council submission packet"))
+        spill.name_links(writer)
+        fd, name = tempfile.mkstemp(prefix="wego-packet-", suffix=".pdf")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                writer.write(out)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    finally:
+        spill.close()
+    return path, len(writer.pages)
 
 
 def embed_record(writer, manifest_data: dict, proof_files, title, subject):
@@ -262,21 +283,37 @@ def _as_form(writer, page):
     return writer._add_object(form)
 
 
-def _append(writer, entry, start):
-    """Append the pages of an inspected PDF from its reader. Should pypdf still fail on it
-    (the inspection read every object, so this is not expected), the packet is still
-    made: blank pages keep the numbering of the contents, and the original is embedded
-    as an attached file."""
+def _append(writer, entry, start, spill):
+    """Append the pages of an inspected PDF, read again from storage; then move its large
+    streams to `spill` and let the reader go (the writer keeps each reader it copied from
+    until told otherwise). Should pypdf fail on it (the inspection read every object, so
+    this is not expected), the packet is still made: blank pages keep the numbering of
+    the contents, and the original is embedded as an attached file."""
+    from pypdf import PdfReader
+
+    from .spill import collect
+
+    first, links_from = len(writer._objects), len(writer._unresolved_links)
+    reader, appended = None, False
     try:
-        writer.append(entry.reader, import_outline=False)
+        with open_blob(entry.file.sha256) as fh:
+            reader = PdfReader(fh, strict=False)
+            if reader.is_encrypted:  # opened with the empty password, as the inspection did
+                reader.decrypt("")
+            writer.append(reader, import_outline=False)
         if len(writer.pages) - start != entry.page_count:
             raise ValueError(f"{len(writer.pages) - start} pages appended, {entry.page_count} inspected")
+        appended = True
     except Exception:  # noqa: BLE001 - one bad file must not break the packet
         logger.exception("packet: could not append %s (%s)", entry.file.original_name, entry.file.sha256)
         while len(writer.pages) > start:
             del writer.pages[start]
         for _page in range(entry.page_count):
             writer.insert_blank_page(A4_WIDTH, A4_HEIGHT, len(writer.pages))
-        return
-    if not entry.original_embedded:
-        entry.data = b""  # appended: not attached, and its bytes can go
+        entry.embedded = True
+    finally:
+        spill.take(writer, first)
+        if reader is not None:
+            spill.let_go(writer, reader, first, links_from, appended)
+        del reader
+        collect(spill.read, entry.size)

@@ -27,9 +27,9 @@ def choose_originals(files) -> None:
     up to WEGO_PACKET_ORIGINALS_MAX_BYTES in all; larger ones are listed by hash only."""
     budget = settings.WEGO_PACKET_ORIGINALS_MAX_BYTES
     for entry in files:
-        if entry.disposition == "appended" and entry.data and len(entry.data) <= budget:
+        if entry.disposition == "appended" and entry.size and entry.size <= budget:
             entry.original_embedded = True
-            budget -= len(entry.data)
+            budget -= entry.size
 
 
 def refs_for(doc_ids, as_of, items=None, extensions=()) -> list[str]:
@@ -135,7 +135,7 @@ def proof_files(refs, manifest_digest: str, files=()) -> dict[str, bytes]:
 def _embedded(entry) -> bool:
     if entry.disposition == "appended":
         return bool(getattr(entry, "original_embedded", False))
-    return entry.disposition in ("attached", "encrypted", "corrupt") and bool(entry.attachment_name and entry.data)
+    return entry.disposition in ("attached", "encrypted", "corrupt") and bool(entry.attachment_name and entry.embedded)
 
 
 def head_summary(attachments: dict) -> dict | None:

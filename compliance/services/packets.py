@@ -22,7 +22,7 @@ from .. import queue
 from ..models import PacketBuild
 from ..pdf.build import build as build_packet_pdf
 from ..pdf.content import PacketError, PacketRequest, collect, estimate_pages
-from ..storage import store_bytes
+from ..storage import store_file
 from . import leases, translog
 from .common import _once
 
@@ -134,7 +134,7 @@ def run_build(build_id: int, worker: str = "web"):
     with translation.override(build.language):
         try:
             built = build_packet_pdf(request_from_build(build), progress)
-            sha256, size, _created = store_bytes(built.pdf)
+            sha256, size, _created = store_file(built.path)
         except PacketError as exc:
             return fail(exc)
         except SoftTimeLimitExceeded:

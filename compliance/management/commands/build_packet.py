@@ -7,6 +7,7 @@ nothing in it prints why and exits with code 1 without writing a file.
 
 import datetime
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -83,8 +84,8 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} (no PDF written)", returncode=1) from None
         # Write beside the target and rename, so a failure never leaves half a PDF.
         fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=".packet-", suffix=".pdf")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(packet.pdf)
+        with os.fdopen(fd, "wb") as fh, packet.path.open("rb") as built:
+            shutil.copyfileobj(built, fh, 2**20)
         os.replace(tmp, output)
         self.stdout.write(
             f"{output}: {packet.page_count} pages ({packet.generated_pages} generated), "
