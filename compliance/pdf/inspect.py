@@ -97,19 +97,20 @@ def inspect_files(content: PacketContent) -> list[FileEntry]:
     is read, so memory does not grow with the number or size of the files; `merge()`
     reads an appended PDF again from storage, and embeds the other files from there.
     """
-    from .spill import collect
+    from .spill import collect, collecting
 
     limits = packet_limits()
     entries = []
     number = 0
     read = [0]
-    for document in content.documents:
-        for f in sorted(document.files.all(), key=lambda f: (f.uploaded_at or datetime.datetime.min, f.pk)):
-            number += 1
-            entry = FileEntry(number=number, document=document, file=f)
-            entries.append(entry)
-            _inspect_one(entry, limits)
-            collect(read, entry.size)  # the reader that inspected it is freed in time
+    with collecting():
+        for document in content.documents:
+            for f in sorted(document.files.all(), key=lambda f: (f.uploaded_at or datetime.datetime.min, f.pk)):
+                number += 1
+                entry = FileEntry(number=number, document=document, file=f)
+                entries.append(entry)
+                _inspect_one(entry, limits)
+                collect(read, entry.size)  # the reader that inspected it is freed in time
     return entries
 
 

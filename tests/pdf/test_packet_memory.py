@@ -7,6 +7,7 @@ one, where holding them all would add their size.
 """
 
 import datetime
+import gc
 import tracemalloc
 
 from pypdf import PdfReader
@@ -40,6 +41,9 @@ def _peak(req):
     tracemalloc.start()
     try:
         packet = build(req)
+        # The collections that freed each file's reader froze what was alive (`spill.collect`):
+        # nothing may stay frozen once the packet is built, or a worker would keep it for life.
+        assert gc.get_freeze_count() == 0
         return packet, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
