@@ -20,6 +20,14 @@ class ExtensionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_on__isnull=True)
 
+    def as_known_on(self, day):
+        """The extensions as the city knew them on `day`: those recorded by then, each with
+        `in_force_then` (not withdrawn by that day: one withdrawn later was still in force)."""
+        in_force = models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day)
+        return self.filter(recorded_on__lte=day).annotate(
+            in_force_then=models.ExpressionWrapper(in_force, output_field=models.BooleanField())
+        )
+
     def latest_active_by_key(self, keys) -> dict:
         """{obligation_key: the latest active extension} for these keys (one query).
 

@@ -113,3 +113,52 @@ def test_the_officer_withdraws_an_extension_and_the_page_says_so(client, plan, d
     assert response.status_code == 302
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "철회됨" in page and "결정 취소" in page and "data-extended-to" not in page
+
+
+def test_the_extension_section_shows_what_was_known_on_the_pages_day(client, plan, dpo_user, council_user):
+    """Seed plus test data: one extension recorded on 2 November and withdrawn on
+    20 November, another recorded on 4 December. `?as_of=` shows each as known that day."""
+    from compliance.services.extensions import do_record_extension, do_withdraw_extension
+
+    def record(day, days, token):
+        return do_record_extension(
+            by=dpo_user,
+            obligation_key=plan.key,
+            extended_to=plan.due_date + datetime.timedelta(days=days),
+            basis=f"Synthetic test data: agreement {token}",
+            granted_by="Synthetic test data: 서울특별시장",
+            granted_on=day,
+            document=None,
+            token=token,
+            today=day,
+        ).obj
+
+    first = record(datetime.date(2026, 11, 2), 30, "first")
+    do_withdraw_extension(
+        by=dpo_user, extension=first, reason="Synthetic test data: 결정 취소", today=datetime.date(2026, 11, 20)
+    )
+    second = record(datetime.date(2026, 12, 4), 60, "second")
+    client.force_login(council_user)
+
+    def section(as_of):
+        url = reverse("obligation_detail", args=[plan.key]) + f"?as_of={as_of}"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+        assert response.status_code == 200
+        html = response.content.decode()
+        start = html.find('data-testid="extensions"')
+        return "" if start < 0 else html[start : html.index("</section>", start)]
+
+    # Before either was recorded: nothing to show (and a council reader may not record one).
+    assert section("2026-11-01") == ""
+    # 10 November: the first was known and not yet withdrawn; the second not yet recorded.
+    then = section("2026-11-10")
+    assert f'data-extension="{first.pk}"' in then and f'data-extension="{second.pk}"' not in then
+    assert f'data-extended-to="{first.extended_to.isoformat()}"' in then
+    assert "철회됨" not in then and "결정 취소" not in then
+    # 5 December: the first withdrawn, the second in force.
+    later = section("2026-12-05")
+    assert f'data-extension="{first.pk}"' in later and f'data-extension="{second.pk}"' in later
+    assert f'data-extended-to="{second.extended_to.isoformat()}"' in later
+    assert "철회됨" in later and "결정 취소" in later
+    # Without `as_of` the page is as of today, which knows both.
+    assert section(TODAY.isoformat()) == later
