@@ -237,7 +237,7 @@ def _from_sql(reg, as_of, from_fy, to_fy, public, forwarded_ids):
         rows.order_by()
         .annotate(
             extended=Case(
-                When(extended_to__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(OUTCOMES["extended"], then=Value(True)), default=Value(False), output_field=BooleanField()
             )
         )
         .values("fiscal_year", "stream", "status", "event_driven", "extended")
@@ -268,7 +268,7 @@ def _from_sql(reg, as_of, from_fy, to_fy, public, forwarded_ids):
     cal = reg.calendar
     business_days = {}  # (trigger, fulfilled) -> business days: many duties share their dates
     late = rows.filter(status=Status.LATE).values_list(
-        "fiscal_year", "stream", "event_driven", "trigger_date", "fulfilled_on", "target", "document_id"
+        "fiscal_year", "stream", "event_driven", "trigger_date", "fulfilled_on", "judged_to", "document_id"
     )
     for fy, stream, event_driven, trigger, fulfilled_on, target, document_id in late.order_by():
         figures = grid[(fy, HOP_OF_STREAM[stream])]
@@ -282,7 +282,7 @@ def _from_sql(reg, as_of, from_fy, to_fy, public, forwarded_ids):
         else:
             figures.days_late.append((fulfilled_on - target).days)
     first, last = recent_window(as_of)
-    keys = rows.filter(status=Status.OVERDUE, target__gte=first, target__lte=last).values_list("key", flat=True)
+    keys = rows.filter(status=Status.OVERDUE, judged_to__gte=first, judged_to__lte=last).values_list("key", flat=True)
     # Made whole from the plain rows: the statuses are worked out again by the pure rules.
     keys = list(keys)
     if not keys:  # nothing to make whole: no need to read the calendar and sessions

@@ -48,6 +48,8 @@ class StoredObligation(models.Model):
     # An agreed extension's date (the statutory due date never changes).
     extended_to = models.DateField(null=True)
     extension_basis = models.CharField(max_length=300, blank=True)
+    # The day it was agreed: a status as of an earlier day is judged without it.
+    extended_from = models.DateField(null=True)
     # The day the status is judged against: the later of the due date and an extension.
     # Kept by the database from the two columns; every status expression names it many
     # times, and a column costs less to read than the expression does to compute.
@@ -69,6 +71,8 @@ class StoredObligation(models.Model):
             models.Index(fields=["trigger_date"], name="stored_ob_trigger"),
             # The task list: the soonest open duties due on or after a day, the latest before it.
             models.Index(fields=["target"], name="stored_ob_target"),
+            # Is any extension agreed after a past day asked? (`Register.agreed_after`)
+            models.Index(fields=["extended_from"], name="stored_ob_agreed"),
         ]
 
     def __str__(self):

@@ -59,6 +59,7 @@ FIELDS = (
     "fulfilled_kind",
     "fulfilled_id",
     "extended_to",
+    "extended_from",
     "extension_basis",
 )
 
@@ -112,6 +113,7 @@ def row_of(facts) -> dict:
         "fulfilled_kind": facts.fulfilled_kind,
         "fulfilled_id": facts.fulfilled_id,
         "extended_to": None,
+        "extended_from": None,
         "extension_basis": "",
     }
 
@@ -139,9 +141,10 @@ def _write(wanted: dict[str, dict], existing_rows) -> int:
 
 
 def _with_extensions(wanted: dict[str, dict]) -> dict[str, dict]:
-    for key, (day, basis) in extensions_for(wanted.keys()).items():
+    for key, (day, basis, agreed_on) in extensions_for(wanted.keys()).items():
         if key in wanted:
             wanted[key]["extended_to"] = day
+            wanted[key]["extended_from"] = agreed_on
             wanted[key]["extension_basis"] = (basis or "")[:300]
     return wanted
 

@@ -10,7 +10,7 @@ computed by the pure rules).
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ..rules.coverage import COMMITTEE_REPORTS, FORWARDINGS, RECEIPTS
 from ..rules.status import Status
@@ -35,7 +35,9 @@ OUTCOMES = {
     "past_grace_reason": _PAST_GRACE & Q(has_reason=True),
     "past_grace_no_reason": _PAST_GRACE & Q(has_reason=False),
     "no_record": Q(status=Status.NO_RECORD),
-    "extended": Q(extended_to__isnull=False),
+    # An extension in force on the day (one agreed later was not yet there): the day
+    # judged by is then the agreed one, always after the statutory date.
+    "extended": Q(judged_to__gt=F("due_date")),
 }
 
 

@@ -88,8 +88,21 @@ class Register:
         expressions costs more than cloning them, and a copy is never evaluated twice."""
         built = self._rows.get(as_of)
         if built is None:
-            built = self._rows[as_of] = with_status(self.known(as_of), as_of, self.history.coverage, self.due_soon_days)
+            built = self._rows[as_of] = with_status(
+                self.known(as_of), as_of, self.history.coverage, self.due_soon_days, self.agreed_after(as_of)
+            )
         return built.all()
+
+    @staticmethod
+    def agreed_after(as_of: datetime.date) -> bool:
+        """Whether an extension in force was agreed after `as_of` (then a status as of that
+        day is judged without it). Never so of today or later: an extension is recorded on
+        or after the day it was agreed, so only a past day is asked (one indexed query)."""
+        from ..models import StoredObligation
+
+        if as_of >= timezone.localdate():
+            return False
+        return StoredObligation.objects.filter(extended_from__gt=as_of).exists()
 
     @cached_property
     def _rows(self) -> dict:
@@ -141,7 +154,7 @@ class Register:
         law = self.history
         keys = [r.key for r in rows]
         history = law.history(reasons=reasons_for(keys) if keys else {})
-        history.extensions = {r.key: (r.extended_to, r.extension_basis) for r in rows if r.extended_to}
+        history.extensions = {r.key: (r.extended_to, r.extension_basis, r.extended_from) for r in rows if r.extended_to}
         return [obligation_of(self._facts(r, history), history, as_of, self.due_soon_days) for r in rows]
 
     def _facts(self, row, history) -> Facts:

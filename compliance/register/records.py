@@ -220,15 +220,15 @@ def reasons_for(keys=None) -> dict[str, list]:
     return dict(found)
 
 
-def extensions_for(keys=None) -> dict[str, tuple[datetime.date, str]]:
-    """{obligation key: (extended date, basis)} of the agreed extensions in force (the
-    latest active one of each obligation), for `keys` or all."""
+def extensions_for(keys=None) -> dict[str, tuple[datetime.date, str, datetime.date]]:
+    """{obligation key: (extended date, basis, the day it was agreed)} of the agreed
+    extensions in force (the latest active one of each obligation), for `keys` or all."""
     from ..models import Extension
 
     if keys is None:
         keys = set(Extension.objects.active().values_list("obligation_key", flat=True))
     found = Extension.objects.latest_active_by_key(keys) if keys else {}
-    return {key: (e.extended_to, e.basis) for key, e in found.items()}
+    return {key: (e.extended_to, e.basis, e.granted_on) for key, e in found.items()}
 
 
 def load_history(tracking_start: datetime.date | None = None, fiscal_years=None) -> History:

@@ -36,7 +36,7 @@ def known_on(queryset, as_of: datetime.date, horizon_days: int):
     )
 
 
-def with_status(queryset, as_of: datetime.date, coverage, due_soon_days: int):
+def with_status(queryset, as_of: datetime.date, coverage, due_soon_days: int, agreed_later: bool = False):
     """Annotate `status` (the contract's vocabulary), `badge` (what a reader sees) and
     `badge_rank` (the dashboard's order) as of `as_of`.
 
@@ -49,8 +49,18 @@ def with_status(queryset, as_of: datetime.date, coverage, due_soon_days: int):
     spans = [(stream, start, end) for stream in STREAMS for start, end in coverage.spans(stream, as_of)]
     whens = [When(in_span(s), then=Value(s[2])) for s in spans]
     covered_to = Case(*whens, default=Value(None), output_field=DateField()) if whens else Value(None, DateField())
-    # `target` (the later of the due date and an extension) is a stored generated column.
+    # `judged_to`: the day the status is judged against. `target` (the later of the due
+    # date and an extension) is a stored generated column; an extension agreed after
+    # `as_of` was not there to judge by, and where one exists (`agreed_later`, asked only
+    # of a past day: an extension is never agreed after the day it is recorded) the due
+    # date stands for it. Else `judged_to` is the column itself, at no cost.
+    judged_to = F("target")
+    if agreed_later:
+        judged_to = Case(
+            When(extended_from__gt=as_of, then=F("due_date")), default=F("target"), output_field=DateField()
+        )
     queryset = queryset.annotate(
+        judged_to=judged_to,
         covered_to=covered_to,
         # `IN` an uncorrelated subquery: PostgreSQL hashes the reasons' keys once, where a
         # correlated EXISTS probed the table again for every row.
@@ -72,7 +82,7 @@ def with_status(queryset, as_of: datetime.date, coverage, due_soon_days: int):
             output_field=CharField(),
         ),
         at_records_end=Case(
-            When(~c.done & Q(target__lt=as_of) & c.records_end, then=Value(True)),
+            When(~c.done & Q(judged_to__lt=as_of) & c.records_end, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
@@ -100,12 +110,12 @@ class _Conditions:
     def __init__(self, as_of, spans, soon):
         self.as_of = as_of
         self.done = Q(fulfilled_on__lte=as_of)
-        self.on_time = self.done & Q(fulfilled_on__lte=F("target"))
-        self.due_soon = Q(target__gte=as_of, target__lte=soon)
-        self.upcoming = Q(target__gt=soon)
+        self.on_time = self.done & Q(fulfilled_on__lte=F("judged_to"))
+        self.due_soon = Q(judged_to__gte=as_of, judged_to__lte=soon)
+        self.upcoming = Q(judged_to__gt=soon)
         live = [in_span(s) for s in spans if s[2] >= as_of]
-        past_target = [in_span(s) & Q(target__lt=s[2]) for s in spans]
-        ended = [in_span(s) & Q(target__lt=s[2]) for s in spans if s[2] < as_of]
+        past_target = [in_span(s) & Q(judged_to__lt=s[2]) for s in spans]
+        ended = [in_span(s) & Q(judged_to__lt=s[2]) for s in spans if s[2] < as_of]
         self.covered = _any(live + past_target)
         self.records_end = _any(ended)
 

@@ -76,7 +76,7 @@ class TaskList:
         return not (self.next or self.late or self.revision_requests)
 
 
-TASK_FIELDS = ("key", "rule_id", "fiscal_year", "target", "status", "covered_to", "at_records_end", "document_id")
+TASK_FIELDS = ("key", "rule_id", "fiscal_year", "judged_to", "status", "covered_to", "at_records_end", "document_id")
 
 
 def _tasks(rows, rules, titles) -> list[Task]:
@@ -111,15 +111,16 @@ def task_list(register, as_of: datetime.date, role: str | None) -> TaskList:
     found.late_total = sum(totals[s] for s in LATE_STATUSES)
     # Open is "not done as of the day"; next is open and due on or after it (due soon or
     # upcoming), late is open and due before it (overdue or no record). Said as ranges of
-    # the stored target, so that the soonest and the latest few are read from its index.
+    # the day judged by (the stored target, but for an extension agreed after a past day),
+    # so that the soonest and the latest few are read from the target's index.
     open_ = register.rows(as_of).filter(duties).exclude(fulfilled_on__lte=as_of)
     next_rows = late_rows = []
     if found.next_total:
         # Soonest first; what is late, the latest first (this year before past years).
-        mine = open_.filter(target__gte=as_of).order_by("target", "ordering", "key")
+        mine = open_.filter(judged_to__gte=as_of).order_by("judged_to", "ordering", "key")
         next_rows = list(mine.values_list(*TASK_FIELDS)[:SHOWN])
     if found.late_total:
-        mine = open_.filter(target__lt=as_of).order_by("-target", "ordering", "key")
+        mine = open_.filter(judged_to__lt=as_of).order_by("-judged_to", "ordering", "key")
         late_rows = list(mine.values_list(*TASK_FIELDS)[:SHOWN])
     doc_ids = {row[-1] for row in next_rows + late_rows if row[-1]}
     titles = dict(Document.objects.filter(pk__in=doc_ids).values_list("pk", "title")) if doc_ids else {}

@@ -89,7 +89,8 @@ class History:
     # What the records cover; None means the caller vouches that every stream is complete
     # (pure tests). The register always passes the coverage on record, even if empty.
     coverage: Coverage | None = None
-    # Agreed extensions: obligation key -> (new date, basis). The statutory date never
+    # Agreed extensions: obligation key -> (new date, basis, the day it was agreed: a
+    # status as of an earlier day ignores it). The statutory date never
     # changes; the status is judged against the extension.
     extensions: dict = field(default_factory=dict)
 

@@ -189,7 +189,9 @@ def obligation_of(facts: Facts, history: History, as_of, due_soon_days, what_if=
     rule = facts.rule
     fulfilled_on = facts.fulfilled_on if facts.fulfilled_on and facts.fulfilled_on <= as_of else None
     spans = history.coverage.spans(stream_for(rule.anchor), as_of) if history.coverage is not None else None
-    extended_to, basis = history.extensions.get(facts.key, (None, ""))
+    extended_to, basis, agreed_on = history.extensions.get(facts.key, (None, "", None))
+    if agreed_on is not None and agreed_on > as_of:  # not yet agreed on that day
+        extended_to, basis = None, ""
     verdict = judge(facts.deadline.due, fulfilled_on, as_of, due_soon_days, facts.window_start, spans, extended_to)
     status = verdict.status
     delay = None
