@@ -17,6 +17,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -104,12 +105,30 @@ def builds_for_user(user):
     if can_build_packets(user):
         return PacketBuild.objects.all()
     if has_role(user, COUNCIL_STAFF):
-        return PacketBuild.objects.filter(state=PacketBuild.State.DONE)
+        # Finished packets, and the annual reports they asked for themselves in any state
+        # (the report button is theirs too: they follow its progress or see why it failed).
+        own_reports = Q(scope=PacketBuild.Scope.REPORT, requested_by=user)
+        return PacketBuild.objects.filter(Q(state=PacketBuild.State.DONE) | own_reports)
     raise PermissionDenied
+
+
+def can_retry_build(user, build):
+    """ "Build again": packet builders, and for an annual report whoever may ask for one."""
+    return can_build_packets(user) or (build.scope == build.Scope.REPORT and can_read_all(user))
 
 
 def get_build_for_user(user, pk):
     return get_object_or_404(builds_for_user(user), pk=pk)
+
+
+def get_build_to_retry(user, pk):
+    """A build `user` may build again: 403 for one they may not rebuild, 404 for one they
+    cannot see (another's unfinished report)."""
+    from .models import PacketBuild
+
+    if not can_retry_build(user, get_object_or_404(PacketBuild, pk=pk)):
+        raise PermissionDenied
+    return get_build_for_user(user, pk)
 
 
 def get_submission_for_user(user, pk):

@@ -18,6 +18,9 @@ class PacketBuild(models.Model):
         PLAN = "plan", _("Fiscal year: business plan")
         RESULTS = "results", _("Fiscal year: results and settlement")
         RANGE = "range", _("Everything forwarded in a date range")
+        # The annual compliance report (compliance.pdf.report): the same build machinery,
+        # its own parameters (the fiscal years below, as_of, language, what-if).
+        REPORT = "report", _("Annual compliance report")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -29,6 +32,9 @@ class PacketBuild(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), null=True, blank=True)
     date_from = models.DateField(_("from"), null=True, blank=True)
     date_to = models.DateField(_("to"), null=True, blank=True)
+    # The annual report's fiscal years (either may be open); packets use `fiscal_year`.
+    from_fiscal_year = models.PositiveSmallIntegerField(_("from fiscal year"), null=True, blank=True)
+    to_fiscal_year = models.PositiveSmallIntegerField(_("to fiscal year"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, default="ko")
     as_of = models.DateField(_("as of"))
     # A what-if packet assumes the proposed amendment in force from `what_if_from`: it is

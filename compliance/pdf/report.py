@@ -67,6 +67,17 @@ class ReportRequest:
         what_if = "-what-if" if self.what_if else ""
         return f"wego-article17-annual-report-{self.as_of.isoformat()}{years}-{self.language}{what_if}.pdf"
 
+    @property
+    def params_key(self) -> str:
+        """The `PacketBuild.params_key` of a report build: versions count per key."""
+        parts = ["report"]
+        if self.from_fy or self.to_fy:
+            parts.append(f"fy{self.from_fy or ''}-{self.to_fy or ''}")
+        parts += [self.language, f"asof{self.as_of.isoformat()}"]
+        if self.what_if:
+            parts.append(f"whatif{self.what_if_from.isoformat() if self.what_if_from else ''}")
+        return "-".join(parts)
+
     def as_manifest(self):
         return {
             "as_of": self.as_of.isoformat(),
@@ -133,13 +144,17 @@ def _manifest(req, record, items, threads, documents, trails) -> dict:
     }
 
 
-def build_report(req: ReportRequest) -> BuiltReport:
+def build_report(req: ReportRequest, progress=None) -> BuiltReport:
+    """Build the report; `progress(percent, note)` is called along the way (a background
+    build records it on its `PacketBuild`). The content does not depend on it."""
     from pypdf import PdfWriter
     from weasyprint import HTML
 
     started = time.perf_counter()
     req.validate()
+    step = progress or (lambda percent, note: None)
     with translation.override(req.language):
+        step(5, _("Collecting the record"))
         reg = register.load()
         record = statistics.compute(
             reg,
@@ -152,6 +167,7 @@ def build_report(req: ReportRequest) -> BuiltReport:
         items = _items(reg, req, record)
         doc_ids = {o.document.id for o in items if o.document is not None}
         threads = [t for t in (t.as_of(req.as_of) for t in distinct_threads(sorted(doc_ids), reg.lineage_ids)) if t]
+        step(25, _("Proving the records against the log"))
         documents, trails, refs = report_record.record(reg, req, items)
         data = _manifest(req, record, items, threads, documents, trails)
         digest = hashlib.sha256(manifest_bytes(data)).hexdigest()
@@ -164,6 +180,7 @@ def build_report(req: ReportRequest) -> BuiltReport:
             {"hop": hop, "label": HOP_LABELS[hop], "rows": record.by_hop(hop), "total": record.totals(hop)}
             for hop in HOPS
         ]
+        step(40, _("Laying out the generated pages"))
         html = render_to_string(
             "compliance/performance/report.html",
             {
@@ -185,6 +202,7 @@ def build_report(req: ReportRequest) -> BuiltReport:
             },
         )
         document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+        step(85, _("Embedding the record and its proofs"))
         writer = PdfWriter(clone_from=io.BytesIO(document.write_pdf()))
         embed_record(writer, data, proof_files, title, _("Article 17 compliance record: annual report"))
         out = io.BytesIO()

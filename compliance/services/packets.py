@@ -1,7 +1,8 @@
-"""Council packets, the write side: record a requested build, run it, keep the PDF.
+"""Council packets and the annual report, the write side: record a requested build, run
+it, keep the PDF.
 
 A build is a `PacketBuild` row; small packets are built within the request, large ones
-by a worker (`compliance.queue`). With the broker down the row stays queued and the user
+and every annual report (it grows with the register) by a worker (`compliance.queue`). With the broker down the row stays queued and the user
 is told it waits; the worker's start-up (`compliance.tasks`) and the next alert scan
 queue it again.
 """
@@ -22,7 +23,8 @@ from .. import queue
 from ..models import PacketBuild
 from ..pdf.build import build as build_packet_pdf
 from ..pdf.content import PacketError, PacketRequest, collect, estimate_pages
-from ..storage import store_file
+from ..pdf.report import ReportRequest, build_report
+from ..storage import store_bytes, store_file
 from . import leases, translog
 from .common import _once
 
@@ -64,6 +66,17 @@ def request_from_build(build) -> PacketRequest:
     )
 
 
+def report_request_from_build(build) -> ReportRequest:
+    return ReportRequest(
+        as_of=build.as_of,
+        from_fy=build.from_fiscal_year,
+        to_fy=build.to_fiscal_year,
+        language=build.language,
+        what_if=build.what_if,
+        what_if_from=build.what_if_from,
+    )
+
+
 def do_request_packet(user, req: PacketRequest, token=""):
     """Record a new version of the packet for `req`; (build, estimated pages, created).
 
@@ -76,31 +89,74 @@ def do_request_packet(user, req: PacketRequest, token=""):
         content = collect(req.validate())
     estimate = estimate_pages(content)
     if token and getattr(user, "pk", None):
-        outcome = _once(user, token, "packet", PacketBuild, lambda: _record(user, req))
+        outcome = _once(
+            user, token, "packet", PacketBuild, lambda: _record(user, req.params_key, **_packet_fields(req))
+        )
         return outcome.obj, estimate, outcome.created
-    return _record(user, req), estimate, True
+    return _record(user, req.params_key, **_packet_fields(req)), estimate, True
+
+
+def do_request_report(user, req: ReportRequest, token=""):
+    """Record a new version of the annual report for `req` and queue it for a worker (it
+    grows with the register: never built within a request); (build, created).
+
+    Raises `InvalidRequest` before anything is saved. `token` as for `do_request_packet`.
+    """
+    req.validate()
+
+    def record():
+        build = _record(user, req.params_key, **_report_fields(req))
+        do_queue_build(build)
+        return build
+
+    if token and getattr(user, "pk", None):
+        outcome = _once(user, token, "report", PacketBuild, record)
+        return outcome.obj, outcome.created
+    return record(), True
 
 
 def do_retry_packet(user, build, token=""):
-    """Record the failed `build` again as a new version (same parameters); like `do_request_packet`."""
+    """Record the failed `build` again as a new version (same parameters); like
+    `do_request_packet` ((build, estimated pages, created)). A report is queued at once."""
+    if build.scope == PacketBuild.Scope.REPORT:
+        retried, created = do_request_report(user, report_request_from_build(build), token=token)
+        return retried, None, created
     return do_request_packet(user, request_from_build(build), token=token)
 
 
-def _record(user, req):
+def _packet_fields(req: PacketRequest) -> dict:
+    return {
+        "scope": req.scope,
+        "fiscal_year": req.fiscal_year,
+        "date_from": req.date_from,
+        "date_to": req.date_to,
+        "language": req.language,
+        "as_of": req.as_of,
+        "what_if": req.what_if,
+        "what_if_from": req.what_if_from if req.what_if else None,
+    }
+
+
+def _report_fields(req: ReportRequest) -> dict:
+    return {
+        "scope": PacketBuild.Scope.REPORT,
+        "from_fiscal_year": req.from_fy,
+        "to_fiscal_year": req.to_fy,
+        "language": req.language,
+        "as_of": req.as_of,
+        "what_if": req.what_if,
+        "what_if_from": req.what_if_from if req.what_if else None,
+    }
+
+
+def _record(user, params_key, **fields):
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                latest = PacketBuild.objects.filter(params_key=req.params_key).aggregate(v=Max("version"))["v"]
+                latest = PacketBuild.objects.filter(params_key=params_key).aggregate(v=Max("version"))["v"]
                 return PacketBuild.objects.create(
-                    scope=req.scope,
-                    fiscal_year=req.fiscal_year,
-                    date_from=req.date_from,
-                    date_to=req.date_to,
-                    language=req.language,
-                    as_of=req.as_of,
-                    what_if=req.what_if,
-                    what_if_from=req.what_if_from if req.what_if else None,
-                    params_key=req.params_key,
+                    **fields,
+                    params_key=params_key,
                     version=(latest or 0) + 1,
                     requested_by=user if getattr(user, "is_authenticated", False) else None,
                 )
@@ -133,8 +189,7 @@ def run_build(build_id: int, worker: str = "web"):
     publish_log_head()
     with translation.override(build.language):
         try:
-            built = build_packet_pdf(request_from_build(build), progress)
-            sha256, size, _created = store_file(built.path)
+            built, sha256, size = _produce(build, progress)
         except PacketError as exc:
             return fail(exc)
         except SoftTimeLimitExceeded:
@@ -156,6 +211,17 @@ def run_build(build_id: int, worker: str = "web"):
         manifest_hash=built.manifest_hash,
     )
     return builds.get()
+
+
+def _produce(build, progress):
+    """Build the PDF a `PacketBuild` asks for and keep it: (built, sha256, size)."""
+    if build.scope == PacketBuild.Scope.REPORT:
+        built = build_report(report_request_from_build(build), progress)
+        sha256, size, _created = store_bytes(built.pdf)
+    else:
+        built = build_packet_pdf(request_from_build(build), progress)
+        sha256, size, _created = store_file(built.path)
+    return built, sha256, size
 
 
 def publish_log_head():

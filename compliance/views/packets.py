@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from .. import audit
-from ..access import builds_for_user, can_build_packets, get_build_for_user
+from ..access import builds_for_user, can_build_packets, can_retry_build, get_build_for_user, get_build_to_retry
 from ..forms.base import new_token
 from ..forms.filters import PacketFilter
 from ..forms.packets import PacketForm
@@ -69,9 +71,7 @@ def packet_create(request):
 @require_POST
 def packet_retry(request, pk):
     """Build a failed packet again, as a new version with the same parameters."""
-    if not can_build_packets(request.user):
-        raise PermissionDenied
-    failed = get_build_for_user(request.user, pk)
+    failed = get_build_to_retry(request.user, pk)
     if failed.state != PacketBuild.State.FAILED:
         return redirect(failed)
     try:
@@ -85,7 +85,10 @@ def packet_retry(request, pk):
 
 
 def _start(build, estimate):
-    """Small packets are built now; larger ones go to a worker (or wait for one, recorded)."""
+    """Small packets are built now; larger ones go to a worker (or wait for one, recorded).
+    A report (no estimate) was queued when it was recorded."""
+    if estimate is None:
+        return
     if estimate <= settings.WEGO_PACKET_SYNC_MAX_PAGES:
         run_build(build.pk)
     else:
@@ -95,10 +98,29 @@ def _start(build, estimate):
 @login_required
 def packet_detail(request, pk):
     build = get_build_for_user(request.user, pk)
-    context = {"build": build, "can_build": can_build_packets(request.user), "retry_token": new_token()}
+    context = {
+        "build": build,
+        "can_build": can_retry_build(request.user, build),
+        "retry_token": new_token(),
+        "report_back": report_back_url(build),
+    }
     if request.htmx:
         return render(request, "compliance/packets/_build_status.html", context)
     return render(request, "compliance/packets/detail.html", context)
+
+
+def report_back_url(build):
+    """For an annual report: the compliance record it was asked from (same choices)."""
+    if build.scope != PacketBuild.Scope.REPORT:
+        return ""
+    query = {"as_of": build.as_of.isoformat()}
+    if build.from_fiscal_year:
+        query["from_fy"] = build.from_fiscal_year
+    if build.to_fiscal_year:
+        query["to_fy"] = build.to_fiscal_year
+    if build.what_if:
+        query.update(what_if=1, what_if_from=build.what_if_from.isoformat() if build.what_if_from else "")
+    return f"{reverse('performance')}?{urlencode(query)}"
 
 
 @login_required

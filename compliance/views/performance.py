@@ -7,8 +7,9 @@ figure, or the public register's fiscal year). The public page follows `disclosu
 
 import datetime
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,10 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import disclosure, register, statistics
 from ..access import READ_ALL, SUBMISSION_READERS, role_required
+from ..forms.base import new_token
 from ..forms.performance import PerformanceForm
 from ..labels import HOP_LABELS, OUTCOME_LABELS
+from ..pdf.content import PacketError
+from ..pdf.report import ReportRequest
 from ..register.outcomes import HOPS
 from ..rules.coverage import STREAMS
+from ..services.packets import do_request_report
 from . import feeds
 
 # The columns of each hop's table, in order (outcomes of compliance.register.outcomes).
@@ -104,7 +109,7 @@ def page_context(record):
 
 def _render(request, template, public):
     form, record = read_record(request, public=public)
-    context = {"form": form, "public": public}
+    context = {"form": form, "public": public, "report_token": "" if public else new_token()}
     if record is None:
         return render(request, template, context, status=400)
     context.update(page_context(record))
@@ -156,18 +161,25 @@ def public_performance_feed(request):
     return _overdue_feed(request, public=True)
 
 
+def _report_error(request, message, data=None):
+    """The report could not be requested: why, in the user's language, and the way back
+    to the compliance record with the choices that were sent."""
+    query = {k: v for k, v in (data or {}).items() if k in PerformanceForm.base_fields and v}
+    back = reverse("performance") + (f"?{urlencode(query)}" if query else "")
+    context = {"message": message, "back_url": back, "back_label": _("Back to the compliance record")}
+    return render(request, "compliance/error.html", context, status=400)
+
+
 @role_required(*READ_ALL)
 @require_POST
 def performance_report(request):
-    """The annual report for the Council's audit, as a PDF (built within the request: a
-    few pages, no appended documents)."""
-    from ..pdf.content import PacketError
-    from ..pdf.report import ReportRequest, build_report
-
+    """Queue the annual report for the Council's audit and show its progress (the
+    packets' page, which offers the PDF when it is done): it grows with the register, so
+    it is never built within the request."""
     form = PerformanceForm(request.POST)
     language = request.POST.get("language") or get_language() or "ko"
     if not form.is_valid() or language not in ("ko", "en"):
-        return render(request, "compliance/error.html", {"message": _("Check the report's choices.")}, status=400)
+        return _report_error(request, _("Check the report's choices."), request.POST)
     data = form.cleaned_data
     req = ReportRequest(
         as_of=data.get("as_of") or timezone.localdate(),
@@ -175,12 +187,11 @@ def performance_report(request):
         to_fy=data.get("to_fy"),
         language=language,
         what_if=bool(data.get("what_if")),
-        what_if_from=data.get("what_if_from"),
+        # Fixed now: built later, "today" could be another day.
+        what_if_from=(data.get("what_if_from") or timezone.localdate()) if data.get("what_if") else None,
     )
     try:
-        built = build_report(req)
-    except PacketError as exc:
-        return render(request, "compliance/error.html", {"message": str(exc)}, status=400)
-    response = HttpResponse(built.pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{req.filename}"'
-    return response
+        build, _created = do_request_report(request.user, req, token=request.POST.get("form_token", ""))
+    except (PacketError, ValidationError) as exc:
+        return _report_error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc), request.POST)
+    return redirect(build)

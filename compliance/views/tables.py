@@ -291,6 +291,12 @@ class PacketTable(tables.Table):
             parts.append(str(fiscal_year_label(record.fiscal_year)))
         if record.date_from:
             parts.append(f"{display.format_date(record.date_from, lang)}–{display.format_date(record.date_to, lang)}")
+        if record.from_fiscal_year or record.to_fiscal_year:  # an annual report's years
+            first, last = record.from_fiscal_year, record.to_fiscal_year
+            if first == last:
+                parts.append(str(fiscal_year_label(first)))
+            else:
+                parts.append("–".join(str(fiscal_year_label(y)) if y else "" for y in (first, last)))
         html = format_html(
             '<a href="{}">{}</a> <span class="app-muted">({})</span>',
             reverse("packet_detail", args=[record.pk]),

@@ -176,13 +176,19 @@ def test_the_recently_overdue_feeds(client, seed, live_records, council_user):
     assert client.get("/public/performance/overdue.atom?x=1").status_code == 400
 
 
-def test_the_report_button_for_the_dpo_and_council_staff(client, seed, users):
+def test_the_report_button_for_the_dpo_and_council_staff(client, seed, users, django_capture_on_commit_callbacks):
+    """The button queues a build (tests/views/test_report_builds.py) and shows its progress."""
+    from compliance.models import PacketBuild
+
     for role in ("digital_policy_officer", "council_staff"):
         client.force_login(users[role])
         html = client.get(f"/performance/?as_of={AS_OF}").content.decode()
-        assert "/performance/report.pdf" in html
-        response = client.post("/performance/report.pdf", {"as_of": AS_OF, "language": "en"})
-        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        assert "/performance/report.pdf" in html and 'name="form_token"' in html
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            response = client.post("/performance/report.pdf", {"as_of": AS_OF, "language": "en"})
+        build = PacketBuild.objects.get(requested_by=users[role])
+        assert response.status_code == 302 and response["Location"] == f"/packets/{build.pk}/"
+        assert build.state == "queued" and len(queued) == 1
     client.force_login(users["wego_secretariat"])
     assert "/performance/report.pdf" not in client.get("/performance/").content.decode()
     assert client.post("/performance/report.pdf", {"as_of": AS_OF}).status_code == 403
