@@ -1,0 +1,54 @@
+"""The annual report with real parts: the button's request on PostgreSQL, a Redis of our
+own and a `celery worker` process that builds it; the page it leads to offers the PDF
+that `build_report` makes for the same request."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from compliance.models import PacketBuild
+from compliance.pdf.report import ReportRequest, build_report
+from tests import faults
+from wego_tracker.celery import app
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT
+
+
+@pytest.fixture
+def own_broker():
+    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
+    yield
+    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_builds_the_report_the_button_queued(client, seed, council_user, storage, own_broker, tmp_path):
+    port = faults.REDIS_PORTS[0]
+    with faults.redis_server(port, tmp_path) as url:
+        faults.use_broker(app, url)
+        client.force_login(council_user)
+        response = client.post(
+            reverse("performance_report"), {"as_of": "2024-04-03", "to_fy": "2024", "language": "ko"}
+        )
+        build = PacketBuild.objects.get()
+        assert response.status_code == 302 and build.state == "queued"  # nothing built in the request
+        with faults.worker_process(url, tmp_path, storage, name="report"):
+            faults.wait_for(
+                lambda: PacketBuild.objects.filter(pk=build.pk, state__in=["done", "failed"]).exists(),
+                what="the worker to build the report",
+            )
+    build.refresh_from_db()
+    assert build.state == "done", build.error
+    assert build.claimed_by.startswith("report@") and build.progress == 100
+    direct = build_report(ReportRequest(as_of=datetime.date(2024, 4, 3), to_fy=2024, language="ko"))
+    assert (build.page_count, build.manifest_hash) == (direct.page_count, direct.manifest_hash)
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("packet_download", args=[build.pk]) in page and "연차 이행 보고서" in page
