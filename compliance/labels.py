@@ -61,6 +61,18 @@ def fiscal_year_label(year):
     return _("FY %(fy)s") % {"fy": year} if year else "—"
 
 
+def fiscal_years_label(first, last):
+    """The fiscal years of an annual report, either end open: "FY 2023–FY 2024",
+    "FY 2023 onwards", "up to FY 2024", "All years"."""
+    if first and last:
+        return fiscal_year_label(first) if first == last else f"{fiscal_year_label(first)}–{fiscal_year_label(last)}"
+    if first:
+        return _("%(fy)s onwards") % {"fy": fiscal_year_label(first)}
+    if last:
+        return _("up to %(fy)s") % {"fy": fiscal_year_label(last)}
+    return _("All years")
+
+
 LANGUAGE_LABELS = {"ko": _("Korean"), "en": _("English")}
 
 

@@ -55,6 +55,14 @@ def fiscal_year(value):
 
 
 @register.filter
+def report_years(build):
+    """An annual report build's fiscal years: "FY 2023 onwards", "All years", ..."""
+    from ..labels import fiscal_years_label
+
+    return fiscal_years_label(build.from_fiscal_year, build.to_fiscal_year)
+
+
+@register.filter
 def language_label(code):
     """ko -> 한국어 / Korean: never the code itself."""
     from ..labels import language_label as label

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import display
-from ..labels import fiscal_year_label, language_label
+from ..labels import fiscal_year_label, fiscal_years_label, language_label
 from ..models import (
     AuditEntry,
     CommitteeReport,
@@ -291,12 +291,8 @@ class PacketTable(tables.Table):
             parts.append(str(fiscal_year_label(record.fiscal_year)))
         if record.date_from:
             parts.append(f"{display.format_date(record.date_from, lang)}–{display.format_date(record.date_to, lang)}")
-        if record.from_fiscal_year or record.to_fiscal_year:  # an annual report's years
-            first, last = record.from_fiscal_year, record.to_fiscal_year
-            if first == last:
-                parts.append(str(fiscal_year_label(first)))
-            else:
-                parts.append("–".join(str(fiscal_year_label(y)) if y else "" for y in (first, last)))
+        if record.scope == PacketBuild.Scope.REPORT:
+            parts.append(str(fiscal_years_label(record.from_fiscal_year, record.to_fiscal_year)))
         html = format_html(
             '<a href="{}">{}</a> <span class="app-muted">({})</span>',
             reverse("packet_detail", args=[record.pk]),

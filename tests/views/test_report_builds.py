@@ -151,3 +151,22 @@ def test_who_sees_a_report_build(client, seed, users, django_capture_on_commit_c
     assert client.post(reverse("performance_report"), {"as_of": AS_OF}).status_code == 403
     assert client.get(reverse("packet_detail", args=[dpo_build.pk])).status_code == 403
     assert PacketBuild.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "en", "ko"),
+    [
+        (2023, 2024, "FY 2023–FY 2024", "2023회계연도–2024회계연도"),
+        (2023, 2023, "FY 2023", "2023회계연도"),
+        (2023, None, "FY 2023 onwards", "2023회계연도부터"),
+        (None, 2024, "up to FY 2024", "2024회계연도까지"),
+    ],
+)
+def test_a_reports_fiscal_years_read_as_words_at_either_open_end(first, last, en, ko):
+    from django.utils import translation
+
+    from compliance.labels import fiscal_years_label
+
+    for lang, expected in (("en", en), ("ko", ko)):
+        with translation.override(lang):
+            assert str(fiscal_years_label(first, last)) == expected
