@@ -200,6 +200,8 @@ def run_build(build_id: int, worker: str = "web"):
             return fail(STORAGE_NOTE)
         except Exception:
             logger.exception("packet build %s failed", build_id)
+            if build.scope == PacketBuild.Scope.REPORT:
+                return fail(_("The report could not be built because of an internal error; it has been logged."))
             return fail(_("The packet could not be built because of an internal error; it has been logged."))
     held.finish(
         PacketBuild.State.DONE,

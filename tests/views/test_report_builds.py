@@ -3,6 +3,7 @@ progress; the worker's PDF is the one `build_report` makes for the same request;
 failed build says why, in the reader's language, with the way back."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -119,6 +120,9 @@ def test_a_failed_build_shows_its_reason_in_the_readers_language_with_the_way_ba
     body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert reason in body and back in body
     assert reverse("performance") + "?as_of=2024-04-03&amp;from_fy=2023&amp;to_fy=2024" in body
+    # Its breadcrumb leads back to the compliance record, not to the council packets.
+    crumbs = re.search(r"<nav[^>]*breadcrumb.*?</nav>", body, re.S).group(0)
+    assert f'href="{reverse("performance")}"' in crumbs and reverse("packet_list") not in crumbs
     # Whoever may ask for a report may ask again: a new version, queued.
     assert reverse("packet_retry", args=[build.pk]) in body
     again = client.post(reverse("packet_retry", args=[build.pk]), {"form_token": "again"})
