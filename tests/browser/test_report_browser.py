@@ -42,6 +42,9 @@ def _look(page, where, shot):
     problems = []
     for size, (width, height) in SIZES.items():
         page.set_viewport_size({"width": width, "height": height})
+        # A resize restyles the buttons, and KRDS eases colours over 0.4 s: axe judges the
+        # page once they have settled, as a reader sees it (not a colour half-way).
+        page.wait_for_function("() => document.getAnimations().every((a) => a.playState !== 'running')")
         problems += [f"{where} {size} {p}" for p in _axe(page)]
         page.keyboard.press("Shift")
         problems += [f"{where} {size} {p}" for p in page.evaluate(PAGE_CHECKS)]
