@@ -13,11 +13,11 @@ then again with `--head head.json`), BENCH_VERIFY_REPEAT (3) times; the median i
 import io
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+import _verifier
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "verify"
@@ -41,15 +41,7 @@ def packet(name):
 
 
 def timed(args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "DJANGO", "WEGO_"))}
-    runs = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=OUT)
-        runs.append(time.perf_counter() - started)
-        if result.returncode != 0:
-            raise SystemExit(f"verification failed:\n{result.stdout}{result.stderr}")
-    return statistics.median(runs), result.stdout
+    return _verifier.timed(args, OUT, REPEAT)
 
 
 def main():

@@ -16,11 +16,10 @@ import io
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+import _verifier
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out" / "verify_report"
@@ -31,16 +30,7 @@ os.environ.setdefault("WEGO_LOG_DIR", str(OUT / "transparency-log"))
 
 
 def timed(args, repeat=REPEAT):
-    """Median wall time of the verifier in a process with no database settings; its output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "DJANGO", "WEGO_"))}
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=OUT)
-        runs.append(time.perf_counter() - started)
-        if result.returncode != 0:
-            raise SystemExit(f"verification failed:\n{result.stdout}{result.stderr}")
-    return statistics.median(runs), result.stdout
+    return _verifier.timed(args, OUT, repeat)
 
 
 def main():

@@ -26,15 +26,6 @@ def seoul(*args):
     return datetime.datetime(*args, tzinfo=SEOUL)
 
 
-@pytest.fixture
-def own_broker():
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
-    yield
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def scan_at(started, error="", finished=True):
     return AlertScan.objects.create(
         as_of=started.date(),

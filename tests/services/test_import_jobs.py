@@ -19,15 +19,6 @@ CSV = "year,amount,seconded_staff,source\n" + "".join(
 )
 
 
-@pytest.fixture
-def own_broker():
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
-    yield
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def upload(client, text=CSV):
     return client.post(
         reverse("import_records"),

@@ -16,15 +16,6 @@ from tests import faults
 from wego_tracker.celery import app
 
 
-@pytest.fixture
-def own_broker():
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
-    yield
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_hung_mail_server_costs_one_timeout_not_one_per_email(seed, users, settings, own_broker, tmp_path):

@@ -21,16 +21,6 @@ def storage(settings, tmp_path):
     return settings.PRIVATE_STORAGE_ROOT
 
 
-@pytest.fixture
-def own_broker():
-    """Give the app back its broker after a test pointed it at ours."""
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
-    yield
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def _done(build):
     return PacketBuild.objects.filter(pk=build.pk, state__in=["done", "failed"]).exists()
 

@@ -19,15 +19,6 @@ def storage(settings, tmp_path):
     return settings.PRIVATE_STORAGE_ROOT
 
 
-@pytest.fixture
-def own_broker():
-    saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager
-    yield
-    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_builds_the_report_the_button_queued(client, seed, council_user, storage, own_broker, tmp_path):
